@@ -1,0 +1,5 @@
+// The result of dissecting one layer: every unit, plus the layer's shape and timing.
+namespace Dissection.Core.Dissection;
+
+/// <param name="Shape">Activation shape per image: units, height, width.</param>
+public sealed record LayerResult(string Layer, int[] Shape, IReadOnlyList<UnitResult> Units, int Images, TimeSpan Elapsed);
