@@ -1,0 +1,25 @@
+// A dissection run as the store keeps it: what was run, with which settings, and how far it got.
+using Dissection.Core.Dissection;
+
+namespace Dissection.Core.Storage;
+
+public enum RunStatus { Queued, Running, Done, Failed, Cancelled }
+
+public sealed record RunInfo(
+    long Id,
+    string Name,
+    string Model,
+    string Dataset,
+    IReadOnlyList<string> Layers,
+    DissectionSettings Settings,
+    RunStatus Status,
+    /// <summary>Failure message or other note.</summary>
+    string? Message,
+    int Images,
+    DateTime CreatedUtc,
+    DateTime? StartedUtc,
+    DateTime? FinishedUtc,
+    /// <summary>Live progress while running (0..1), with the phase and speed.</summary>
+    double Progress,
+    string? Phase,
+    double ImagesPerSecond);
