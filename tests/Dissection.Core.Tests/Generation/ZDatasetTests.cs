@@ -22,7 +22,7 @@ public class ZDatasetTests
         using var ten = ZDataset.FromSeed(8, 5, 10).All();
         var five = ZDataset.FromSeed(8, 5, 5);
         using var firstFive = five.All();
-        Assert.True(ten.narrow(0, 0, 5).equal(firstFive).item<bool>());
+        Assert.True(ten.narrow(0, 0, 5).eq(firstFive).all().item<bool>());
         var batched = ZDataset.FromSeed(8, 5, 10).Batches(3).Select(b => b.Z).ToList();
         Assert.Equal([3, 3, 3, 1], batched.Select(b => (int)b.shape[0]));
         using var joined = cat(batched, 0);
