@@ -1,0 +1,70 @@
+// The discriminator used to train the demo generator: ProGAN's mirror image at a fixed resolution. fromRGB (1×1), then
+// per resolution two 3×3 convs and a 2× average pool down to 4×4, a minibatch standard-deviation channel (so the
+// generator is punished for producing the same scene every time), a 4×4 conv and two dense layers to one logit.
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dissection.Core.Training;
+
+internal sealed class GanDiscriminator : nn.Module<Tensor, Tensor>
+{
+    private readonly EqualizedConv2d from_rgb;
+    private readonly ModuleList<EqualizedConv2d> convs = new();
+    private readonly EqualizedConv2d final_conv;
+    private readonly EqualizedLinear dense, logit;
+
+    /// <param name="widths">Channels per resolution from the image resolution down to 4×4, e.g. [16,32,64,128,128] at 64 px.</param>
+    public GanDiscriminator(int resolution, IReadOnlyList<int> widths, long seed) : base(nameof(GanDiscriminator))
+    {
+        if (4 << (widths.Count - 1) != resolution)
+            throw new ArgumentException($"{widths.Count} widths cover {4 << (widths.Count - 1)} px, not {resolution}");
+        Resolution = resolution;
+        using var g = new Generator((ulong)seed);
+        from_rgb = new EqualizedConv2d(3, widths[0], 1, g);
+        for (var i = 0; i + 1 < widths.Count; i++)
+        {
+            convs.Add(new EqualizedConv2d(widths[i], widths[i], 3, g));
+            convs.Add(new EqualizedConv2d(widths[i], widths[i + 1], 3, g));
+        }
+        var w = widths[^1];
+        final_conv = new EqualizedConv2d(w + 1, w, 3, g);
+        dense = new EqualizedLinear(w * 16, w, g);
+        logit = new EqualizedLinear(w, 1, g, gain: 1);
+        RegisterComponents();
+    }
+
+    public int Resolution { get; }
+
+    /// <summary>(N,3,R,R) in [-1,1] → (N) real/fake logits.</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = Act(from_rgb.call(x));
+        for (var i = 0; i < convs.Count; i += 2)
+        {
+            h = Act(convs[i].call(h));
+            h = Act(convs[i + 1].call(h));
+            h = nn.functional.avg_pool2d(h, 2);
+        }
+        h = Act(final_conv.call(MinibatchStdDev(h)));
+        h = Act(dense.call(h.flatten(1)));
+        return logit.call(h).squeeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Appends one channel holding the mean over features of the per-feature std within groups of up to 4 images.</summary>
+    internal static Tensor MinibatchStdDev(Tensor h)
+    {
+        using var scope = NewDisposeScope();
+        var n = h.shape[0];
+        var group = Math.Min(4, n);
+        while (n % group != 0) group--;
+        var y = h.view(group, n / group, h.shape[1], h.shape[2], h.shape[3]);
+        y = (y - y.mean([0], keepdim: true)).pow(2).mean([0]);
+        y = (y + 1e-8).sqrt().mean([1, 2, 3], keepdim: true);          // (n/group,1,1,1)
+        y = y.repeat(group, 1, h.shape[2], h.shape[3]);                  // (n,1,H,W), image i gets group i % (n/group)
+        return cat([h, y], 1).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Act(Tensor x) => nn.functional.leaky_relu(x, 0.2);
+}
