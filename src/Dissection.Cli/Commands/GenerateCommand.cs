@@ -1,5 +1,7 @@
 // `dissect generate`: sample a generator from seeded or given latents and write PNGs (and optionally the raw output).
 using Dissection.Core.Generation;
+using Dissection.Core.Models;
+using Dissection.Core.World;
 using static TorchSharp.torch;
 
 namespace Dissection.Cli.Commands;
@@ -17,6 +19,7 @@ public sealed class GenerateCommand : ICommand
         --raw FILE.npy    also write the raw output tensor, N x 3 x H x W float32 (nominal range [-1,1])
         --batch B         images per forward pass                                                    [default 8]
         --grid FILE.png   also write all images as one grid
+        --segmenter FILE  also segment the samples with this world segmenter and report the object concepts found
         """;
 
     public int Run(Args args, CancellationToken cancel)
@@ -29,6 +32,7 @@ public sealed class GenerateCommand : ICommand
         var raw = args.String("raw");
         var grid = args.String("grid");
         var batch = args.Int("batch", 8);
+        var segmenterPath = args.String("segmenter");
         args.EnsureAllUsed();
         if (zFile is not null && (seed is not null || count is not null))
             throw new ArgsException("give either --z FILE or --seed/--count, not both");
@@ -65,6 +69,21 @@ public sealed class GenerateCommand : ICommand
         }
         finally { foreach (var t in outputs) t.Dispose(); }
         Console.WriteLine($"{z.Count} images ({generator.Resolution}x{generator.Resolution}) written to {outDir}");
+        if (segmenterPath is not null) ReportConcepts(generator, segmenterPath, z, batch);
         return 0;
+    }
+
+    private static void ReportConcepts(ProgressiveGenerator generator, string segmenterPath, ZDataset z, int batch)
+    {
+        using var segmenter = WorldSegmenter.Load(segmenterPath);
+        var found = SampleSegmentation.Measure(generator, segmenter, z, batch);
+        string Name(int label) => label < WorldCatalog.Concepts.Count ? WorldCatalog.Concepts[label].Name : label.ToString();
+        for (var i = 0; i < found.ObjectsPerImage.Count; i++)
+            Console.WriteLine($"  {i:D4}: {string.Join(", ", found.ObjectsPerImage[i].Select(Name))}");
+        var counts = found.Counts;
+        Console.WriteLine($"object concepts per sample (>= {found.MinShare:P0} of pixels): median {found.MedianCount}, " +
+                          $"mean {counts.Average():F2}, min {counts.Min()}, max {counts.Max()}");
+        Console.WriteLine("samples showing each object: " + string.Join(", ",
+            found.ImagesPerObject.OrderByDescending(kv => kv.Value).Select(kv => $"{Name(kv.Key)} {kv.Value}")));
     }
 }

@@ -1,5 +1,6 @@
 // The world's segmenter: a small U-Net-shaped, fully convolutional network with one head per labelled category
-// (object, part, material), trained on the world's exact labels. Colour is not learnt: it is named from the pixels with
+// (object, part, material), trained on the world's exact labels. The heads predict at half resolution and the logits
+// are upsampled bilinearly: a full-resolution decoder stage would double the cost on shared CPU cores for little gain. Colour is not learnt: it is named from the pixels with
 // the world's own rule (block-average RGB, nearest of 11 reference colours), so it is exact on world images.
 // Head outputs map to the dataset's label numbers through `labels_<category>` buffers stored with the weights, so a
 // checkpoint is self-describing and loads without the dataset.
@@ -17,7 +18,7 @@ public sealed class WorldSegmenter : nn.Module<Tensor, Tensor>, ISegmenter
     public static readonly IReadOnlyList<string> HeadCategories = ["object", "part", "material"];
     internal static readonly int[] Widths = [16, 32, 64, 128];
 
-    private readonly Sequential enc1, enc2, enc3, enc4, dec3, dec2, dec1;
+    private readonly Sequential enc1, enc2, enc3, enc4, dec3, dec2;
     private readonly Conv2d head_object, head_part, head_material;
     private readonly Tensor labels_object, labels_part, labels_material;
 
@@ -32,12 +33,11 @@ public sealed class WorldSegmenter : nn.Module<Tensor, Tensor>, ISegmenter
         enc2 = Block(w1, w2, 2);
         enc3 = Block(w2, w3, 2);
         enc4 = Block(w3, w4, 2);
-        dec3 = Block(w4 + w3, w3, 1);
-        dec2 = Block(w3 + w2, w2, 1);
-        dec1 = Block(w2 + w1, 24, 1);
-        head_object = nn.Conv2d(24, labelNumbers[0].Count, 1);
-        head_part = nn.Conv2d(24, labelNumbers[1].Count, 1);
-        head_material = nn.Conv2d(24, labelNumbers[2].Count, 1);
+        dec3 = Block(w4 + w3, w3, 1, convs: 1);
+        dec2 = Block(w3 + w2, w2, 1, convs: 1);
+        head_object = nn.Conv2d(w2, labelNumbers[0].Count, 1);
+        head_part = nn.Conv2d(w2, labelNumbers[1].Count, 1);
+        head_material = nn.Conv2d(w2, labelNumbers[2].Count, 1);
         labels_object = tensor(labelNumbers[0].Select(v => (long)v).ToArray());
         labels_part = tensor(labelNumbers[1].Select(v => (long)v).ToArray());
         labels_material = tensor(labelNumbers[2].Select(v => (long)v).ToArray());
@@ -70,10 +70,9 @@ public sealed class WorldSegmenter : nn.Module<Tensor, Tensor>, ISegmenter
         var e4 = enc4.call(e3);
         var d3 = dec3.call(cat([Up(e4), e3], 1));
         var d2 = dec2.call(cat([Up(d3), e2], 1));
-        var d1 = dec1.call(cat([Up(d2), e1], 1));
-        var o = head_object.call(d1).MoveToOuterDisposeScope();
-        var p = head_part.call(d1).MoveToOuterDisposeScope();
-        var m = head_material.call(d1).MoveToOuterDisposeScope();
+        var o = Smooth(head_object.call(d2)).MoveToOuterDisposeScope();
+        var p = Smooth(head_part.call(d2)).MoveToOuterDisposeScope();
+        var m = Smooth(head_material.call(d2)).MoveToOuterDisposeScope();
         return (o, p, m);
     }
 
@@ -147,18 +146,21 @@ public sealed class WorldSegmenter : nn.Module<Tensor, Tensor>, ISegmenter
 
     public void SaveWeights(string path) => this.save_py(path);
 
-    private static Sequential Block(int inCh, int outCh, int stride)
+    private static Sequential Block(int inCh, int outCh, int stride, int convs = 2)
     {
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         if (stride > 1) layers.Add(("pool", nn.MaxPool2d(stride)));
-        layers.Add(("conv1", nn.Conv2d(inCh, outCh, 3, padding: 1, bias: false)));
-        layers.Add(("bn1", nn.BatchNorm2d(outCh)));
-        layers.Add(("relu1", nn.ReLU()));
-        layers.Add(("conv2", nn.Conv2d(outCh, outCh, 3, padding: 1, bias: false)));
-        layers.Add(("bn2", nn.BatchNorm2d(outCh)));
-        layers.Add(("relu2", nn.ReLU()));
+        for (var i = 1; i <= convs; i++)
+        {
+            layers.Add(($"conv{i}", nn.Conv2d(i == 1 ? inCh : outCh, outCh, 3, padding: 1, bias: false)));
+            layers.Add(($"bn{i}", nn.BatchNorm2d(outCh)));
+            layers.Add(($"relu{i}", nn.ReLU()));
+        }
         return nn.Sequential(layers);
     }
+
+    private static Tensor Smooth(Tensor halfResolutionLogits) =>
+        nn.functional.interpolate(halfResolutionLogits, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bilinear, align_corners: false);
 
     private static Tensor Up(Tensor x) => nn.functional.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
 }

@@ -1,6 +1,8 @@
-// The discriminator used to train the demo generator: ProGAN's mirror image at a fixed resolution. fromRGB (1×1), then
-// per resolution two 3×3 convs and a 2× average pool down to 4×4, a minibatch standard-deviation channel (so the
-// generator is punished for producing the same scene every time), a 4×4 conv and two dense layers to one logit.
+// The discriminator used to train the demo generator: a slimmed mirror of ProGAN's at a fixed resolution. fromRGB (1×1),
+// then per resolution one 3×3 conv and a 2× average pool down to 4×4 (ProGAN has two convs per resolution; on shared
+// CPU cores the discriminator's full-resolution convs cost as much as the whole generator, so one had to go), a
+// minibatch standard-deviation channel (so the generator is punished for producing the same scene every time), a 3×3
+// conv at 4×4 and two dense layers to one logit.
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,13 +24,15 @@ internal sealed class GanDiscriminator : nn.Module<Tensor, Tensor>
         Resolution = resolution;
         using var g = new Generator((ulong)seed);
         from_rgb = new EqualizedConv2d(3, widths[0], 1, g);
+        // At resolution i the conv maps the previous width to width i, so channels grow only after a pool (cheap).
+        var prev = widths[0];
         for (var i = 0; i + 1 < widths.Count; i++)
         {
-            convs.Add(new EqualizedConv2d(widths[i], widths[i], 3, g));
-            convs.Add(new EqualizedConv2d(widths[i], widths[i + 1], 3, g));
+            convs.Add(new EqualizedConv2d(prev, widths[i], 3, g));
+            prev = widths[i];
         }
         var w = widths[^1];
-        final_conv = new EqualizedConv2d(w + 1, w, 3, g);
+        final_conv = new EqualizedConv2d(prev + 1, w, 3, g);
         dense = new EqualizedLinear(w * 16, w, g);
         logit = new EqualizedLinear(w, 1, g, gain: 1);
         RegisterComponents();
@@ -41,12 +45,7 @@ internal sealed class GanDiscriminator : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = Act(from_rgb.call(x));
-        for (var i = 0; i < convs.Count; i += 2)
-        {
-            h = Act(convs[i].call(h));
-            h = Act(convs[i + 1].call(h));
-            h = nn.functional.avg_pool2d(h, 2);
-        }
+        foreach (var conv in convs) h = nn.functional.avg_pool2d(Act(conv.call(h)), 2);
         h = Act(final_conv.call(MinibatchStdDev(h)));
         h = Act(dense.call(h.flatten(1)));
         return logit.call(h).squeeze(1).MoveToOuterDisposeScope();

@@ -94,7 +94,7 @@ public static class GanTraining
                 {
                     var r = real.detach().requires_grad_(true);
                     var score = d.call(r).sum();
-                    var grad = autograd.grad([score], [r], create_graph: true)[0];
+                    var grad = autograd.grad([score], [r], retain_graph: true, create_graph: true)[0];
                     var penalty = grad.pow(2).sum([1, 2, 3]).mean();
                     var r1Loss = penalty * (o.R1Gamma / 2 * o.R1Interval);
                     optD.zero_grad();
