@@ -1,0 +1,84 @@
+// Reads a checkpoint file into a flat name -> tensor state dict, whatever its on-disk flavour.
+using System.Collections;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Dissection.Core.Models;
+
+/// <summary>
+/// Understands three flavours:
+/// (1) torch.save(model.state_dict()) in PyTorch's zip format (also what PyBridge's save_py writes);
+/// (2) the Places365 release style, a dict whose "state_dict" entry holds the weights with keys prefixed
+///     by "module." (written through nn.DataParallel) — the prefix is stripped;
+/// (3) safetensors.
+/// PyTorch's pre-1.6 legacy (non-zip) format is recognised and refused with advice to re-save.
+/// </summary>
+internal static class CheckpointReader
+{
+    private const string DataParallelPrefix = "module.";
+
+    /// <summary>Tensors are on the CPU; the caller disposes them.</summary>
+    /// <exception cref="FileNotFoundException">no such file.</exception>
+    /// <exception cref="InvalidDataException">the file is not a readable checkpoint.</exception>
+    public static Dictionary<string, Tensor> Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint '{path}' does not exist", path);
+        var kind = Sniff(path);
+        Dictionary<string, Tensor> raw;
+        try
+        {
+            raw = kind switch
+            {
+                Flavour.TorchZip => ReadTorchZip(path),
+                Flavour.Safetensors => Safetensors.LoadStateDict(path),
+                Flavour.TorchLegacy => throw new InvalidDataException(
+                    $"checkpoint '{path}' uses PyTorch's legacy (pre-1.6) format, which cannot be read here; re-save it in Python with " +
+                    "torch.save(torch.load(p), q) using torch >= 1.6, or as safetensors"),
+                _ => throw new InvalidDataException(
+                    $"checkpoint '{path}' is neither a PyTorch (.pt/.pth) nor a safetensors file"),
+            };
+        }
+        catch (InvalidDataException) { throw; }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"checkpoint '{path}' could not be read ({kind}): {e.Message}", e);
+        }
+        return StripDataParallelPrefix(raw);
+    }
+
+    internal enum Flavour { Unknown, TorchZip, TorchLegacy, Safetensors }
+
+    internal static Flavour Sniff(string path)
+    {
+        Span<byte> head = stackalloc byte[9];
+        int n;
+        using (var f = File.OpenRead(path)) n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (n >= 4 && head[0] == 0x50 && head[1] == 0x4b && head[2] == 0x03 && head[3] == 0x04) return Flavour.TorchZip;
+        if (n >= 2 && head[0] == 0x80 && head[1] <= 5) return Flavour.TorchLegacy;
+        // safetensors: 8-byte little-endian header length, then a JSON object.
+        if (n == 9 && head[8] == (byte)'{' && BitConverter.ToUInt64(head[..8]) < (ulong)new FileInfo(path).Length) return Flavour.Safetensors;
+        return Flavour.Unknown;
+    }
+
+    private static Dictionary<string, Tensor> ReadTorchZip(string path)
+    {
+        Hashtable top;
+        using (var stream = File.OpenRead(path)) top = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: false);
+        // Places365 style: {"epoch":..., "arch":..., "state_dict": {...}}.
+        var weights = top["state_dict"] is Hashtable inner ? inner : top;
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in weights)
+            if (e.Key is string key && e.Value is Tensor t) result[key] = t;
+        foreach (DictionaryEntry e in top)
+            if (!ReferenceEquals(top, weights) && e.Value is Tensor stray) stray.Dispose();
+        if (result.Count == 0)
+            throw new InvalidDataException($"checkpoint '{path}' holds no tensors (expected a state_dict or a dict with a 'state_dict' entry)");
+        return result;
+    }
+
+    private static Dictionary<string, Tensor> StripDataParallelPrefix(Dictionary<string, Tensor> raw)
+    {
+        if (!raw.Keys.All(k => k.StartsWith(DataParallelPrefix, StringComparison.Ordinal))) return raw;
+        return raw.ToDictionary(kv => kv.Key[DataParallelPrefix.Length..], kv => kv.Value, StringComparer.Ordinal);
+    }
+}
