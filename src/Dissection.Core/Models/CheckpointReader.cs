@@ -24,25 +24,24 @@ internal static class CheckpointReader
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint '{path}' does not exist", path);
         var kind = Sniff(path);
+        if (kind == Flavour.TorchLegacy)
+            throw new InvalidDataException(
+                $"checkpoint '{path}' uses PyTorch's legacy (pre-1.6) format, which cannot be read here; re-save it in Python " +
+                "with torch >= 1.6 (torch.save(torch.load(p), q)) or as safetensors");
+        if (kind == Flavour.Unknown)
+            throw new InvalidDataException($"checkpoint '{path}' is neither a PyTorch (.pt/.pth) nor a safetensors file");
         Dictionary<string, Tensor> raw;
         try
         {
-            raw = kind switch
-            {
-                Flavour.TorchZip => ReadTorchZip(path),
-                Flavour.Safetensors => Safetensors.LoadStateDict(path),
-                Flavour.TorchLegacy => throw new InvalidDataException(
-                    $"checkpoint '{path}' uses PyTorch's legacy (pre-1.6) format, which cannot be read here; re-save it in Python with " +
-                    "torch.save(torch.load(p), q) using torch >= 1.6, or as safetensors"),
-                _ => throw new InvalidDataException(
-                    $"checkpoint '{path}' is neither a PyTorch (.pt/.pth) nor a safetensors file"),
-            };
+            raw = kind == Flavour.TorchZip ? ReadTorchZip(path) : Safetensors.LoadStateDict(path);
         }
-        catch (InvalidDataException) { throw; }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"checkpoint '{path}' could not be read ({kind}): {e.Message}", e);
+            // Zip, pickle and JSON errors alike; NotImplementedException is how PyBridge refuses whole pickled models.
+            throw new InvalidDataException($"checkpoint '{path}' could not be read as {kind}: {e.Message}", e);
         }
+        if (raw.Count == 0)
+            throw new InvalidDataException($"checkpoint '{path}' holds no tensors (expected a state_dict or a dict with a 'state_dict' entry)");
         return StripDataParallelPrefix(raw);
     }
 
@@ -71,8 +70,6 @@ internal static class CheckpointReader
             if (e.Key is string key && e.Value is Tensor t) result[key] = t;
         foreach (DictionaryEntry e in top)
             if (!ReferenceEquals(top, weights) && e.Value is Tensor stray) stray.Dispose();
-        if (result.Count == 0)
-            throw new InvalidDataException($"checkpoint '{path}' holds no tensors (expected a state_dict or a dict with a 'state_dict' entry)");
         return result;
     }
 

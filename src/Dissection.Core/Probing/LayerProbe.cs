@@ -39,7 +39,7 @@ public sealed class LayerProbe : IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var size = model.Preprocessing.InputSize;
-            model.Module.forward(zeros(1, 3, size, size, device: model.Device));
+            model.Module.call(zeros(1, 3, size, size, device: model.Device));
         }
         finally
         {
@@ -89,7 +89,8 @@ public sealed class LayerProbe : IDisposable
         using (var scope = NewDisposeScope())
         {
             var x = input.device == _model.Device ? input : input.to(_model.Device);
-            output = _model.Module.forward(x).MoveToOuterDisposeScope();
+            // call(), not forward(): hooks on the root module itself only fire through call().
+            output = _model.Module.call(x).MoveToOuterDisposeScope();
         }
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, t) in _captured)
