@@ -11,7 +11,7 @@ namespace Dissection.Core.Models;
 /// (2) the Places365 release style, a dict whose "state_dict" entry holds the weights with keys prefixed
 ///     by "module." (written through nn.DataParallel) — the prefix is stripped;
 /// (3) safetensors.
-/// PyTorch's pre-1.6 legacy (non-zip) format is recognised and refused with advice to re-save.
+/// Both the zip format (torch >= 1.6) and the legacy format (older torch, e.g. the Places365 release) are read.
 /// </summary>
 internal static class CheckpointReader
 {
@@ -24,16 +24,17 @@ internal static class CheckpointReader
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint '{path}' does not exist", path);
         var kind = Sniff(path);
-        if (kind == Flavour.TorchLegacy)
-            throw new InvalidDataException(
-                $"checkpoint '{path}' uses PyTorch's legacy (pre-1.6) format, which cannot be read here; re-save it in Python " +
-                "with torch >= 1.6 (torch.save(torch.load(p), q)) or as safetensors");
         if (kind == Flavour.Unknown)
             throw new InvalidDataException($"checkpoint '{path}' is neither a PyTorch (.pt/.pth) nor a safetensors file");
         Dictionary<string, Tensor> raw;
         try
         {
-            raw = kind == Flavour.TorchZip ? ReadTorchZip(path) : Safetensors.LoadStateDict(path);
+            raw = kind switch
+            {
+                Flavour.TorchZip => Weights(TorchPickleReader.ReadZip(path)),
+                Flavour.TorchLegacy => Weights(TorchPickleReader.ReadLegacy(path)),
+                _ => Safetensors.LoadStateDict(path),
+            };
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -59,17 +60,17 @@ internal static class CheckpointReader
         return Flavour.Unknown;
     }
 
-    private static Dictionary<string, Tensor> ReadTorchZip(string path)
+    /// <summary>The weights of an unpickled checkpoint: the dict itself, or its "state_dict" entry (Places365 style:
+    /// {"epoch":..., "arch":..., "state_dict": {...}, "best_prec1":...}). Other tensors are freed.</summary>
+    private static Dictionary<string, Tensor> Weights(Hashtable top)
     {
-        Hashtable top;
-        using (var stream = File.OpenRead(path)) top = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: false);
-        // Places365 style: {"epoch":..., "arch":..., "state_dict": {...}}.
         var weights = top["state_dict"] is Hashtable inner ? inner : top;
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (DictionaryEntry e in weights)
             if (e.Key is string key && e.Value is Tensor t) result[key] = t;
-        foreach (DictionaryEntry e in top)
-            if (!ReferenceEquals(top, weights) && e.Value is Tensor stray) stray.Dispose();
+        if (!ReferenceEquals(top, weights))
+            foreach (DictionaryEntry e in top)
+                if (e.Value is Tensor stray) stray.Dispose();
         return result;
     }
 
