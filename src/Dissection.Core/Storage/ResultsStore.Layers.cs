@@ -136,7 +136,7 @@ public sealed partial class ResultsStore
         using (var cmd = Command(c, tx, $"""
                    SELECT t.unit_id, t.image_index, t.path, t.activation, t.map_h, t.map_w, t.map
                    FROM unit_top_images t JOIN units u ON u.id = t.unit_id
-                   WHERE {filter} ORDER BY t.unit_id, t.rank
+                   WHERE {filter} ORDER BY u.unit, t.rank  -- index order: no sort of the map blobs
                    """, ps))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
