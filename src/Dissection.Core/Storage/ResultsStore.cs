@@ -61,7 +61,7 @@ public sealed partial class ResultsStore : IDisposable
         catch (SqliteException e)
         {
             store.Dispose();
-            throw new InvalidDataException($"{full} is not a usable results database (SQLite error {e.SqliteErrorCode}: {e.Message})", e);
+            throw new InvalidDataException($"{full} is not a usable results database ({e.Message})", e);
         }
         catch
         {
