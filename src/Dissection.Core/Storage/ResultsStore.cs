@@ -26,8 +26,11 @@ public sealed partial class ResultsStore : IDisposable
     /// <summary>The database file, as a full path.</summary>
     public string FilePath { get; }
 
-    private ResultsStore(string filePath, string connectionString)
+    private readonly IReadOnlyList<string> _migrations;
+
+    private ResultsStore(string filePath, string connectionString, IReadOnlyList<string> migrations)
     {
+        _migrations = migrations;
         FilePath = filePath;
         _connectionString = connectionString;
     }
@@ -37,7 +40,10 @@ public sealed partial class ResultsStore : IDisposable
     /// Throws InvalidDataException naming the file when it is not a SQLite database, is corrupt, or has a schema
     /// newer than this program knows.
     /// </summary>
-    public static ResultsStore Open(string path)
+    public static ResultsStore Open(string path) => Open(path, Migrations.All);
+
+    /// <summary>Open with a given migration list: tests use it to check how later migrations will be applied.</summary>
+    internal static ResultsStore Open(string path, IReadOnlyList<string> migrations)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
@@ -52,7 +58,7 @@ public sealed partial class ResultsStore : IDisposable
             ForeignKeys = true,
             DefaultTimeout = BusyTimeoutMs / 1000,
         }.ToString();
-        var store = new ResultsStore(full, connectionString);
+        var store = new ResultsStore(full, connectionString, migrations);
         try
         {
             store.Migrate();
@@ -78,13 +84,14 @@ public sealed partial class ResultsStore : IDisposable
         Execute(c, null, "PRAGMA journal_mode = WAL");
         var version = UserVersion(c, null);
         CheckNotNewer(version);
-        if (version == Migrations.Current) return;
+        if (version == _migrations.Count) return;
 
         using var tx = c.BeginTransaction();  // BEGIN IMMEDIATE: two processes opening at once migrate once
         version = UserVersion(c, tx);
         CheckNotNewer(version);
-        for (var i = (int)version; i < Migrations.Current; i++) Execute(c, tx, Migrations.All[i]);
-        Execute(c, tx, $"PRAGMA user_version = {Migrations.Current}");
+        if (version == _migrations.Count) return;  // another process migrated meanwhile
+        for (var i = (int)version; i < _migrations.Count; i++) Execute(c, tx, _migrations[i]);
+        Execute(c, tx, $"PRAGMA user_version = {_migrations.Count}");
         tx.Commit();
     }
 
@@ -96,9 +103,9 @@ public sealed partial class ResultsStore : IDisposable
 
     private void CheckNotNewer(long version)
     {
-        if (version > Migrations.Current)
+        if (version > _migrations.Count)
             throw new InvalidDataException(
-                $"{FilePath} has results schema version {version}, newer than this program knows ({Migrations.Current}); " +
+                $"{FilePath} has results schema version {version}, newer than this program knows ({_migrations.Count}); " +
                 "use a newer build of the program or another database file");
         if (version < 0) throw new InvalidDataException($"{FilePath} has an invalid schema version {version}");
     }

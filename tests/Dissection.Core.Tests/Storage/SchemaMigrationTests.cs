@@ -127,4 +127,34 @@ public sealed class SchemaMigrationTests : IDisposable
         store.Dispose();
         Assert.Throws<ObjectDisposedException>(() => store.ListRuns());
     }
+
+    [Fact]
+    public void LaterMigrationsApplyOnlyWhatIsMissing()
+    {
+        using (var v1 = ResultsStore.Open(_db.DbPath)) SampleResults.CreateRun(v1, "from v1");
+        var next = Migrations.All.Append("CREATE TABLE ablations (run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE, unit INTEGER)").ToList();
+
+        using (var v2 = ResultsStore.Open(_db.DbPath, next)) Assert.Equal("from v1", v2.ListRuns().Single().Name);
+        Assert.Equal(next.Count, _db.Scalar("PRAGMA user_version"));
+        Assert.Equal(1, _db.Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ablations'"));
+        using (ResultsStore.Open(_db.DbPath, next)) { }  // nothing left to apply: a second CREATE TABLE would fail
+
+        // The current code now refuses the file instead of writing to a schema it does not know.
+        Assert.Throws<InvalidDataException>(() => ResultsStore.Open(_db.DbPath));
+    }
+
+    [Fact]
+    public void FailingMigrationChangesNothing()
+    {
+        using (var v1 = ResultsStore.Open(_db.DbPath)) SampleResults.CreateRun(v1);
+        var schema = Schema();
+        List<string> broken = [.. Migrations.All, "CREATE TABLE half_done (x INTEGER)", "THIS IS NOT SQL"];
+
+        var e = Assert.Throws<InvalidDataException>(() => ResultsStore.Open(_db.DbPath, broken));
+        Assert.Contains(_db.DbPath, e.Message);
+        Assert.Equal(Migrations.Current, _db.Scalar("PRAGMA user_version"));
+        Assert.Equal(schema, Schema());  // half_done rolled back with the rest
+        using var again = ResultsStore.Open(_db.DbPath);
+        Assert.Single(again.ListRuns());
+    }
 }
