@@ -125,7 +125,7 @@ public sealed partial class ResultsStore
         using (var cmd = Command(c, tx, $"""
                    SELECT k.unit_id, k.kind, k.concept, k.name, k.category, k.iou
                    FROM unit_concepts k JOIN units u ON u.id = k.unit_id
-                   WHERE {filter} ORDER BY k.unit_id, k.kind, k.rank
+                   WHERE {filter} ORDER BY u.unit, k.kind, k.rank
                    """, ps))
         using (var r = cmd.ExecuteReader())
             while (r.Read())

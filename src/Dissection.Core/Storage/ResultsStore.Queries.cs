@@ -130,7 +130,7 @@ public sealed partial class ResultsStore
         using (var cmd = Command(c, tx, $"""
                    SELECT k.unit_id, k.concept, k.name, k.category, k.iou
                    FROM layers l JOIN units u ON u.layer_id = l.id JOIN unit_concepts k ON k.unit_id = u.id
-                   WHERE {filter} AND k.kind = 0 ORDER BY k.unit_id, k.rank
+                   WHERE {filter} AND k.kind = 0 ORDER BY u.unit, k.rank
                    """, ps))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
@@ -140,7 +140,7 @@ public sealed partial class ResultsStore
         using (var cmd = Command(c, tx, $"""
                    SELECT t.unit_id, t.rank, t.image_index, t.path, t.activation
                    FROM layers l JOIN units u ON u.layer_id = l.id JOIN unit_top_images t ON t.unit_id = u.id
-                   WHERE {filter} ORDER BY t.unit_id, t.rank
+                   WHERE {filter} ORDER BY u.unit, t.rank
                    """, ps))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
