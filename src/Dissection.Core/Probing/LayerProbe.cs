@@ -101,7 +101,8 @@ public sealed class LayerProbe : IDisposable
 
     /// <summary>Replaces the (post-ReLU-resolved) output of one layer with edit(output) while the handle lives.
     /// For ablation and GAN interventions. The edit runs inside the model's forward; return a new tensor of the same
-    /// shape. The hook is removed on Dispose, after which outputs are exactly as before.</summary>
+    /// shape. The hook is removed on Dispose, after which outputs are exactly as before. Hooks run in registration
+    /// order: a LayerProbe created after the edit captures the edited activations, one created before captures the originals.</summary>
     public static IDisposable Edit(LoadedModel model, string layer, Func<Tensor, Tensor> edit)
     {
         var modules = NamedModules(model.Module);

@@ -33,4 +33,18 @@ public class CheckpointFixtureTests
         Assert.Equal([0.1f, -0.2f, 0.3f, -0.4f], p["features.0.bias"].data<float>().ToArray());
         Assert.Equal([1f, 2f, 3f, 4f, 5f], p["fc.bias"].data<float>().ToArray());
     }
+
+    [Fact]
+    public void AfterOurReader_PyBridgesOwnLoaderStillWorks()
+    {
+        // Our reader swaps entries of Razorvine's process-wide constructor table while it runs; they must come back.
+        using var model = ModelRegistry.Load(ModelSpec.Parse($"{Arch}:{Fixture("tiny_places365_legacy.pth.tar")}"), new ModelOptions("cpu"));
+        using var dir = new TempFolder();
+        var path = dir.File("tiny.pt");
+        TorchSharp.PyBridge.PyBridgeModuleExtensions.save_py(model.Module, path);
+        var copy = nn.Sequential(("features", nn.Sequential(("0", nn.Conv2d(3, 4, 3)), ("1", nn.ReLU()))),
+            ("pool", nn.AdaptiveAvgPool2d(1)), ("flat", nn.Flatten()), ("fc", nn.Linear(4, 5)));
+        TorchSharp.PyBridge.PyBridgeModuleExtensions.load_py(copy, path, strict: true);
+        Assert.True(copy.state_dict()["fc.bias"].allclose(model.Module.state_dict()["fc.bias"]));
+    }
 }
