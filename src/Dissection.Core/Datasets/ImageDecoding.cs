@@ -12,6 +12,7 @@ internal static class ImageDecoding
 {
     public const long MaxPixels = 40_000_000;
     public const int AllocationLimitMegabytes = 256;
+    public const long MaxFileBytes = 256L * 1024 * 1024;
 
     /// <summary>Bounded configuration; one worker per decode because callers parallelise across images.</summary>
     public static readonly Configuration Safe = CreateConfiguration();
@@ -30,7 +31,10 @@ internal static class ImageDecoding
         if (!File.Exists(path)) throw new BadImageException(path, "missing");
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+            long bytes = new FileInfo(path).Length;
+            if (bytes > MaxFileBytes) throw new BadImageException(path, $"too large: file is {bytes / (1024 * 1024)} MB");
+            // One read into memory: the header check and the decode then share the bytes without a second file open.
+            using var stream = new MemoryStream(File.ReadAllBytes(path), writable: false);
             var info = Image.Identify(Safe, stream)
                 ?? throw new BadImageException(path, "corrupt: not a recognised image format");
             long pixels = (long)info.Width * info.Height;
