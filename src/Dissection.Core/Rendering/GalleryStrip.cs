@@ -32,6 +32,24 @@ public static class GalleryStrip
         return strip;
     }
 
+    /// <summary>The whole gallery of one unit from stored results: each source image with its raw map overlaid
+    /// (MaskOverlay), a Placeholder for any image that cannot be read, side by side.</summary>
+    /// <param name="maps">One raw h x w activation map per image, row-major.</param>
+    public static Image<Rgb24> RenderUnit(IReadOnlyList<string> imagePaths, IReadOnlyList<float[]> maps, int h, int w,
+        float threshold, int size, int gap = DefaultGap)
+    {
+        if (imagePaths.Count != maps.Count)
+            throw new ArgumentException($"{imagePaths.Count} image paths but {maps.Count} activation maps");
+        var thumbs = new List<Image<Rgb24>>(imagePaths.Count);
+        try
+        {
+            for (int i = 0; i < imagePaths.Count; i++)
+                thumbs.Add(MaskOverlay.RenderFileOrPlaceholder(imagePaths[i], maps[i], h, w, threshold, size));
+            return Compose(thumbs, gap);
+        }
+        finally { thumbs.ForEach(t => t.Dispose()); }
+    }
+
     /// <summary>Encodes an image; quality (1..100) applies to JPEG only.</summary>
     public static byte[] Encode(Image<Rgb24> image, StripFormat format, int quality = 85)
     {

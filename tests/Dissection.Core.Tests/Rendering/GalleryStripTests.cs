@@ -45,6 +45,26 @@ public sealed class GalleryStripTests
     }
 
     [Fact]
+    public void Unit_gallery_renders_overlays_and_placeholders_for_bad_files()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "strip-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string good = Path.Combine(dir, "good.png");
+            using (var img = new Image<Rgb24>(16, 16, new Rgb24(80, 160, 240))) img.SaveAsPng(good);
+            float[] hot = [9f], cold = [0f];
+            using var strip = GalleryStrip.RenderUnit([good, Path.Combine(dir, "gone.png"), good], [hot, hot, cold], 1, 1, 1f, 8);
+            Assert.Equal(3 * 8 + 2 * 5, strip.Width);
+            Assert.Equal(new Rgb24(80, 160, 240), strip[4, 4]);                 // fully inside the mask
+            Assert.Equal(Placeholder.Background, strip[13 + 7, 7]);           // the missing image
+            Assert.Equal(new Rgb24(40, 80, 120), strip[26 + 4, 4]);           // nothing above threshold: dimmed
+            Assert.Throws<ArgumentException>(() => GalleryStrip.RenderUnit([good], [hot, hot], 1, 1, 1f, 8));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Empty_list_is_an_argument_error()
     {
         Assert.Throws<ArgumentException>(() => GalleryStrip.Compose([]));
