@@ -8,6 +8,8 @@
 //   <root>/images/      the images and segmentation PNGs (index.csv paths are relative to this folder).
 //   segmentation PNG    label = R + 256*G of each pixel (B and alpha ignored); 0 = unlabelled. If the PNG's size is not
 //                       sh x sw it is nearest-resized to sh x sw (source = floor((t + 0.5) * src / dst)).
+//                       RGB, RGBA and exact palette PNGs all read the same. Writers: save as 8-bit RGB (PngColorType.Rgb);
+//                       ImageSharp's palette encoder quantises (5 bits/channel) and merges near labels, e.g. 4 -> 1.
 //   <root>/label.csv    header: number,name,category,frequency,coverage,syns. category like "material(36);object(3)":
 //                       the primary category is the one with the largest count (first on ties); a bare "object" counts 1.
 //                       Row 0 ('-') is optional; numbers need not be dense (gaps are unknown labels).

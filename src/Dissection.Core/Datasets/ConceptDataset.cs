@@ -1,5 +1,6 @@
 // A Broden-format concept dataset on disk (or a plain image folder without labels).
 // Format rules are documented in BrodenFormat.cs; validation happens in Open, PNG contents are checked in LoadLabels.
+// Immutable after Open: LoadImage, LoadImages and LoadLabels may be called from several threads at once.
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Datasets;
@@ -40,6 +41,12 @@ public sealed class ConceptDataset
     public IReadOnlyList<string> Categories { get; } = [];
     public IReadOnlyList<DatasetImage> Images { get; } = [];
 
+    void RequireOwn(DatasetImage image)
+    {
+        if (image.Index < 0 || image.Index >= Images.Count || Images[image.Index] != image)
+            throw new ArgumentException($"image #{image.Index} '{image.Path}' does not belong to the dataset at {Root}");
+    }
+
     /// <summary>Absolute path of an image file.</summary>
     public string ImagePath(DatasetImage image) => Path.Combine(_imagesDirectory, image.Path);
 
@@ -47,6 +54,7 @@ public sealed class ConceptDataset
     /// <exception cref="BadImageException">the file is missing, corrupt or too large.</exception>
     public Tensor LoadImage(DatasetImage image, int size)
     {
+        RequireOwn(image);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         var data = new float[3 * size * size];
         ImageDecoding.DecodeInto(ImagePath(image), size, data, 0);
@@ -63,6 +71,7 @@ public sealed class ConceptDataset
         var failures = new System.Collections.Concurrent.ConcurrentBag<ImageFailure>();
         Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, i =>
         {
+            RequireOwn(images[i]);
             string path = ImagePath(images[i]);
             try { ImageDecoding.DecodeInto(path, size, data, i * per); }
             catch (BadImageException e)
@@ -79,6 +88,7 @@ public sealed class ConceptDataset
     /// <exception cref="DatasetFormatException">a segmentation PNG is unreadable or holds a label number not in label.csv.</exception>
     public PixelLabels LoadLabels(DatasetImage image)
     {
+        RequireOwn(image);
         var a = _annotations[image.Index];
         var planes = new int[a.SegmentationFiles.Length][];
         for (int i = 0; i < planes.Length; i++)

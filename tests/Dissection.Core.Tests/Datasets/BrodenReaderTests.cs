@@ -93,6 +93,36 @@ public sealed class BrodenReaderTests : IDisposable
     }
 
     [Fact]
+    public void Rgba_and_palette_pngs_give_the_same_labels()
+    {
+        using (var rgba = new Image<Rgba32>(4, 4))
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                int n = BrodenFixture.ObjectPlane[i];
+                rgba[i % 4, i / 4] = new Rgba32((byte)(n % 256), (byte)(n / 256), 0, 255);
+            }
+            rgba.SaveAsPng(Path.Combine(_fixture.Images, "a_object.png"));
+        }
+        // Palette PNG: 0 -> (0,0,0), 1 -> (4,0,0) = label 4. Built by hand: ImageSharp's quantizer merges near colours.
+        File.WriteAllBytes(Path.Combine(_fixture.Images, "a_part.png"),
+            RawPng.Palette(4, 4, [(0, 0, 0), (4, 0, 0)], BrodenFixture.PartPlane.Select(n => (byte)(n == 4 ? 1 : 0)).ToArray()));
+        var ds = ConceptDataset.Open(_fixture.Root);
+        var labels = ds.LoadLabels(ds.Images[0]);
+        Assert.Equal(BrodenFixture.ObjectPlane, labels.Planes[1]);
+        Assert.Equal(BrodenFixture.PartPlane, labels.Planes[3]);
+    }
+
+    [Fact]
+    public void Images_of_another_dataset_are_refused()
+    {
+        var ds = ConceptDataset.Open(_fixture.Root);
+        var stranger = ds.Images[0] with { Path = "elsewhere.png" };
+        Assert.Throws<ArgumentException>(() => ds.LoadLabels(stranger));
+        Assert.Throws<ArgumentException>(() => ds.LoadImage(stranger with { Index = 99 }, 4));
+    }
+
+    [Fact]
     public void Nearest_resize_takes_the_pixel_under_each_target_centre()
     {
         // 3 -> 5: centres (t + 0.5) * 3 / 5 = 0.3, 0.9, 1.5, 2.1, 2.7 -> sources 0, 0, 1, 2, 2.

@@ -1,6 +1,4 @@
 // Decoding images to (3,size,size) floats, and refusing missing, corrupt and oversized files with BadImageException.
-using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
 using Dissection.Core.Datasets;
 using SixLabors.ImageSharp;
@@ -67,7 +65,7 @@ public sealed class ImageLoadingTests : IDisposable
     [Fact]
     public void Decompression_bomb_header_is_refused_before_decoding()
     {
-        File.WriteAllBytes(Path.Combine(_fixture.Images, "a.png"), BombPng(60000, 60000));
+        File.WriteAllBytes(Path.Combine(_fixture.Images, "a.png"), RawPng.Bomb(60000, 60000));
         var ds = ConceptDataset.Open(_fixture.Root);
         var e = Assert.Throws<BadImageException>(() => ds.LoadImage(ds.Images[0], 4));
         Assert.StartsWith("too large", e.Reason);
@@ -78,7 +76,7 @@ public sealed class ImageLoadingTests : IDisposable
     public void Allocation_limit_stops_a_bomb_even_without_the_header_check()
     {
         string path = Path.Combine(_fixture.Images, "bomb.png");
-        File.WriteAllBytes(path, BombPng(60000, 60000));
+        File.WriteAllBytes(path, RawPng.Bomb(60000, 60000));
         var e = Assert.Throws<BadImageException>(() => ImageDecoding.Load<Rgb24>(path, maxPixels: long.MaxValue).Dispose());
         Assert.StartsWith("too large", e.Reason);
     }
@@ -98,47 +96,5 @@ public sealed class ImageLoadingTests : IDisposable
         using var c = ds.LoadImage(ds.Images[2], 5);
         Assert.Equal(a.data<float>().ToArray(), batch.Pixels[0].data<float>().ToArray());
         Assert.Equal(c.data<float>().ToArray(), batch.Pixels[2].data<float>().ToArray());
-    }
-
-    /// <summary>A valid PNG whose header claims width x height RGB pixels, with only a few bytes of image data.</summary>
-    internal static byte[] BombPng(int width, int height)
-    {
-        using var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8; ihdr[9] = 2;                                       // 8-bit RGB
-        Chunk(png, "IHDR", ihdr);
-        using (var z = new MemoryStream())
-        {
-            using (var zlib = new ZLibStream(z, CompressionLevel.Optimal, leaveOpen: true)) zlib.Write(new byte[64]);
-            Chunk(png, "IDAT", z.ToArray());
-        }
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    static void Chunk(Stream s, string type, byte[] data)
-    {
-        var len = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(len, data.Length);
-        s.Write(len);
-        var body = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        s.Write(body);
-        var crc = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(body));
-        s.Write(crc);
-    }
-
-    static uint Crc32(byte[] bytes)
-    {
-        uint c = 0xFFFFFFFF;
-        foreach (var b in bytes)
-        {
-            c ^= b;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
-        }
-        return c ^ 0xFFFFFFFF;
     }
 }
