@@ -57,7 +57,8 @@ internal static class ImageDecoding
         catch (IndexOutOfRangeException e) { throw new BadImageException(path, "corrupt: truncated data", e); }
     }
 
-    /// <summary>Resizes in place to size x size with the triangle (bilinear) filter.</summary>
+    /// <summary>Resizes in place to size x size with the triangle (bilinear) filter; like PIL BILINEAR it widens the
+    /// kernel when shrinking (antialiased), unlike torch interpolate(bilinear, antialias=False).</summary>
     public static void ResizeSquare(Image<Rgb24> image, int size)
     {
         if (image.Width == size && image.Height == size) return;
