@@ -1,9 +1,8 @@
 // Reading a ProGAN generator checkpoint: PyTorch state-dict file → key normalisation (old `features.i`/`output` style)
-// → layout from the tensor shapes → strict load with an error that lists every missing/unexpected key and shape mismatch.
-using System.Collections;
+// → layout from the tensor shapes → strict load (CheckpointMismatchException lists every missing/unexpected key and
+// shape difference).
 using System.Text.RegularExpressions;
-using TorchSharp;
-using TorchSharp.PyBridge;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Generation;
@@ -27,30 +26,18 @@ internal static partial class ProGanCheckpoint
         return g;
     }
 
-    /// <summary>Unpickles a `torch.save(state_dict)` zip file into float32 tensors (a {"state_dict": …} wrapper is unwrapped).</summary>
+    /// <summary>Any checkpoint flavour the model registry reads (torch.save zip or legacy, safetensors), as float32.</summary>
     public static Dictionary<string, Tensor> ReadStateDict(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
-        Hashtable table;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            table = PyTorchUnpickler.UnpickleStateDict(stream);
-        }
-        catch (Exception e) when (e is not IOException)
-        {
-            throw new InvalidDataException($"{path}: not a PyTorch state-dict file ({e.Message})", e);
-        }
-        if (table["state_dict"] is Hashtable inner) table = inner;
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (DictionaryEntry e in table)
-        {
-            if (e.Value is not Tensor t) continue;
-            result[(string)e.Key] = t.dtype == ScalarType.Float32 ? t : ConvertAndDispose(t);
-        }
-        return result;
-
-        static Tensor ConvertAndDispose(Tensor t) { var f = t.to_type(ScalarType.Float32); t.Dispose(); return f; }
+        var raw = CheckpointReader.Read(path);
+        foreach (var key in raw.Keys.ToList())
+            if (raw[key].dtype != ScalarType.Float32)
+            {
+                var f = raw[key].to_type(ScalarType.Float32);
+                raw[key].Dispose();
+                raw[key] = f;
+            }
+        return raw;
     }
 
     /// <summary>Maps the old key style (`features.{i}.*` for layer i+1, `output.*`) to `layer{i}.*` / `output_RxR.*`.</summary>
@@ -107,25 +94,9 @@ internal static partial class ProGanCheckpoint
         return layout;
     }
 
-    /// <summary>Copies every tensor after checking that the key sets and shapes are identical.</summary>
-    public static void LoadStrict(nn.Module module, IReadOnlyDictionary<string, Tensor> sd, string source)
-    {
-        var expected = module.state_dict();
-        var missing = expected.Keys.Where(k => !sd.ContainsKey(k)).ToList();
-        var unexpected = sd.Keys.Where(k => !expected.ContainsKey(k)).ToList();
-        var mismatched = expected.Where(e => sd.TryGetValue(e.Key, out var t) && !t.shape.SequenceEqual(e.Value.shape))
-            .Select(e => $"{e.Key} is {Shape(sd[e.Key])}, model wants {Shape(e.Value)}").ToList();
-        if (missing.Count + unexpected.Count + mismatched.Count > 0)
-        {
-            var parts = new List<string>();
-            if (missing.Count > 0) parts.Add($"missing keys: {string.Join(", ", missing)}");
-            if (unexpected.Count > 0) parts.Add($"unexpected keys: {string.Join(", ", unexpected)}");
-            if (mismatched.Count > 0) parts.Add($"shape mismatches: {string.Join("; ", mismatched)}");
-            throw new InvalidDataException($"{source}: checkpoint does not fit the generator: {string.Join("; ", parts)}");
-        }
-        using var _ = no_grad();
-        foreach (var (k, target) in expected) target.copy_(sd[k]);
-    }
+    /// <summary>The registry's strict copy: every missing/unexpected key and shape difference in one CheckpointMismatchException.</summary>
+    public static void LoadStrict(nn.Module module, IReadOnlyDictionary<string, Tensor> sd, string source) =>
+        ModelRegistry.LoadStrict(module, sd, source, GeneratorSpec.Arch);
 
     internal static string Shape(Tensor t) => $"[{string.Join(",", t.shape)}]";
 

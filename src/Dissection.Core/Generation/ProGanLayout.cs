@@ -22,6 +22,10 @@ public sealed record ProGanLayout(int ZDim, IReadOnlyList<int> Channels)
     /// <summary>Spatial side of a block's output.</summary>
     public int SizeOf(int layerNumber) => 4 << (layerNumber - 1) / 2;
 
+    /// <summary>Karras et al.'s LSUN 256-px generator as published for GAN dissection: z 512; 512 channels up to 32 px,
+    /// then 256, 128, 64. Only a default for building without a checkpoint; loading always sizes from the file.</summary>
+    public static ProGanLayout Published256 => PerResolution(512, [512, 512, 512, 512, 256, 128, 64]);
+
     /// <summary>A layout with one width per resolution, e.g. Uniform(512, [512,512,512,512,256,128,64]) for 4…256 px.</summary>
     public static ProGanLayout PerResolution(int zDim, IReadOnlyList<int> widthPerResolution)
     {

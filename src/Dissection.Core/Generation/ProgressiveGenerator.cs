@@ -1,6 +1,7 @@
 // The Progressive GAN generator (Karras et al. 2018) as used by GAN dissection: named blocks layer1…layerN and
 // output_RxR, run in order on z viewed as (N,Z,1,1). Key names match the published PyTorch checkpoints, so the
 // same file loads here and in the reference code.
+using Dissection.Core.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -62,7 +63,8 @@ public sealed class ProgressiveGenerator : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Loads a PyTorch state-dict file (.pth), sizing the network from its shapes; strict.</summary>
-    /// <exception cref="InvalidDataException">the file is not a ProGAN generator state dict; the message lists what is wrong.</exception>
+    /// <exception cref="InvalidDataException">the file is not a readable ProGAN generator checkpoint (says why).</exception>
+    /// <exception cref="CheckpointMismatchException">keys or shapes do not fit the layout its conv weights imply.</exception>
     public static ProgressiveGenerator Load(string path) => ProGanCheckpoint.Load(path);
 
     private void Add(string name, nn.Module<Tensor, Tensor> block)

@@ -9,8 +9,10 @@ public static class ModelRegistry
 {
     /// <summary>One buildable architecture. DefaultClasses is null for models that are not classifiers
     /// (generators, feature extractors): their class count is never read from a checkpoint.</summary>
+    /// <param name="CheckpointLoader">For architectures sized by their checkpoint (a generator's channels and resolution):
+    /// builds and strictly loads the module from the file itself; Factory is then only used without a checkpoint.</param>
     public sealed record Architecture(string Name, Func<int, nn.Module<Tensor, Tensor>> Factory,
-        Preprocessing DefaultPreprocessing, int? DefaultClasses);
+        Preprocessing DefaultPreprocessing, int? DefaultClasses, Func<string, nn.Module<Tensor, Tensor>>? CheckpointLoader = null);
 
     private static readonly ConcurrentDictionary<string, Architecture> Table = new(StringComparer.OrdinalIgnoreCase);
 
@@ -23,6 +25,11 @@ public static class ModelRegistry
         // The demo classifier trains on the procedural world; its real class names and statistics come from the
         // checkpoint's sidecar (CheckpointMetadata), written by the trainer.
         Register("world-vgg", WorldVgg.Create, Preprocessing.ImageNet(WorldVgg.DefaultInputSize), defaultClasses: 10);
+        // The Progressive GAN generator takes latents, not images: its "preprocessing" is unused (the segmenter that
+        // reads its output has its own). Without a checkpoint it is the published 256-px layout, randomly initialised.
+        Table[Generation.GeneratorSpec.Arch] = new Architecture(Generation.GeneratorSpec.Arch,
+            _ => new Generation.ProgressiveGenerator(Generation.ProGanLayout.Published256), Generation.GeneratorSpec.Preprocessing,
+            DefaultClasses: null, CheckpointLoader: Generation.ProgressiveGenerator.Load);
     }
 
     /// <summary>Registered architecture names (alexnet, vgg16, resnet18, resnet50, world-vgg, ...).</summary>
@@ -60,25 +67,29 @@ public static class ModelRegistry
         else
         {
             var meta = CheckpointMetadata.TryRead(spec.Checkpoint);
-            // The module is built outside any dispose scope (its parameters must live on); the file's tensors are
-            // freed here once copied.
-            var state = CheckpointReader.Read(spec.Checkpoint);
-            try
+            if (arch.CheckpointLoader is { } loader) module = loader(spec.Checkpoint);
+            else
             {
-                module = arch.Factory(numClasses ?? 0);
-                if (numClasses is not null && ClassifierKey(module) is { } key && state.TryGetValue(key, out var w)
-                    && w.dim() == 2 && w.shape[0] != numClasses)
+                // The module is built outside any dispose scope (its parameters must live on); the file's tensors are
+                // freed here once copied.
+                var state = CheckpointReader.Read(spec.Checkpoint);
+                try
                 {
-                    numClasses = checked((int)w.shape[0]);
-                    module.Dispose();
-                    module = arch.Factory(numClasses.Value);
+                    module = arch.Factory(numClasses ?? 0);
+                    if (numClasses is not null && ClassifierKey(module) is { } key && state.TryGetValue(key, out var w)
+                        && w.dim() == 2 && w.shape[0] != numClasses)
+                    {
+                        numClasses = checked((int)w.shape[0]);
+                        module.Dispose();
+                        module = arch.Factory(numClasses.Value);
+                    }
+                    try { LoadStrict(module, state, spec.Checkpoint, arch.Name); }
+                    catch { module.Dispose(); throw; }
                 }
-                try { LoadStrict(module, state, spec.Checkpoint, arch.Name); }
-                catch { module.Dispose(); throw; }
-            }
-            finally
-            {
-                foreach (var t in state.Values) t.Dispose();
+                finally
+                {
+                    foreach (var t in state.Values) t.Dispose();
+                }
             }
 
             if (meta is not null)

@@ -119,25 +119,15 @@ public sealed class WorldSegmenter : nn.Module<Tensor, Tensor>, ISegmenter
     /// <summary>Loads a segmenter saved by SaveWeights (PyTorch state-dict format); head sizes come from the label buffers.</summary>
     public static WorldSegmenter Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"segmenter weights not found: {path}", path);
-        Dictionary<string, Tensor> sd;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            sd = PyTorchUnpickler.UnpickleStateDict(stream).Cast<System.Collections.DictionaryEntry>()
-                .Where(e => e.Value is Tensor).ToDictionary(e => (string)e.Key, e => (Tensor)e.Value!);
-        }
-        catch (Exception e) when (e is not IOException)
-        {
-            throw new InvalidDataException($"{path}: not a PyTorch state-dict file ({e.Message})", e);
-        }
+        var sd = CheckpointReader.Read(path);
         try
         {
             var labels = HeadCategories.Select(c => sd.TryGetValue($"labels_{c}", out var t)
                 ? (IReadOnlyList<int>)t.to_type(ScalarType.Int64).data<long>().Select(v => (int)v).ToArray()
                 : throw new InvalidDataException($"{path}: missing key labels_{c}; not a world segmenter")).ToList();
             var model = new WorldSegmenter(labels);
-            Generation.ProGanCheckpoint.LoadStrict(model, sd, path);
+            try { ModelRegistry.LoadStrict(model, sd, path, "world-segmenter"); }
+            catch { model.Dispose(); throw; }
             model.eval();
             return model;
         }

@@ -2,6 +2,7 @@
 // style, and checkpoints that do not fit (the error must say what is wrong).
 using System.Collections;
 using Dissection.Core.Generation;
+using Dissection.Core.Models;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -93,11 +94,11 @@ public class ProGanCheckpointLoadingTests
         sd["layer2.extra"] = zeros(1);
         Save(path, sd);
 
-        var e = Assert.Throws<InvalidDataException>(() => ProgressiveGenerator.Load(path));
+        var e = Assert.Throws<CheckpointMismatchException>(() => ProgressiveGenerator.Load(path));
         Assert.Contains("bad.pth", e.Message);
-        Assert.Contains("missing keys: layer3.wscale.b", e.Message);
-        Assert.Contains("unexpected keys: layer2.extra", e.Message);
-        Assert.Contains("layer4.wscale.b is [7], model wants [6]", e.Message);
+        Assert.Equal(["layer3.wscale.b"], e.MissingKeys);
+        Assert.Equal(["layer2.extra"], e.UnexpectedKeys);
+        Assert.Contains("layer4.wscale.b: expected [6] got [7]", e.Message);
     }
 
     [Fact]
@@ -132,6 +133,25 @@ public class ProGanCheckpointLoadingTests
         File.WriteAllText(path, "this is not a checkpoint");
         var e = Assert.Throws<InvalidDataException>(() => ProgressiveGenerator.Load(path));
         Assert.Contains("junk.pth", e.Message);
+    }
+
+    [Fact]
+    public void Proggan_spec_loads_through_the_model_registry()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("g.pth");
+        using var original = SmallGenerator(seed: 15);
+        original.save_py(path);
+        Assert.Contains("proggan", ModelRegistry.Architectures);
+        using var loaded = ModelRegistry.Load(ModelSpec.Parse($"proggan:{path}"), new ModelOptions(Device: "cpu"));
+        var g = Assert.IsType<ProgressiveGenerator>(loaded.Module);
+        Assert.Equal(16, g.Resolution);
+        Assert.Null(loaded.NumClasses);
+        using var _ = no_grad();
+        using var z = randn(1, 8);
+        Assert.Equal(0f, (original.call(z) - g.call(z)).abs().max().item<float>());
+        using var viaSpec = GeneratorSpec.Load($"proggan:{path}");
+        Assert.Equal(g.Layout.Channels, viaSpec.Layout.Channels);
     }
 
     private static ProgressiveGenerator SmallGenerator(long seed)
