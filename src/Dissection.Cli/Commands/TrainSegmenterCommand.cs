@@ -28,7 +28,8 @@ public sealed class TrainSegmenterCommand : ICommand
         var progress = new Progress(r => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {r}"));
         var report = SegmenterTraining.Train(o, progress, cancel);
         Console.WriteLine($"segmenter: {report.Epochs} epochs on {report.TrainImages} images in {report.Elapsed:hh\\:mm\\:ss}; " +
-                          $"val ({report.ValImages} images) mean object IoU {report.MeanObjectIoU:F3}, pixel accuracy {report.PixelAccuracy:F3}");
+                          $"val ({report.ValImages} images) mean object IoU {report.MeanObjectIoU:F3}, pixel accuracy {report.PixelAccuracy:F3}, " +
+                          $"median object concepts per image (>= 1 %) {report.MedianObjectsPredicted} predicted / {report.MedianObjectsTruth} true");
         foreach (var (name, iou) in report.ObjectIoU.OrderByDescending(kv => kv.Value))
             Console.WriteLine($"  {name,-14} {iou:F3}");
         Console.WriteLine($"weights: {o.Output}");

@@ -13,8 +13,11 @@ public sealed record SegmenterTrainingOptions(string Dataset, string Output, int
     double LearningRate = 2e-3, int Seed = 1, int Size = 64, int Threads = 1, int? MaxTrainImages = null, int MaxValImages = 1000);
 
 /// <param name="ObjectIoU">IoU on val per object concept present in the val labels (name → IoU).</param>
+/// <param name="MedianObjectsTruth">Median number of object concepts covering >= 1 % of a val image, by the true labels:
+/// the yardstick for "how many concepts does the segmenter find in a GAN sample".</param>
+/// <param name="MedianObjectsPredicted">The same count on the segmenter's predictions.</param>
 public sealed record SegmenterReport(double MeanObjectIoU, IReadOnlyDictionary<string, double> ObjectIoU, double PixelAccuracy,
-    int Epochs, int TrainImages, int ValImages, TimeSpan Elapsed);
+    int Epochs, int TrainImages, int ValImages, TimeSpan Elapsed, double MedianObjectsTruth = 0, double MedianObjectsPredicted = 0);
 
 public static class SegmenterTraining
 {
@@ -79,7 +82,8 @@ public static class SegmenterTraining
             var dir = Path.GetDirectoryName(Path.GetFullPath(o.Output));
             if (dir is not null) Directory.CreateDirectory(dir);
             model.SaveWeights(o.Output);
-            Say($"epoch {epoch + 1}: val mean object IoU {report.MeanObjectIoU:F3}, pixel accuracy {report.PixelAccuracy:F3}; saved {o.Output}");
+            Say($"epoch {epoch + 1}: val mean object IoU {report.MeanObjectIoU:F3}, pixel accuracy {report.PixelAccuracy:F3}, " +
+                $"median objects per image {report.MedianObjectsPredicted} (truth {report.MedianObjectsTruth}); saved {o.Output}");
         }
         return report!;
     }
@@ -90,6 +94,8 @@ public static class SegmenterTraining
         model.eval();
         var k = objectLabels.Length;
         var confusion = new long[k * k];
+        var truthCounts = new List<int>();
+        var predCounts = new List<int>();
         using (no_grad())
             for (var s = 0; s < val.Count; s += batchSize)
             {
@@ -100,8 +106,16 @@ public static class SegmenterTraining
                 var truth = val.Heads[0].narrow(0, s, n).to_type(ScalarType.Int64);
                 var counts = (truth * k + pred).flatten().bincount(null, k * k).data<long>().ToArray();
                 for (var i = 0; i < counts.Length; i++) confusion[i] += counts[i];
+                var pixels = truth.shape[1] * truth.shape[2];
+                for (var i = 0; i < n; i++)
+                {
+                    truthCounts.Add(Generation.SampleSegmentation.Present(truth[i].flatten().to_type(ScalarType.Int32).data<int>().ToArray(), pixels, 0.01).Count);
+                    predCounts.Add(Generation.SampleSegmentation.Present(pred[i].flatten().to_type(ScalarType.Int32).data<int>().ToArray(), pixels, 0.01).Count);
+                }
             }
-        return IoUFromConfusion(confusion, k, c => dataset.Concepts[objectLabels[c]].Name);
+        static double Median(List<int> v) => v.Count == 0 ? 0 : v.Order().ElementAt((v.Count - 1) / 2);
+        return IoUFromConfusion(confusion, k, c => dataset.Concepts[objectLabels[c]].Name)
+            with { MedianObjectsTruth = Median(truthCounts), MedianObjectsPredicted = Median(predCounts) };
     }
 
     /// <summary>IoU per class 1…k−1 that occurs in the truth; class 0 ("none") is not a concept.</summary>
