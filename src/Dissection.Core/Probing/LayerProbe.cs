@@ -22,7 +22,7 @@ public sealed class LayerProbe : IDisposable
     private bool _disposed;
 
     /// <summary>Every probe-able layer of the model with its output shape (one dummy forward pass at the model's
-    /// input size, batch 1). The shape excludes the batch dimension.</summary>
+    /// input size, batch 1; a latent of zeros for a generator). The shape excludes the batch dimension.</summary>
     public static IReadOnlyList<LayerInfo> ListLayers(LoadedModel model)
     {
         var modules = NamedModules(model.Module);
@@ -39,7 +39,10 @@ public sealed class LayerProbe : IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var size = model.Preprocessing.InputSize;
-            model.Module.call(zeros(1, 3, size, size, device: model.Device));
+            // A generator's input is a latent vector, not an image.
+            model.Module.call(model.Module is Generation.ProgressiveGenerator g
+                ? zeros(1, g.ZDim, device: model.Device)
+                : zeros(1, 3, size, size, device: model.Device));
         }
         finally
         {

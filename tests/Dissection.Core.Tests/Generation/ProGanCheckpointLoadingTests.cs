@@ -3,6 +3,7 @@
 using System.Collections;
 using Dissection.Core.Generation;
 using Dissection.Core.Models;
+using Dissection.Core.Probing;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -152,6 +153,17 @@ public class ProGanCheckpointLoadingTests
         Assert.Equal(0f, (original.call(z) - g.call(z)).abs().max().item<float>());
         using var viaSpec = GeneratorSpec.Load($"proggan:{path}");
         Assert.Equal(g.Layout.Channels, viaSpec.Layout.Channels);
+
+        // The probe lists the named blocks with their shapes and captures a block's output during generation.
+        var layers = LayerProbe.ListLayers(loaded);
+        Assert.Equal([6, 8, 8], layers.First(l => l.Name == "layer4").OutputShape);
+        Assert.Equal([3, 16, 16], layers.First(l => l.Name == "output_16x16").OutputShape);
+        using var probe = new LayerProbe(loaded, ["layer4"]);
+        var (acts, image) = probe.Run(z);
+        Assert.Equal(new long[] { 1, 6, 8, 8 }, acts["layer4"].shape);
+        Assert.Equal(0f, (image - g.call(z)).abs().max().item<float>());
+        acts["layer4"].Dispose();
+        image.Dispose();
     }
 
     private static ProgressiveGenerator SmallGenerator(long seed)
