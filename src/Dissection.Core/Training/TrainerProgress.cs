@@ -10,6 +10,6 @@ public sealed record TrainerProgress(string Phase, long Step, long TotalSteps, d
     {
         var losses = string.Join(" ", Losses.Select(l => $"{l.Name} {l.Value:F3}"));
         var eta = TimeSpan.FromSeconds(Math.Max(0, TotalSteps - Step) * SecondsPerStep);
-        return Message ?? $"{Phase} {Step}/{TotalSteps} {losses} {SecondsPerStep * 1000:F0} ms/step eta {eta:hh\\:mm\\:ss}";
+        return Message ?? $"{Phase} {Step}/{TotalSteps} {losses} {SecondsPerStep * 1000:F0} ms/step eta {(int)eta.TotalHours}h{eta.Minutes:D2}m";
     }
 }
