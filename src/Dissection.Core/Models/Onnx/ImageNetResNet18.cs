@@ -15,12 +15,7 @@ public static class ImageNetResNet18
     /// <summary>The network as a feature extractor (no classifier head): output (B, 512).</summary>
     public static nn.Module<Tensor, Tensor> Create() => OnnxResNet.Load(ModelPath);
 
-    /// <summary>224 px, BGR, 0..255, minus the channel means of the package's mean image, no std. The package
-    /// subtracts a per-pixel mean image; its channel means stand in for it (see the mean image's spread in
-    /// OnnxResNetParityTests for how small the difference is).</summary>
-    public static Preprocessing DefaultPreprocessing()
-    {
-        var mean = OnnxMeanImage.Read(PreprocessPath);
-        return new Preprocessing(mean.Height, mean.ChannelMeans(), [1f, 1f, 1f], Bgr: mean.Bgr, ValueRange: 255f);
-    }
+    /// <summary>As the package's preprocessing graph says: 224 px, BGR, 0..255, minus the channel means of its
+    /// mean image (B 103.06, G 115.90, R 123.15), no std.</summary>
+    public static Preprocessing DefaultPreprocessing() => OnnxMeanImage.Read(PreprocessPath);
 }
