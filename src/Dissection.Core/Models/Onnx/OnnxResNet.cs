@@ -120,7 +120,17 @@ public static class OnnxResNet
 
     private static List<ModuleUnit> ModuleUnits(BasicResNet module)
     {
-        var all = module.named_modules().ToList();
+        // Depth-first registration order, as PyTorch lists modules (TorchSharp's named_modules() is breadth-first).
+        var all = new List<(string name, nn.Module module)>();
+        void Walk(nn.Module parent, string prefix)
+        {
+            foreach (var (name, child) in parent.named_children())
+            {
+                all.Add((prefix + name, child));
+                Walk(child, prefix + name + ".");
+            }
+        }
+        Walk(module, "");
         var units = new List<ModuleUnit>();
         for (int i = 0; i < all.Count; i++)
         {
