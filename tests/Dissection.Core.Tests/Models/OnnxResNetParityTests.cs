@@ -83,7 +83,7 @@ public sealed class OnnxResNetParityTests(ImageNetResNet18Fixture fixture, ITest
     public void MappingFollowsDataFlowNotFileOrderOrNames()
     {
         // Rewrite the file with its nodes in reverse order and every initializer renamed: the import must not change.
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(ImageNetResNet18.ModelPath));
+        var model = ShippedOnnx.Clone();
         var rename = model.Graph.Initializer.Select((t, i) => (t.Name, New: $"w{model.Graph.Initializer.Count - i}")).ToDictionary(p => p.Name, p => p.New);
         foreach (var t in model.Graph.Initializer) t.Name = rename[t.Name];
         foreach (var input in model.Graph.Input) if (rename.TryGetValue(input.Name, out var n)) input.Name = n;
