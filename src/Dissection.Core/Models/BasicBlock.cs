@@ -39,9 +39,9 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var main = bn2.forward(conv2.forward(relu.forward(bn1.forward(conv1.forward(x)))));
-        var shortcut = downsample is null ? x : downsample.forward(x);
+        var main = bn2.call(conv2.call(relu.call(bn1.call(conv1.call(x)))));
+        var shortcut = downsample is null ? x : downsample.call(x);
         // Not in place: a hook may still hold bn2's output.
-        return relu.forward(main + shortcut);
+        return relu.call(main + shortcut);
     }
 }

@@ -70,12 +70,13 @@ public sealed class BasicResNet : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        // Children run through call(), not forward(): only call() fires the forward hooks that probes rely on.
         // Like TorchVision, intermediates die with this scope; hooks that keep activations must clone them out.
         using var scope = NewDisposeScope();
-        var h = maxpool.forward(relu.forward(bn1.forward(conv1.forward(x))));
-        foreach (var stage in stages) h = stage.forward(h);
-        h = avgpool.forward(h).flatten(1);
-        if (fc is not null) h = fc.forward(h);
+        var h = maxpool.call(relu.call(bn1.call(conv1.call(x))));
+        foreach (var stage in stages) h = stage.call(h);
+        h = avgpool.call(h).flatten(1);
+        if (fc is not null) h = fc.call(h);
         return h.MoveToOuterDisposeScope();
     }
 }

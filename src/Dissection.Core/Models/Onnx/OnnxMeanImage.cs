@@ -35,6 +35,9 @@ internal static class OnnxMeanImage
 
         var image = new MeanImage(graph.Floats(meanName), (int)dims[^2], (int)dims[^1]);
         var means = image.ChannelMeans();
-        return new Preprocessing(image.Height, means, [1f, 1f, 1f], Bgr: bgr, ValueRange: means.Max() > 1f ? 255f : 1f);
+        return new Preprocessing(image.Height, means, [1f, 1f, 1f], Bgr: bgr, ValueRange: means.Max() > 1f ? 255f : 1f)
+        {
+            MeanImage = image,
+        };
     }
 }
