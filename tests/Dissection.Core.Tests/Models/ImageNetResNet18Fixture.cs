@@ -1,5 +1,5 @@
-// The shipped ImageNet featurizer, imported once per test class (parsing 64 MB takes a moment): directly, for the
-// mapping, and through the model registry, as the CLI and dashboard load it.
+// The shipped ImageNet featurizer, imported once for the test classes of its collection (parsing 64 MB takes a
+// moment): directly, for the mapping, and through the model registry, as the CLI and dashboard load it.
 using Dissection.Core.Models;
 using Dissection.Core.Models.Onnx;
 
@@ -7,6 +7,8 @@ namespace Dissection.Core.Tests.Models;
 
 public sealed class ImageNetResNet18Fixture : IDisposable
 {
+    public const string Collection = "imagenet-resnet18";
+
     internal OnnxResNet.Result Imported { get; } = OnnxResNet.Import(OnnxGraph.Read(ImageNetResNet18.ModelPath));
     public LoadedModel Loaded { get; } = ModelRegistry.Load(ModelSpec.Parse(ImageNetResNet18.Name), new ModelOptions(Device: "cpu"));
 
@@ -16,3 +18,6 @@ public sealed class ImageNetResNet18Fixture : IDisposable
         Loaded.Dispose();
     }
 }
+
+[CollectionDefinition(ImageNetResNet18Fixture.Collection)]
+public sealed class ImageNetResNet18Collection : ICollectionFixture<ImageNetResNet18Fixture>;

@@ -10,7 +10,8 @@ using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Models;
 
-public sealed class ImageNetResNet18PipelineTests(ImageNetResNet18Fixture fixture, ITestOutputHelper output) : IClassFixture<ImageNetResNet18Fixture>
+[Collection(ImageNetResNet18Fixture.Collection)]
+public sealed class ImageNetResNet18PipelineTests(ImageNetResNet18Fixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public void RegistryListsItAsAFeatureExtractorWithCaffePreprocessing()

@@ -11,7 +11,8 @@ using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Models;
 
-public sealed class OnnxResNetParityTests(ImageNetResNet18Fixture fixture, ITestOutputHelper output) : IClassFixture<ImageNetResNet18Fixture>
+[Collection(ImageNetResNet18Fixture.Collection)]
+public sealed class OnnxResNetParityTests(ImageNetResNet18Fixture fixture, ITestOutputHelper output)
 {
     private const int Size = 224;
 
