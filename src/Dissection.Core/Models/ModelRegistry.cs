@@ -1,5 +1,6 @@
 // Every architecture the engine can build, by name, and the one place that loads a ModelSpec.
 using System.Collections.Concurrent;
+using Dissection.Core.Models.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,6 +31,8 @@ public static class ModelRegistry
         Table[Generation.GeneratorSpec.Arch] = new Architecture(Generation.GeneratorSpec.Arch,
             _ => new Generation.ProgressiveGenerator(Generation.ProGanLayout.Published256), Generation.GeneratorSpec.Preprocessing,
             DefaultClasses: null, CheckpointLoader: Generation.ProgressiveGenerator.Load);
+        // A real ImageNet network that works offline: imported from the ONNX featurizer shipped in a NuGet package.
+        ImageNetResNet18.Register();
     }
 
     /// <summary>Registered architecture names (alexnet, vgg16, resnet18, resnet50, world-vgg, ...).</summary>
@@ -113,6 +116,8 @@ public static class ModelRegistry
             InputSize = options.InputSize ?? preprocessing.InputSize,
             Mean = options.Mean ?? preprocessing.Mean,
             Std = options.Std ?? preprocessing.Std,
+            // An explicit mean replaces a per-pixel mean image too.
+            MeanImage = options.Mean is null ? preprocessing.MeanImage : null,
         };
         if (preprocessing.InputSize <= 0) throw new ArgumentException($"input size must be positive, got {preprocessing.InputSize}");
         if (preprocessing.Mean.Length != 3 || preprocessing.Std.Length != 3)
