@@ -18,7 +18,8 @@ public sealed class TrainClassifierCommand : ICommand
         --seed N         random seed (default 1)
         --threads N      torch threads (default: all cores)
         --max-images N   use only the first N images of the index (quick trials)
-        --no-augment     no random shifts/flips
+        --crop PX        train on random crops of PX pixels (default 96; 128 = full image with random shifts)
+        --no-augment     no random crops/flips
         --resume         continue from FILE.ckpt after an interruption
         """;
 
@@ -28,7 +29,7 @@ public sealed class TrainClassifierCommand : ICommand
             args.String("dataset", "data/world"), args.String("out", "data/models/world-vgg.pt"),
             Epochs: args.Int("epochs", 10), Seed: args.Int("seed", 1), BatchSize: args.Int("batch", 64),
             LearningRate: args.Double("lr", 2e-3), Resume: args.Flag("resume"), Threads: args.Int("threads", 0),
-            MaxImages: args.Int("max-images"), Augment: !args.Flag("no-augment"));
+            MaxImages: args.Int("max-images"), Augment: !args.Flag("no-augment"), TrainCrop: args.Int("crop", 96));
         args.EnsureAllUsed();
 
         var lastBatchLine = DateTime.MinValue;

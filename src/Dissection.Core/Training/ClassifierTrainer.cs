@@ -71,9 +71,9 @@ public static class ClassifierTrainer
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var idx = order.Skip(b * o.BatchSize).Take(o.BatchSize).Select(i => (long)i).ToArray();
-                var x = Batch(train.Images, idx, meanT, stdT, o.Augment ? rng : null, size);
+                var x = Batch(train.Images, idx, meanT, stdT, o.Augment ? rng : null, size, o.TrainCrop);
                 var y = tensor(idx.Select(i => train.Labels[i]).ToArray());
-                SetLearningRate(optimizer, Schedule(o.LearningRate, (long)epoch * batches + b, totalSteps, batches));
+                SetLearningRate(optimizer, Schedule(o.LearningRate, (long)epoch * batches + b, totalSteps, Math.Min(batches, 100)));
                 optimizer.zero_grad();
                 var logits = model.forward(x);
                 var loss = nn.functional.cross_entropy(logits, y);
@@ -84,7 +84,7 @@ public static class ClassifierTrainer
                 seen += idx.Length;
                 batchProgress?.Report(new BatchReport(epoch + 1, b + 1, batches, lossSum / seen, seen / epochClock.Elapsed.TotalSeconds));
             }
-            var (valAcc, _) = Evaluate(model, val, meanT, stdT, scenes.Count, o.BatchSize, size);
+            var (valAcc, _) = Evaluate(model, val, meanT, stdT, scenes.Count, o.BatchSize, size, o.EpochValImages);
             var ips = seen / epochClock.Elapsed.TotalSeconds;
             var elapsed = TimeSpan.FromSeconds(priorSeconds + clock.Elapsed.TotalSeconds);
             var eta = TimeSpan.FromSeconds(epochClock.Elapsed.TotalSeconds * (o.Epochs - epoch - 1));
@@ -110,7 +110,7 @@ public static class ClassifierTrainer
         return new TrainingResult(scenes.Select(s => s.Name).ToList(), acc, confusion, o.Epochs, total, history);
     }
 
-    /// <summary>Linear warm-up over the first epoch, then cosine decay to zero.</summary>
+    /// <summary>Linear warm-up, then cosine decay to zero.</summary>
     internal static double Schedule(double peak, long step, long total, int warmup)
     {
         if (step < warmup) return peak * (step + 1) / warmup;
@@ -134,17 +134,21 @@ public static class ClassifierTrainer
         return (mean.data<float>().ToArray().Select(v => MathF.Round(v, 4)).ToArray(), std.data<float>().ToArray().Select(v => MathF.Round(v, 4)).ToArray());
     }
 
-    /// <summary>Normalised float batch; with an RNG, each image gets a random shift (replicate padding) and horizontal flip.</summary>
-    private static Tensor Batch(Tensor images, long[] idx, Tensor mean, Tensor std, Random? rng, int size)
+    /// <summary>Normalised float batch. With an RNG, each image gets a random crop of <paramref name="crop"/> pixels
+    /// (or, at full size, a random shift with replicate padding) and a random horizontal flip.</summary>
+    private static Tensor Batch(Tensor images, long[] idx, Tensor mean, Tensor std, Random? rng, int size, int crop)
     {
         var x = images.index_select(0, tensor(idx)).to_type(ScalarType.Float32).div_(255f);
         if (rng is not null)
         {
-            var padded = nn.functional.pad(x, [Pad, Pad, Pad, Pad], PaddingModes.Replicate);
+            var pad = crop >= size ? Pad : 0;
+            var source = pad > 0 ? nn.functional.pad(x, [pad, pad, pad, pad], PaddingModes.Replicate) : x;
+            var side = Math.Min(crop, size);
+            var room = size + 2 * pad - side;
             var crops = new Tensor[idx.Length];
             for (var i = 0; i < idx.Length; i++)
             {
-                var c = padded[i].narrow(1, rng.Next(2 * Pad + 1), size).narrow(2, rng.Next(2 * Pad + 1), size);
+                var c = source[i].narrow(1, rng.Next(room + 1), side).narrow(2, rng.Next(room + 1), side);
                 crops[i] = rng.Next(2) == 0 ? c.flip(2) : c;
             }
             x = stack(crops);
@@ -152,18 +156,19 @@ public static class ClassifierTrainer
         return x.sub_(mean).div_(std);
     }
 
-    internal static (double Accuracy, int[,] Confusion) Evaluate(nn.Module<Tensor, Tensor> model, SceneImageSet set, Tensor mean, Tensor std, int classes, int batch, int size)
+    internal static (double Accuracy, int[,] Confusion) Evaluate(nn.Module<Tensor, Tensor> model, SceneImageSet set, Tensor mean, Tensor std, int classes, int batch, int size, int limit = int.MaxValue)
     {
         var confusion = new int[classes, classes];
-        if (set.Count == 0) return (0, confusion);
+        var count = Math.Min(set.Count, limit);
+        if (count == 0) return (0, confusion);
         model.eval();
         using var noGrad = no_grad();
         long correct = 0;
-        for (var start = 0; start < set.Count; start += batch)
+        for (var start = 0; start < count; start += batch)
         {
             using var scope = NewDisposeScope();
-            var idx = Enumerable.Range(start, Math.Min(batch, set.Count - start)).Select(i => (long)i).ToArray();
-            var pred = model.forward(Batch(set.Images, idx, mean, std, null, size)).argmax(1).data<long>().ToArray();
+            var idx = Enumerable.Range(start, Math.Min(batch, count - start)).Select(i => (long)i).ToArray();
+            var pred = model.forward(Batch(set.Images, idx, mean, std, null, size, size)).argmax(1).data<long>().ToArray();
             for (var i = 0; i < idx.Length; i++)
             {
                 var truth = (int)set.Labels[idx[i]];
@@ -172,6 +177,6 @@ public static class ClassifierTrainer
             }
         }
         model.train();
-        return ((double)correct / set.Count, confusion);
+        return ((double)correct / count, confusion);
     }
 }
