@@ -7,6 +7,7 @@
 // All activations are rounded to fp16 when captured (relative error <= 2^-11) and every statistic is computed on the
 // rounded values, so thresholds, masks and stored maps agree with each other exactly.
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Dissection.Core.Datasets;
 using Dissection.Core.Tallies;
 using TorchSharp;
@@ -248,7 +249,8 @@ internal static class DissectionPipeline
     private static PixelLabels[] ReadLabels(List<DatasetImage> rows, Func<DatasetImage, PixelLabels> read)
     {
         var labels = new PixelLabels[rows.Count];
-        Parallel.For(0, rows.Count, i => labels[i] = read(rows[i]));
+        try { Parallel.For(0, rows.Count, i => labels[i] = read(rows[i])); }
+        catch (AggregateException e) { ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
         for (var i = 0; i < rows.Count; i++)
         {
             var (img, l) = (rows[i], labels[i]);

@@ -1,5 +1,6 @@
 // The dissection pipeline's entry point: picks the images (split, limit), wires the model (LayerProbe) and the dataset
 // (parallel image decoding, labels) into DissectionPipeline, which runs pass 1 (model, once) and the cache passes.
+using System.Runtime.ExceptionServices;
 using Dissection.Core.Datasets;
 using Dissection.Core.Models;
 using Dissection.Core.Probing;
@@ -67,18 +68,26 @@ public static class DissectionRun
     {
         var pixels = new Tensor?[batch.Count];
         var errors = new string?[batch.Count];
-        Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancel }, i =>
+        try
         {
-            try
+            Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancel }, i =>
             {
-                if (dataset.HasLabels) dataset.LoadLabels(batch[i]);
-                pixels[i] = dataset.LoadImage(batch[i], size);
-            }
-            catch (Exception e) when (IsBadImage(e))
-            {
-                errors[i] = e.Message;
-            }
-        });
+                try
+                {
+                    if (dataset.HasLabels) dataset.LoadLabels(batch[i]);
+                    pixels[i] = dataset.LoadImage(batch[i], size);
+                }
+                catch (Exception e) when (IsBadImage(e))
+                {
+                    errors[i] = e.Message;
+                }
+            });
+        }
+        catch (AggregateException e)
+        {
+            foreach (var p in pixels) p?.Dispose();
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         var bad = Enumerable.Range(0, batch.Count).Where(i => errors[i] is not null).ToList();
         if (bad.Count > 0 && policy == BadImagePolicy.Fail)
         {
