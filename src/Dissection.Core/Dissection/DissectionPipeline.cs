@@ -17,8 +17,6 @@ namespace Dissection.Core.Dissection;
 
 internal static class DissectionPipeline
 {
-    /// <summary>Values per replayed chunk (upsampled), which bounds the temporary tensors of the cache passes.</summary>
-    private const long ChunkValues = 1L << 23;
     private const float Fp16Max = 65504f;
 
     public static IReadOnlyList<LayerResult> Run(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
@@ -26,21 +24,23 @@ internal static class DissectionPipeline
         int searchBins = 4096, int collectCap = 8192)
     {
         Validate(s, layers);
+        if (searchBins < 2 || collectCap < 1) throw new ArgumentOutOfRangeException(nameof(searchBins));
         var clock = Stopwatch.StartNew();
         using var noGrad = no_grad();
         using var cache = new ActivationCache(cacheRoot);
         var processed = new List<DatasetImage>();
+        var batches = new List<int>();   // rows per pass-1 batch; cache passes replay the same chunks
         var skipped = new List<string>();
         var tallies = new Dictionary<string, LayerTally>(StringComparer.Ordinal);
 
-        Pass1(inputs, layers, s, progress, cancel, cache, processed, skipped, tallies);
+        Pass1(inputs, layers, s, progress, cancel, cache, processed, batches, skipped, tallies, searchBins);
         if (processed.Count == 0)
             throw new InvalidDataException($"none of the {inputs.Images.Count} selected images could be loaded" +
                                            (skipped.Count > 0 ? $" (first: {skipped[0]})" : ""));
         cache.Complete(processed.Count);
 
-        FindThresholds(s, progress, cancel, cache, processed, tallies, layers, searchBins, collectCap);
-        Pass2(inputs, s, progress, cancel, cache, processed, tallies, layers);
+        FindThresholds(s, progress, cancel, cache, processed, batches, tallies, layers, searchBins, collectCap);
+        Pass2(inputs, progress, cancel, cache, processed, batches, tallies, layers, s);
 
         return layers.Select(l =>
         {
@@ -76,7 +76,7 @@ internal static class DissectionPipeline
     // ---------------------------------------------------------------------------------------------------------------
     private static void Pass1(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
         IProgress<DissectionProgress>? progress, CancellationToken cancel, ActivationCache cache,
-        List<DatasetImage> processed, List<string> skipped, Dictionary<string, LayerTally> tallies)
+        List<DatasetImage> processed, List<int> batchRows, List<string> skipped, Dictionary<string, LayerTally> tallies, int searchBins)
     {
         var batches = inputs.Images.Chunk(s.BatchSize).ToList();
         var phase = new PhaseClock("pass 1: model", inputs.Images.Count, progress);
@@ -104,11 +104,12 @@ internal static class DissectionPipeline
                         foreach (var layer in layers)
                         {
                             if (!acts.TryGetValue(layer, out var act)) throw new InvalidOperationException($"the probe returned no activations for layer {layer}");
-                            ObservePass1(layer, act, batch.Images, s, cache, tallies);
+                            ObservePass1(layer, act, batch.Images, s, cache, tallies, searchBins);
                         }
                     }
                     finally { foreach (var t in acts.Values) t.Dispose(); }
                     processed.AddRange(batch.Images);
+                    batchRows.Add(batch.Images.Count);
                 }
                 done += batches[b].Length;
                 phase.Report(done);
@@ -123,7 +124,7 @@ internal static class DissectionPipeline
     }
 
     private static void ObservePass1(string layer, Tensor act, IReadOnlyList<DatasetImage> images, DissectionSettings s,
-        ActivationCache cache, Dictionary<string, LayerTally> tallies)
+        ActivationCache cache, Dictionary<string, LayerTally> tallies, int searchBins)
     {
         using var scope = NewDisposeScope();
         if (act.dim() != 4 || act.shape[0] != images.Count)
@@ -142,37 +143,45 @@ internal static class DissectionPipeline
         t.TopK.Add(maxes, images.Select(i => i.Index).ToList());
         LayerTally.Widen(t.RawMin, t.RawMax, a.amin([0, 2, 3]).data<float>().ToArray(), a.amax([0, 2, 3]).data<float>().ToArray());
         t.RawValues += (long)images.Count * h * w;
+        // The seed histogram takes its range from the first batch and sees exactly the values (same tensors, same
+        // shapes) that the threshold search will replay from the cache.
+        void Seed(Tensor values)
+        {
+            t.Seed ??= new SeedHistogram(values.amin(1).data<float>().ToArray(), values.amax(1).data<float>().ToArray(), searchBins);
+            t.Seed.Add(values);
+        }
         foreach (var (hh, ww, rows) in BySegSize(images, t))
         {
-            var up = BilinearUpsampling.Apply(Rows(a, rows), hh, ww);
-            LayerTally.Widen(t.UpMin, t.UpMax, up.amin([0, 2, 3]).data<float>().ToArray(), up.amax([0, 2, 3]).data<float>().ToArray());
+            var up = UnitsFirstUpsampled(a, rows, hh, ww);
+            LayerTally.Widen(t.UpMin, t.UpMax, up.amin([1, 2, 3]).data<float>().ToArray(), up.amax([1, 2, 3]).data<float>().ToArray());
             t.UpValues += (long)rows.Length * hh * ww;
+            if (s.Method == DissectionMethod.Pnas) Seed(up.view(units, -1));
         }
+        if (s.Method == DissectionMethod.Cvpr17) Seed(a.transpose(0, 1).reshape(units, -1));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    private static int ChunkRows(LayerTally t, IReadOnlyList<DatasetImage> images, int batch)
-    {
-        var maxPixels = images.Max(i => (long)SegSize(i, t).H * SegSize(i, t).W);
-        return (int)Math.Clamp(ChunkValues / Math.Max(1, t.Units * maxPixels), 1, batch);
-    }
-
     /// <summary>The values the threshold is taken over: upsampled maps (PNAS) or raw maps (CVPR17), as (U, n) pieces.</summary>
-    private static IEnumerable<Tensor> DomainValues(Tensor half, IReadOnlyList<DatasetImage> images, LayerTally t, DissectionMethod method)
+    private static IEnumerable<Tensor> DomainValues(Tensor maps, IReadOnlyList<DatasetImage> images, LayerTally t, DissectionMethod method)
     {
-        var a = half.to(ScalarType.Float32);
+        var a = maps.to(ScalarType.Float32);
         if (method == DissectionMethod.Cvpr17)
         {
             yield return a.transpose(0, 1).reshape(t.Units, -1);
             yield break;
         }
         foreach (var (h, w, rows) in BySegSize(images, t))
-            yield return BilinearUpsampling.Apply(Rows(a, rows), h, w).transpose(0, 1).reshape(t.Units, -1);
+            yield return UnitsFirstUpsampled(a, rows, h, w).view(t.Units, -1);
     }
 
+    /// <summary>The chosen rows of (B,U,h,w) maps, upsampled to (U, rows, H, W): units first, so that per-unit
+    /// statistics read contiguous rows without a large transpose.</summary>
+    private static Tensor UnitsFirstUpsampled(Tensor a, long[] rows, int height, int width) =>
+        BilinearUpsampling.Apply(Rows(a, rows).transpose(0, 1), height, width).contiguous();
+
     private static void FindThresholds(DissectionSettings s, IProgress<DissectionProgress>? progress, CancellationToken cancel,
-        ActivationCache cache, List<DatasetImage> processed, Dictionary<string, LayerTally> tallies, IReadOnlyList<string> layers,
-        int bins, int cap)
+        ActivationCache cache, List<DatasetImage> processed, List<int> batches, Dictionary<string, LayerTally> tallies,
+        IReadOnlyList<string> layers, int bins, int cap)
     {
         var cvpr = s.Method == DissectionMethod.Cvpr17;
         foreach (var t in tallies.Values)
@@ -180,6 +189,7 @@ internal static class DissectionPipeline
             var n = cvpr ? t.RawValues : t.UpValues;
             t.Search = new ThresholdSearch(s.Quantile, Enumerable.Repeat(n, t.Units).ToArray(),
                 cvpr ? t.RawMin : t.UpMin, cvpr ? t.RawMax : t.UpMax, bins, cap);
+            t.Search.Seed(t.Seed!);
         }
         for (var pass = 1; layers.Any(l => !tallies[l].Search!.Done); pass++)
         {
@@ -190,7 +200,7 @@ internal static class DissectionPipeline
             {
                 var t = tallies[layer];
                 t.Search!.BeginPass();
-                foreach (var (first, half) in cache.Read(layer, ChunkRows(t, processed, s.BatchSize)))
+                foreach (var (first, half) in cache.Read(layer, batches))
                 {
                     cancel.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
@@ -206,11 +216,10 @@ internal static class DissectionPipeline
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    private static void Pass2(DissectionInputs inputs, DissectionSettings s, IProgress<DissectionProgress>? progress,
-        CancellationToken cancel, ActivationCache cache, List<DatasetImage> processed, Dictionary<string, LayerTally> tallies,
-        IReadOnlyList<string> layers)
+    private static void Pass2(DissectionInputs inputs, IProgress<DissectionProgress>? progress, CancellationToken cancel,
+        ActivationCache cache, List<DatasetImage> processed, List<int> batches, Dictionary<string, LayerTally> tallies,
+        IReadOnlyList<string> layers, DissectionSettings s)
     {
-        var chunk = layers.Min(l => ChunkRows(tallies[l], processed, s.BatchSize));
         var topOf = new Dictionary<string, Dictionary<int, List<(int Unit, int Rank)>>>(StringComparer.Ordinal);
         foreach (var layer in layers)
         {
@@ -226,13 +235,15 @@ internal static class DissectionPipeline
         }
 
         var phase = new PhaseClock("pass 2: IoU", processed.Count, progress);
-        var readers = layers.Select(l => cache.Read(l, chunk).GetEnumerator()).ToList();
+        var readers = layers.Select(l => cache.Read(l, batches).GetEnumerator()).ToList();
         try
         {
-            for (var first = 0; first < processed.Count; first += chunk)
+            var first = 0;
+            foreach (var chunk in batches)
             {
                 cancel.ThrowIfCancellationRequested();
-                var rows = processed.GetRange(first, Math.Min(chunk, processed.Count - first));
+                var rows = processed.GetRange(first, chunk);
+                first += chunk;
                 var labels = inputs.Labels is { } read ? ReadLabels(rows, read) : null;
                 for (var li = 0; li < layers.Count; li++)
                 {
@@ -240,7 +251,7 @@ internal static class DissectionPipeline
                     var (_, half) = readers[li].Current;
                     ObservePass2(tallies[layers[li]], half, rows, labels, topOf[layers[li]]);
                 }
-                phase.Report(first + rows.Count);
+                phase.Report(first);
             }
         }
         finally { foreach (var r in readers) r.Dispose(); }
@@ -267,15 +278,18 @@ internal static class DissectionPipeline
     {
         using var scope = NewDisposeScope();
         var a = half.to(ScalarType.Float32);
-        var threshold = tensor(t.Thresholds).view(1, t.Units, 1, 1);
+        var threshold = tensor(t.Thresholds).view(t.Units, 1, 1, 1);
         foreach (var (h, w, groupRows) in BySegSize(rows, t))
         {
-            var up = BilinearUpsampling.Apply(Rows(a, groupRows), h, w);
-            t.Histogram!.Add(up.transpose(0, 1).reshape(t.Units, -1));
+            var up = UnitsFirstUpsampled(a, groupRows, h, w);
+            t.Histogram!.Add(up.view(t.Units, -1));
             if (t.Iou is { } iou && labels is not null)
             {
                 var groupLabels = groupRows.Select(r => labels[r]).ToList();
-                iou.Add(up.gt(threshold).reshape(groupRows.Length, t.Units, (long)h * w), groupLabels);
+                // 1 where up > T, else 0, directly as float: v - T > 0 exactly when v > T (IEEE subtraction never
+                // rounds a nonzero difference to 0), and this is cheaper than a bool mask converted to float.
+                var mask = up.sub(threshold).sign_().clamp_min_(0);
+                iou.Add(mask.view(t.Units, groupRows.Length, (long)h * w), groupLabels);
             }
         }
         for (var r = 0; r < rows.Count; r++)

@@ -21,6 +21,7 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
     public long UpValues { get; set; }
     public TopKTally TopK { get; } = new(units, topK);
 
+    public SeedHistogram? Seed { get; set; }
     public ThresholdSearch? Search { get; set; }
     public float[] Thresholds { get; set; } = [];
 

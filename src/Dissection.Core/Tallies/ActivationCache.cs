@@ -47,15 +47,16 @@ internal sealed class ActivationCache : IDisposable
 
     public long[] RowShape(string layer) => _writers[layer].RowShape;
 
-    /// <summary>Replays one layer in chunks of at most <paramref name="chunk"/> rows: (firstRow, (n, U, h, w) fp16 tensor).
-    /// The tensor is disposed after the callback returns.</summary>
-    public IEnumerable<(long First, Tensor Rows)> Read(string layer, int chunk)
+    /// <summary>Replays one layer in the given chunks of rows (normally pass 1's batches, so that every later
+    /// computation sees tensors of exactly the same shapes and gives bit-identical results): (firstRow, (n, U, h, w)
+    /// fp16 tensor). The tensor is disposed when the enumeration moves on.</summary>
+    public IEnumerable<(long First, Tensor Rows)> Read(string layer, IReadOnlyList<int> chunks)
     {
         var shape = RowShape(layer);
         using var stream = new FileStream(_files[layer], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        for (long first = 0; first < Rows; first += chunk)
+        long first = 0;
+        foreach (var n in chunks)
         {
-            var n = (int)Math.Min(chunk, Rows - first);
             var t = empty([n, .. shape], ScalarType.Float16);
             try
             {
@@ -63,7 +64,9 @@ internal sealed class ActivationCache : IDisposable
                 yield return (first, t);
             }
             finally { t.Dispose(); }
+            first += n;
         }
+        if (first != Rows) throw new InvalidOperationException($"cache of {layer} has {Rows} rows, chunks cover {first}");
     }
 
     public void Dispose()

@@ -38,16 +38,18 @@ internal sealed class IouTally
     /// <summary>(units) or, per category, (units x categories).</summary>
     public double[] MaskPixels { get; }
 
-    /// <summary>masks: (B, units, P) bool for B images that share one segmentation size P = H*W.</summary>
+    /// <summary>masks: (units, B, P), bool or 0/1 float, for B images that share one segmentation size P = H*W.</summary>
     public void Add(Tensor masks, IReadOnlyList<PixelLabels> labels)
     {
         using var scope = NewDisposeScope();
-        var b = (int)masks.shape[0];
+        var b = (int)masks.shape[1];
         var p = (int)masks.shape[2];
-        if (masks.shape[1] != Units) throw new ArgumentException($"expected {Units} units, got {masks.shape[1]}");
+        if (masks.shape[0] != Units) throw new ArgumentException($"expected {Units} units, got {masks.shape[0]}");
         if (labels.Count != b) throw new ArgumentException("one PixelLabels per image is needed");
-        var maskF = masks.to_type(ScalarType.Float32);
-        var perImage = maskF.sum(2).contiguous().data<float>().ToArray();        // (B, units) mask pixels per image
+        var maskF = masks.to_type(ScalarType.Float32).contiguous();
+        var perUnit = maskF.sum(2).contiguous().data<float>().ToArray();        // (units, B) mask pixels per image
+        var perImage = new float[b * Units];
+        for (var u = 0; u < Units; u++) for (var i = 0; i < b; i++) perImage[i * Units + u] = perUnit[u * b + i];
 
         // Deduplicated label planes: a concept is counted once per pixel, and not at all in the planes when it is also
         // an image-level label of that image (which already covers every pixel).
@@ -94,7 +96,7 @@ internal sealed class IouTally
         if (planes > 0)
         {
             // (units, B*P) mask columns added into the concept columns named by each plane: I = mask @ one-hot, without the one-hot.
-            var source = maskF.permute(1, 0, 2).reshape(Units, (long)b * p);
+            var source = maskF.view(Units, (long)b * p);
             var isect = zeros(Units, Concepts, ScalarType.Float32);
             for (var j = 0; j < planes; j++) isect.index_add_(1, tensor(index[j]), source, 1);
             var counts = isect.data<float>().ToArray();

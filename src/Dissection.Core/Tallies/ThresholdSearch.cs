@@ -10,13 +10,16 @@
 // checked against a full sort in ThresholdSearchTests on random, heavily tied and heavy-tailed data.
 //
 // How. Each unit keeps an interval [lo, hi] known to contain T, with `above` = #{v > hi} and `inside` = #{lo<=v<=hi}.
-// A pass either (a) counts `inside` values into Bins equal-width bins and keeps the one bin that holds T, or, once
-// inside <= CollectCap, (b) collects those values and sorts them, which gives T exactly. Edges are strictly
-// increasing floats, so every histogram pass shrinks the interval; with Bins = 4096 a unit typically needs one
-// histogram pass for a few million values per unit and two for ~10^8. Memory per unit: Bins counts + CollectCap
-// floats, independent of N.
+// A pass either (a) counts the inside values into Bins equal-width bins, bin = clamp(floor((v - lo) * scale)), and
+// keeps the one bin that holds T, or, once inside <= CollectCap, (b) collects those values and sorts them, which
+// gives T exactly. The float boundaries of the kept bin are recovered by bisection with the same float arithmetic,
+// so the next pass's comparisons select exactly the values that were counted. Ties at either end of the interval
+// (e.g. the zeros after a ReLU) finish the search at once. With Bins = 4096 a unit typically needs one histogram
+// pass for a few million values and two for ~10^8. A SeedHistogram filled during the model pass can narrow the
+// interval before the first pass (Seed), so that usually a single collecting pass remains.
+// Memory per unit: Bins counts + CollectCap floats, independent of N.
 //
-// Mergeable: a pass's histogram counts (same edges) and collected values from several shards add/concatenate, so
+// Mergeable: a pass's histogram counts (same lo/scale) and collected values from several shards add/concatenate, so
 // sharded data reaches the same T as one stream.
 using static TorchSharp.torch;
 
@@ -25,14 +28,12 @@ namespace Dissection.Core.Tallies;
 internal sealed class ThresholdSearch
 {
     private readonly long[] _k, _above, _inside;
-    private readonly float[] _lo, _hi, _threshold;
-    private readonly bool[] _done;
-    private readonly bool[] _collecting;
-    private long[]? _counts;
-    private float[]? _edges;
-    // Per-pass tensors kept outside any dispose scope; freed in EndPass.
-    private Tensor? _countTensor, _loT, _hiT, _innerT, _offsetT;
+    private readonly float[] _lo, _hi, _scale, _threshold;
+    private readonly bool[] _done, _collecting, _uncapped;
+    private long[]? _counts, _ties;
     private List<float>[]? _collected;
+    // Per-pass tensors kept outside any dispose scope; freed in EndPass.
+    private Tensor? _countT, _tieT, _loT, _hiT, _scaleT, _offsetT, _collectRows;
 
     /// <param name="count">Values per unit over the whole data (N).</param>
     /// <param name="min">Exact per-unit minimum of the values.</param>
@@ -47,8 +48,8 @@ internal sealed class ThresholdSearch
         Bins = bins;
         CollectCap = collectCap;
         _k = new long[units]; _above = new long[units]; _inside = new long[units];
-        _lo = (float[])min.Clone(); _hi = (float[])max.Clone(); _threshold = new float[units];
-        _done = new bool[units]; _collecting = new bool[units];
+        _lo = (float[])min.Clone(); _hi = (float[])max.Clone(); _scale = new float[units]; _threshold = new float[units];
+        _done = new bool[units]; _collecting = new bool[units]; _uncapped = new bool[units];
         for (var u = 0; u < units; u++)
         {
             var n = count[u];
@@ -56,6 +57,33 @@ internal sealed class ThresholdSearch
             _inside[u] = n;
             if (n == 0) { _threshold[u] = 0; _done[u] = true; }
             else if (_lo[u] == _hi[u]) { _threshold[u] = _lo[u]; _done[u] = true; }
+        }
+    }
+
+    /// <summary>
+    /// Narrows every unit's interval to the seed-histogram bin that holds T (before any pass). The seed must have
+    /// seen exactly the values this search will replay.
+    /// </summary>
+    public void Seed(SeedHistogram seed)
+    {
+        if (seed.Units != Units) throw new ArgumentException($"seed has {seed.Units} units, expected {Units}");
+        for (var u = 0; u < Units; u++)
+        {
+            if (_done[u] || seed.Scale[u] == 0) continue;
+            var counts = seed.Counts(u);
+            float min = _lo[u], max = _hi[u], lo = seed.Lo[u], scale = seed.Scale[u];
+            var cum = 0L;
+            for (var g = counts.Length - 1; g >= 0; g--)
+            {
+                var n = counts[g];
+                if (cum + n < _k[u] + 1) { cum += n; continue; }
+                // Bin g holds raw bin g-1; bins are monotone in v, so each is an interval found by bisection.
+                var newLo = g == 0 ? min : Math.Max(min, FirstWithBin(g - 1, min, max, v => SeedHistogram.RawBin(v, lo, scale)));
+                var newHi = g == counts.Length - 1 ? max : Math.Min(max, MathF.BitDecrement(FirstWithBin(g, min, max, v => SeedHistogram.RawBin(v, lo, scale))));
+                (_lo[u], _hi[u], _above[u], _inside[u]) = (newLo, newHi, cum, n);
+                if (newLo == newHi) Finish(u, newLo);
+                break;
+            }
         }
     }
 
@@ -69,37 +97,32 @@ internal sealed class ThresholdSearch
 
     public void BeginPass()
     {
-        _counts = null; _edges = null; _collected = null;
+        var collect = new bool[Units];
         var anyHistogram = false;
         for (var u = 0; u < Units; u++)
         {
             if (_done[u]) continue;
-            _collecting[u] = _inside[u] <= CollectCap;
+            _collecting[u] = _uncapped[u] || _inside[u] <= CollectCap;
+            collect[u] = _collecting[u];
             anyHistogram |= !_collecting[u];
+            _scale[u] = Scale(_lo[u], _hi[u]);
         }
         _collected = new List<float>[Units];
-        for (var u = 0; u < Units; u++) if (!_done[u] && _collecting[u]) _collected[u] = new List<float>((int)_inside[u]);
-        if (!anyHistogram) return;
-        _edges = new float[Units * (Bins + 1)];
-        for (var u = 0; u < Units; u++)
-        {
-            var e = _edges.AsSpan(u * (Bins + 1), Bins + 1);
-            float lo = _lo[u], hi = _hi[u];
-            e[0] = lo;
-            for (var b = 1; b < Bins; b++)
-            {
-                var x = (float)(lo + ((double)hi - lo) * b / Bins);
-                // Strictly increasing up to hi, so a bin never equals the whole interval and each pass makes progress.
-                e[b] = Math.Min(hi, Math.Max(x, MathF.BitIncrement(e[b - 1])));
-            }
-            e[Bins] = hi;
-        }
-        _countTensor = zeros(Units * Bins + 1, ScalarType.Int64).DetachFromDisposeScope();
+        for (var u = 0; u < Units; u++) if (!_done[u] && _collecting[u]) _collected[u] = new List<float>((int)Math.Min(_inside[u], CollectCap));
         _loT = tensor(_lo).unsqueeze(1).DetachFromDisposeScope();
         _hiT = tensor(_hi).unsqueeze(1).DetachFromDisposeScope();
-        _innerT = tensor(_edges, [Units, Bins + 1]).narrow(1, 1, Bins - 1).contiguous().DetachFromDisposeScope();
+        _collectRows = tensor(collect).unsqueeze(1).DetachFromDisposeScope();
+        if (!anyHistogram) return;
+        _countT = zeros(Units * Bins + 1, ScalarType.Int64).DetachFromDisposeScope();
+        _tieT = zeros(2, Units, ScalarType.Int64).DetachFromDisposeScope();
+        _scaleT = tensor(_scale).unsqueeze(1).DetachFromDisposeScope();
         _offsetT = arange(Units, ScalarType.Int64).mul(Bins).unsqueeze(1).DetachFromDisposeScope();
     }
+
+    private float Scale(float lo, float hi) => (float)Math.Min(float.MaxValue, Bins / ((double)hi - lo));
+
+    /// <summary>The bin of one value by exactly the float arithmetic of <see cref="Observe"/> (before clamping).</summary>
+    private static double RawBin(float v, float lo, float scale) => Math.Floor((float)((float)(v - lo) * scale));
 
     /// <summary>values: (units, n) float32, any n; every value of the data must be fed exactly once per pass.</summary>
     public void Observe(Tensor values)
@@ -107,63 +130,106 @@ internal sealed class ThresholdSearch
         if (values.shape[0] != Units) throw new ArgumentException($"expected {Units} units, got {values.shape[0]}");
         using var scope = NewDisposeScope();
         var v = values.contiguous();
-        if (_countTensor is not null)
+        var inRange = v.ge(_loT!).logical_and_(v.le(_hiT!));
+        if (_countT is not null)
         {
-            var index = searchsorted(_innerT!, v, right: true).add_(_offsetT!);
-            var inRange = v.ge(_loT!).logical_and_(v.le(_hiT!));
-            index = where(inRange, index, tensor((long)Units * Bins));
-            _countTensor.add_(bincount(index.flatten(), minlength: Units * Bins + 1));
+            var bin = v.sub(_loT!).mul_(_scaleT!).floor_().clamp_(0, Bins - 1).to_type(ScalarType.Int64).add_(_offsetT!);
+            var index = where(inRange, bin, tensor((long)Units * Bins));
+            _countT.add_(bincount(index.flatten(), minlength: Units * Bins + 1));
+            _tieT![0].add_(v.eq(_loT!).sum(1));
+            _tieT![1].add_(v.eq(_hiT!).sum(1));
         }
+        // Collected values come out row-major, i.e. grouped by unit; the per-unit counts split them.
+        var wanted = inRange.logical_and_(_collectRows!);
+        var perUnit = wanted.sum(1).data<long>().ToArray();
+        if (perUnit.All(c => c == 0)) return;
+        var picked = v.masked_select(wanted).data<float>().ToArray();
+        var at = 0;
         for (var u = 0; u < Units; u++)
         {
-            if (_done[u] || !_collecting[u]) continue;
-            var row = v[u];
-            var sel = row.masked_select(row.ge(_lo[u]).logical_and(row.le(_hi[u])));
-            if (sel.numel() > 0) _collected![u].AddRange(sel.data<float>().ToArray());
+            if (perUnit[u] == 0) continue;
+            _collected![u].AddRange(new ArraySegment<float>(picked, at, (int)perUnit[u]));
+            at += (int)perUnit[u];
         }
     }
 
     public void EndPass()
     {
         Passes++;
-        if (_countTensor is not null)
+        if (_countT is not null)
         {
-            _counts = _countTensor.data<long>().ToArray();
-            foreach (var t in new[] { _countTensor, _loT, _hiT, _innerT, _offsetT }) t?.Dispose();
-            _countTensor = _loT = _hiT = _innerT = _offsetT = null;
+            _counts = _countT.data<long>().ToArray();
+            _ties = _tieT!.data<long>().ToArray();
         }
+        foreach (var t in new[] { _countT, _tieT, _loT, _hiT, _scaleT, _offsetT, _collectRows }) t?.Dispose();
+        _countT = _tieT = _loT = _hiT = _scaleT = _offsetT = _collectRows = null;
+
         for (var u = 0; u < Units; u++)
         {
             if (_done[u]) continue;
-            if (_collecting[u])
-            {
-                var vals = _collected![u];
-                var rank = _k[u] - _above[u];   // 0-based position from the top within the interval
-                if (vals.Count <= rank) throw new InvalidOperationException($"unit {u}: data changed between passes ({vals.Count} values in range, expected {_inside[u]})");
-                vals.Sort();
-                _threshold[u] = vals[vals.Count - 1 - (int)rank];
-                _done[u] = true;
-                continue;
-            }
-            var cum = _above[u];
-            var found = false;
-            for (var b = Bins - 1; b >= 0; b--)
-            {
-                var n = _counts![u * Bins + b];
-                if (cum + n < _k[u] + 1) { cum += n; continue; }
-                var e = _edges.AsSpan(u * (Bins + 1), Bins + 1);
-                _lo[u] = e[b];
-                _hi[u] = b == Bins - 1 ? _hi[u] : MathF.BitDecrement(e[b + 1]);
-                _above[u] = cum;
-                _inside[u] = n;
-                found = true;
-                break;
-            }
-            if (!found) throw new InvalidOperationException($"unit {u}: data changed between passes (fewer values than counted before)");
-            if (_lo[u] == _hi[u]) { _threshold[u] = _lo[u]; _done[u] = true; }
+            if (_collecting[u]) Resolve(u, _collected![u]);
+            else Narrow(u);
         }
-        _counts = null; _edges = null; _collected = null;
+        _counts = null; _ties = null; _collected = null;
     }
+
+    private void Resolve(int u, List<float> values)
+    {
+        var rank = _k[u] - _above[u];   // 0-based position from the top within the interval
+        if (values.Count <= rank) throw new InvalidOperationException($"unit {u}: data changed between passes ({values.Count} values in range, expected {_inside[u]})");
+        values.Sort();
+        _threshold[u] = values[values.Count - 1 - (int)rank];
+        _done[u] = true;
+    }
+
+    private void Narrow(int u)
+    {
+        float lo = _lo[u], hi = _hi[u];
+        long k = _k[u], above = _above[u], inside = _inside[u];
+        long tiesLo = _ties![u], tiesHi = _ties[Units + u];
+        // Ties at an end of the interval decide T without further passes (e.g. >99 % zeros after a ReLU).
+        if (above + tiesHi >= k + 1) { Finish(u, hi); return; }
+        if (above + inside - tiesLo <= k) { Finish(u, lo); return; }
+
+        var cum = above;
+        for (var b = Bins - 1; b >= 0; b--)
+        {
+            var n = _counts![u * Bins + b];
+            if (cum + n < k + 1) { cum += n; continue; }
+            var scale = _scale[u];
+            var newLo = b == 0 ? lo : FirstWithBin(b, lo, hi, v => RawBin(v, lo, scale));
+            var newHi = b == Bins - 1 ? hi : MathF.BitDecrement(FirstWithBin(b + 1, lo, hi, v => RawBin(v, lo, scale)));
+            if (newLo == lo && newHi == hi) _uncapped[u] = true;   // no progress (subnormal spreads only): collect them all
+            (_lo[u], _hi[u], _above[u], _inside[u]) = (newLo, newHi, cum, n);
+            if (newLo == newHi) Finish(u, newLo);
+            return;
+        }
+        throw new InvalidOperationException($"unit {u}: data changed between passes (fewer values than counted before)");
+    }
+
+    private void Finish(int u, float t) { _threshold[u] = t; _done[u] = true; }
+
+    /// <summary>The smallest float v in [lo, hi] whose raw bin is at least b (hi + one step if none).</summary>
+    private static float FirstWithBin(int b, float lo, float hi, Func<float, double> rawBin)
+    {
+        long a = Key(lo), z = Key(hi) + 1;   // the answer is in [a, z]
+        while (a < z)
+        {
+            var mid = a + (z - a) / 2;
+            if (rawBin(FromKey(mid)) >= b) z = mid; else a = mid + 1;
+        }
+        return FromKey(a);
+    }
+
+    // Floats mapped to integers in the same order (-0 and +0 share a key), so bisection can walk representable values.
+    private static long Key(float f)
+    {
+        var i = BitConverter.SingleToInt32Bits(f);
+        return i >= 0 ? i : -(long)(i & 0x7fffffff);
+    }
+
+    private static float FromKey(long k) =>
+        k >= 0 ? BitConverter.Int32BitsToSingle((int)k) : BitConverter.Int32BitsToSingle((int)(-k) | int.MinValue);
 
     /// <summary>Runs passes until done; <paramref name="replay"/> feeds the whole data once per call.</summary>
     public float[] Run(Action<Action<Tensor>> replay)

@@ -18,9 +18,9 @@ public class HistogramTallyTests
         for (var i = 0; i < n; i++)
         {
             var v = values[unit * n + i];
-            var bin = 0;
-            for (var b = 1; b < h.Bins; b++) if (v >= h.Edges[unit * (h.Bins + 1) + b]) bin = b;
-            counts[bin]++;
+            // Equal-width bins over [min, max]; the bin of a value exactly on an edge follows float32 arithmetic.
+            var x = (float)((float)(v - h.Min[unit]) * (float)(h.Bins / ((double)h.Max[unit] - h.Min[unit])));
+            counts[(int)Math.Clamp(Math.Floor(x), 0, h.Bins - 1)]++;
         }
         return counts;
     }

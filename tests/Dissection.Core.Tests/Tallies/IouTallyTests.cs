@@ -61,7 +61,7 @@ public class IouTallyTests
         for (var start = 0; start < labels.Length; start += batch)
         {
             var n = Math.Min(batch, labels.Length - start);
-            using var part = all.narrow(0, start, n);
+            using var part = all.narrow(0, start, n).permute(1, 0, 2);
             tally.Add(part, labels[start..(start + n)]);
         }
         return tally;
@@ -97,7 +97,7 @@ public class IouTallyTests
     {
         var tally = new IouTally(Units, Concepts, Categories, false);
         var labels = new PixelLabels(H, W, [Enumerable.Repeat(9, P).ToArray()], [], ["object"]);
-        using var masks = zeros([1, Units, P], ScalarType.Bool);
+        using var masks = zeros([Units, 1, P], ScalarType.Bool);
         var e = Assert.Throws<InvalidDataException>(() => tally.Add(masks, [labels]));
         Assert.Contains("label 9", e.Message);
     }

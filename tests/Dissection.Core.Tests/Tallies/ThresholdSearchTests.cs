@@ -16,7 +16,7 @@ public class ThresholdSearchTests
     }
 
     /// <summary>Runs the search over data[unit][i], fed in chunks of the given size.</summary>
-    private static (float[] Thresholds, int Passes) Search(float[][] data, double q, int bins, int cap, int chunk)
+    private static (float[] Thresholds, int Passes) Search(float[][] data, double q, int bins, int cap, int chunk, bool seed = false)
     {
         var units = data.Length;
         var n = data[0].Length;
@@ -25,6 +25,18 @@ public class ThresholdSearchTests
         var flat = new float[units * n];
         for (var u = 0; u < units; u++) Array.Copy(data[u], 0, flat, u * n, n);
         using var all = tensor(flat, [units, n]);
+        if (seed)
+        {
+            // Range from the first chunk only: later chunks overflow it, as later batches do in pass 1.
+            SeedHistogram? histogram = null;
+            for (var start = 0; start < n; start += chunk)
+            {
+                using var piece = all.narrow(1, start, Math.Min(chunk, n - start));
+                histogram ??= new SeedHistogram(piece.amin(1).data<float>().ToArray(), piece.amax(1).data<float>().ToArray(), bins);
+                histogram.Add(piece);
+            }
+            search.Seed(histogram!);
+        }
         var t = search.Run(observe =>
         {
             for (var start = 0; start < n; start += chunk)
@@ -79,6 +91,29 @@ public class ThresholdSearchTests
             for (var u = 0; u < data.Length; u++)
                 Assert.Equal(Exact(data[u], q), thresholds[u]);
             Assert.True(passes >= 1 || data.All(d => d.Min() == d.Max()));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Seeded_search_equals_the_sorted_order_statistic(string kind, int bins, int cap)
+    {
+        var rng = new Random(kind.Length);
+        var data = Generate(units: 4, n: 4000, seed: kind.Length * 7 + bins, kind switch
+        {
+            "ties" => (r, u) => r.Next(u + 2),
+            "heavy" => (r, _) => r.NextDouble() < 0.3 ? 0f : (float)Math.Pow(1 - r.NextDouble(), -3.0),
+            "relu" => (r, _) => Math.Max(0f, (float)(r.NextDouble() - 0.9)),
+            "constant" => (_, _) => 2.5f,
+            "tiny-range" => (r, _) => Adjacent(1f, r.Next(5)),
+            _ => (r, _) => (float)r.NextDouble(),
+        });
+        // Make later values exceed the first chunk's range, so the seed's overflow bin matters.
+        for (var u = 0; u < data.Length; u++) for (var i = 2000; i < 4000; i++) data[u][i] *= 1.5f;
+        foreach (var q in new[] { 0.01, 0.2 })
+        {
+            var (thresholds, _) = Search(data, q, bins, cap, chunk: 500, seed: true);
+            for (var u = 0; u < data.Length; u++) Assert.Equal(Exact(data[u], q), thresholds[u]);
         }
     }
 
