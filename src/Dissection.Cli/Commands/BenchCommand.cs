@@ -80,11 +80,8 @@ public sealed class BenchCommand : ICommand
         var size = model.Preprocessing.InputSize;
         Tensor Load(DatasetImage[] batch)
         {
-            var pixels = new Tensor[batch.Length];
-            Parallel.For(0, batch.Length, i => pixels[i] = dataset.LoadImage(batch[i], size));
-            var stacked = stack(pixels);
-            foreach (var p in pixels) p.Dispose();
-            return stacked;
+            using var loaded = dataset.LoadImages(batch, size, Math.Max(1, Environment.ProcessorCount));
+            return loaded.Pixels.alias();
         }
         var batches = images.Chunk(batchSize).ToList();
         var next = Task.Run(() => Load(batches[0]));

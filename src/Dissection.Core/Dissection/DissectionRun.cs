@@ -1,6 +1,5 @@
 // The dissection pipeline's entry point: picks the images (split, limit), wires the model (LayerProbe) and the dataset
 // (parallel image decoding, labels) into DissectionPipeline, which runs pass 1 (model, once) and the cache passes.
-using System.Runtime.ExceptionServices;
 using Dissection.Core.Datasets;
 using Dissection.Core.Models;
 using Dissection.Core.Probing;
@@ -61,52 +60,31 @@ public static class DissectionRun
         return (settings.Limit is { } limit ? chosen.Take(limit) : chosen).ToList();
     }
 
-    /// <summary>Decodes a batch in parallel. Labels are decoded too (and dropped) so that an image whose labels are
-    /// unreadable is skipped in pass 1 rather than failing pass 2 after its activations were counted.</summary>
+    /// <summary>Decodes a batch with the dataset's parallel loader. Labels are decoded too (and dropped) so that an
+    /// image whose labels are unreadable is skipped in pass 1 rather than failing pass 2 after it was counted.</summary>
     internal static LoadedBatch LoadBatch(ConceptDataset dataset, IReadOnlyList<DatasetImage> batch, int size, BadImagePolicy policy,
         CancellationToken cancel)
     {
-        var pixels = new Tensor?[batch.Count];
         var errors = new string?[batch.Count];
-        try
+        if (dataset.HasLabels)
         {
-            Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancel }, i =>
+            Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Workers }, i =>
             {
-                try
-                {
-                    if (dataset.HasLabels) dataset.LoadLabels(batch[i]);
-                    pixels[i] = dataset.LoadImage(batch[i], size);
-                }
-                catch (Exception e) when (IsBadImage(e))
-                {
-                    errors[i] = e.Message;
-                }
+                try { dataset.LoadLabels(batch[i]); }
+                catch (DatasetFormatException e) { errors[i] = e.Message; }
             });
         }
-        catch (AggregateException e)
-        {
-            foreach (var p in pixels) p?.Dispose();
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
+        using var loaded = dataset.LoadImages(batch, size, Workers);
+        foreach (var f in loaded.Failures) errors[f.Index] ??= $"{f.Path}: {f.Reason}";
         var bad = Enumerable.Range(0, batch.Count).Where(i => errors[i] is not null).ToList();
         if (bad.Count > 0 && policy == BadImagePolicy.Fail)
-        {
-            foreach (var p in pixels) p?.Dispose();
-            var i = bad[0];
-            throw new InvalidDataException($"bad image {batch[i].Path}: {errors[i]}");
-        }
+            throw new InvalidDataException($"bad image {batch[bad[0]].Path}: {errors[bad[0]]}");
         var ok = Enumerable.Range(0, batch.Count).Where(i => errors[i] is null).ToList();
-        Tensor? stacked = null;
-        if (ok.Count > 0)
-        {
-            stacked = stack(ok.Select(i => pixels[i]!).ToArray());
-        }
-        foreach (var p in pixels) p?.Dispose();
-        return new LoadedBatch(ok.Select(i => batch[i]).ToList(), stacked, bad.Select(i => batch[i].Path).ToList());
+        var pixels = ok.Count == 0 ? null
+            : ok.Count == batch.Count ? loaded.Pixels.alias()
+            : loaded.Pixels.index_select(0, tensor(ok.Select(i => (long)i).ToArray()));
+        return new LoadedBatch(ok.Select(i => batch[i]).ToList(), pixels, bad.Select(i => batch[i].Path).ToList());
     }
 
-    private static bool IsBadImage(Exception e) =>
-        e is IOException or InvalidDataException or UnauthorizedAccessException
-        || e.GetType().Name is "BadImageException" or "DatasetFormatException"
-        || e.GetType().Namespace?.StartsWith("SixLabors", StringComparison.Ordinal) == true;
+    private static int Workers => Math.Max(1, Environment.ProcessorCount);
 }
