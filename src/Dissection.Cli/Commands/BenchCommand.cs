@@ -52,15 +52,18 @@ public sealed class BenchCommand : ICommand
         var forward = Stopwatch.StartNew();
         PlainForward(model, dataset, images, run.BatchSize, cancel);
         forward.Stop();
+        var phases = new PhaseTimes();
         var dissect = Stopwatch.StartNew();
-        DissectionRun.Execute(model, dataset, layers, run, null, cancel);
+        DissectionRun.Execute(model, dataset, layers, run, phases, cancel);
         dissect.Stop();
+        phases.Stop();
 
         var f = forward.Elapsed.TotalSeconds;
         var d = dissect.Elapsed.TotalSeconds;
         Console.WriteLine($"plain forward:   {n / f,8:F1} images/s  ({f:F2} s)");
         Console.WriteLine($"full dissection: {n / d,8:F1} images/s  ({d:F2} s)");
         Console.WriteLine($"dissection / forward time: {d / f:F2}x  (target <= 2.00)");
+        foreach (var (phase, seconds) in phases.Seconds) Console.WriteLine($"  {phase,-22} {seconds,7:F2} s  ({seconds / f:F2}x forward)");
 
         if (noMemory) return 0;
         var big = 4 * n;
@@ -92,6 +95,28 @@ public sealed class BenchCommand : ICommand
             if (b + 1 < batches.Count) { var following = batches[b + 1]; next = Task.Run(() => Load(following)); }
             using var scope = NewDisposeScope();
             model.Module.call(model.Preprocessing.Apply(pixels.to(model.Device)));
+        }
+    }
+
+    /// <summary>Wall time per dissection phase, from the progress reports.</summary>
+    private sealed class PhaseTimes : IProgress<DissectionProgress>
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private string? _phase;
+        private double _start;
+        public List<(string Phase, double Seconds)> Seconds { get; } = [];
+
+        public void Report(DissectionProgress value)
+        {
+            if (value.Phase == _phase) return;
+            Stop();
+            (_phase, _start) = (value.Phase, _clock.Elapsed.TotalSeconds);
+        }
+
+        public void Stop()
+        {
+            if (_phase is not null) Seconds.Add((_phase, _clock.Elapsed.TotalSeconds - _start));
+            _phase = null;
         }
     }
 

@@ -200,12 +200,24 @@ internal static class DissectionPipeline
             {
                 var t = tallies[layer];
                 t.Search!.BeginPass();
+                var floor = t.Search.Floor;
                 foreach (var (first, half) in cache.Read(layer, batches))
                 {
                     cancel.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     var rows = processed.GetRange((int)first, (int)half.shape[0]);
-                    foreach (var values in DomainValues(half, rows, t, s.Method)) t.Search.Observe(values);
+                    var a = half.to(ScalarType.Float32);
+                    var mapMax = a.amax([2, 3]).t().contiguous();   // (U, images)
+                    if (s.Method == DissectionMethod.Cvpr17)
+                        ObserveCandidates(t.Search, a.transpose(0, 1).reshape(t.Units, rows.Count, -1), mapMax, floor);
+                    else
+                        foreach (var (h, w, groupRows) in BySegSize(rows, t))
+                        {
+                            // Zero-padded bilinear weights are >= 0 and sum to <= 1, so an upsampled map never exceeds
+                            // max(0, raw max) (plus float rounding, hence the margin).
+                            var bound = Rows(mapMax.t(), groupRows).t().clamp_min(0).mul_(1 + 1.0 / 65536);
+                            ObserveCandidates(t.Search, UnitsFirstUpsampled(a, groupRows, h, w).view(t.Units, groupRows.Length, -1), bound, floor);
+                        }
                     done += rows.Count;
                     phase.Report(done);
                 }
@@ -213,6 +225,19 @@ internal static class DissectionPipeline
             }
         }
         foreach (var t in tallies.Values) t.Thresholds = t.Search!.Thresholds;
+    }
+
+    /// <summary>Feeds only the maps that can reach a unit's floor (most maps never reach the top-q level), which
+    /// keeps the comparisons and the collection small; skipped values are all below the floor, so counts are exact.</summary>
+    private static void ObserveCandidates(ThresholdSearch search, Tensor maps, Tensor mapBound, float[] floor)
+    {
+        var units = (int)maps.shape[0];
+        var images = (int)maps.shape[1];
+        var keep = mapBound.ge(tensor(floor).unsqueeze(1)).logical_or_(tensor(floor.Select(f => f <= 0).ToArray()).unsqueeze(1));
+        var selected = keep.flatten().nonzero().flatten();
+        if (selected.numel() == 0) return;
+        var rows = maps.reshape(units * images, -1).index_select(0, selected);
+        search.ObserveRows(rows, selected.div(images, rounding_mode: RoundingMode.floor));
     }
 
     // ---------------------------------------------------------------------------------------------------------------

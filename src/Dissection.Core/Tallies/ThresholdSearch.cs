@@ -128,28 +128,45 @@ internal sealed class ThresholdSearch
     public void Observe(Tensor values)
     {
         if (values.shape[0] != Units) throw new ArgumentException($"expected {Units} units, got {values.shape[0]}");
+        ObserveRows(values, null);
+    }
+
+    /// <summary>Per unit, the lowest value that can still matter this pass (+inf once done): callers may skip any
+    /// values below it, e.g. whole maps whose maximum is lower.</summary>
+    public float[] Floor => Enumerable.Range(0, Units).Select(u => _done[u] ? float.PositiveInfinity : _lo[u]).ToArray();
+
+    /// <summary>values: (rows, n) float32 where row r belongs to unit rowUnits[r] (int64). Values below
+    /// <see cref="Floor"/> may be left out; every other value must be fed exactly once per pass.</summary>
+    public void ObserveRows(Tensor values, Tensor? rowUnits)
+    {
         using var scope = NewDisposeScope();
         var v = values.contiguous();
-        var inRange = v.ge(_loT!).logical_and_(v.le(_hiT!));
+        Tensor PerRow(Tensor perUnit) => rowUnits is null ? perUnit : perUnit.index_select(0, rowUnits);
+        var lo = PerRow(_loT!);
+        var hi = PerRow(_hiT!);
+        var inRange = v.ge(lo).logical_and_(v.le(hi));
         if (_countT is not null)
         {
-            var bin = v.sub(_loT!).mul_(_scaleT!).floor_().clamp_(0, Bins - 1).to_type(ScalarType.Int64).add_(_offsetT!);
+            var bin = v.sub(lo).mul_(PerRow(_scaleT!)).floor_().clamp_(0, Bins - 1).to_type(ScalarType.Int64).add_(PerRow(_offsetT!));
             var index = where(inRange, bin, tensor((long)Units * Bins));
             _countT.add_(bincount(index.flatten(), minlength: Units * Bins + 1));
-            _tieT![0].add_(v.eq(_loT!).sum(1));
-            _tieT![1].add_(v.eq(_hiT!).sum(1));
+            var tiesLo = v.eq(lo).sum(1);
+            var tiesHi = v.eq(hi).sum(1);
+            if (rowUnits is null) { _tieT![0].add_(tiesLo); _tieT![1].add_(tiesHi); }
+            else { _tieT![0].index_add_(0, rowUnits, tiesLo, 1); _tieT![1].index_add_(0, rowUnits, tiesHi, 1); }
         }
-        // Collected values come out row-major, i.e. grouped by unit; the per-unit counts split them.
-        var wanted = inRange.logical_and_(_collectRows!);
-        var perUnit = wanted.sum(1).data<long>().ToArray();
-        if (perUnit.All(c => c == 0)) return;
+        // Collected values come out row-major, i.e. grouped by row; the per-row counts split them.
+        var wanted = inRange.logical_and_(PerRow(_collectRows!));
+        var perRow = wanted.sum(1).data<long>().ToArray();
+        if (perRow.All(c => c == 0)) return;
+        var units = rowUnits is null ? null : rowUnits.data<long>().ToArray();
         var picked = v.masked_select(wanted).data<float>().ToArray();
         var at = 0;
-        for (var u = 0; u < Units; u++)
+        for (var r = 0; r < perRow.Length; r++)
         {
-            if (perUnit[u] == 0) continue;
-            _collected![u].AddRange(new ArraySegment<float>(picked, at, (int)perUnit[u]));
-            at += (int)perUnit[u];
+            if (perRow[r] == 0) continue;
+            _collected![units is null ? r : (int)units[r]].AddRange(new ArraySegment<float>(picked, at, (int)perRow[r]));
+            at += (int)perRow[r];
         }
     }
 
