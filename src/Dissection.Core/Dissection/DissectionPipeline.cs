@@ -195,6 +195,7 @@ internal static class DissectionPipeline
         {
             var active = layers.Where(l => !tallies[l].Search!.Done).ToList();
             var phase = new PhaseClock($"thresholds: pass {pass}", (long)processed.Count * active.Count, progress);
+            phase.Report(0);
             long done = 0;
             foreach (var layer in active)
             {
@@ -260,6 +261,7 @@ internal static class DissectionPipeline
         }
 
         var phase = new PhaseClock("pass 2: IoU", processed.Count, progress);
+        phase.Report(0);
         var readers = layers.Select(l => cache.Read(l, batches).GetEnumerator()).ToList();
         try
         {

@@ -30,16 +30,22 @@ internal sealed class HistogramTally
     /// <summary>Bin index of one value, by exactly the float arithmetic of <see cref="Add"/>.</summary>
     public int BinOf(int unit, float v) => (int)Math.Clamp(Math.Floor((float)((float)(v - Min[unit]) * Scale[unit])), 0, Bins - 1);
 
-    /// <summary>values: (units, n) float32.</summary>
+    /// <summary>values: (units, n) float32; a few units at a time, to keep the int64 temporaries small.</summary>
     public void Add(Tensor values)
     {
-        using var scope = NewDisposeScope();
         var units = Units;
         if (values.shape[0] != units) throw new ArgumentException($"expected {units} units, got {values.shape[0]}");
-        var bin = values.sub(tensor(Min).unsqueeze(1)).mul_(tensor(Scale).unsqueeze(1)).floor_().clamp_(0, Bins - 1)
-            .to_type(ScalarType.Int64).add_(arange(units, ScalarType.Int64).mul(Bins).unsqueeze(1));
-        var c = bincount(bin.flatten(), minlength: units * Bins).data<long>().ToArray();
-        for (var i = 0; i < _counts.Length; i++) _counts[i] += c[i];
+        var step = (int)Math.Clamp((1L << 22) / Math.Max(1, values.shape[1]), 1, units);
+        for (var first = 0; first < units; first += step)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(step, units - first);
+            var bin = values.narrow(0, first, count).sub(tensor(Min.AsSpan(first, count).ToArray()).unsqueeze(1))
+                .mul_(tensor(Scale.AsSpan(first, count).ToArray()).unsqueeze(1)).floor_().clamp_(0, Bins - 1)
+                .to_type(ScalarType.Int64).add_(arange(count, ScalarType.Int64).mul(Bins).unsqueeze(1));
+            var c = bincount(bin.flatten(), minlength: count * Bins).data<long>().ToArray();
+            for (var i = 0; i < c.Length; i++) _counts[first * Bins + i] += c[i];
+        }
     }
 
     public void Merge(HistogramTally other)

@@ -31,15 +31,24 @@ internal sealed class SeedHistogram
     /// <summary>The unclamped bin of one value by exactly the float arithmetic of <see cref="Add"/>.</summary>
     public static double RawBin(float v, float lo, float scale) => Math.Floor((float)((float)(v - lo) * scale));
 
-    /// <summary>values: (units, n) float32.</summary>
+    /// <summary>values: (units, n) float32. Works through a few units at a time so that its int64 temporaries stay
+    /// small (peak memory must not follow the batch's full upsampled size).</summary>
     public void Add(Tensor values)
     {
-        using var scope = NewDisposeScope();
         var units = Units;
-        var index = values.sub(tensor(Lo).unsqueeze(1)).mul_(tensor(Scale).unsqueeze(1)).floor_().clamp_(-1, Bins)
-            .to_type(ScalarType.Int64).add_(arange(units, ScalarType.Int64).mul(Bins + 2).add(1).unsqueeze(1));
-        var c = bincount(index.flatten(), minlength: units * (Bins + 2)).data<long>().ToArray();
-        for (var i = 0; i < _counts.Length; i++) _counts[i] += c[i];
+        var n = Math.Max(1, values.shape[1]);
+        var step = (int)Math.Clamp((1L << 22) / n, 1, units);
+        for (var first = 0; first < units; first += step)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(step, units - first);
+            var index = values.narrow(0, first, count).sub(tensor(Lo.AsSpan(first, count).ToArray()).unsqueeze(1))
+                .mul_(tensor(Scale.AsSpan(first, count).ToArray()).unsqueeze(1)).floor_().clamp_(-1, Bins)
+                .to_type(ScalarType.Int64).add_(arange(count, ScalarType.Int64).mul(Bins + 2).add(1).unsqueeze(1));
+            var c = bincount(index.flatten(), minlength: count * (Bins + 2)).data<long>().ToArray();
+            var offset = first * (Bins + 2);
+            for (var i = 0; i < c.Length; i++) _counts[offset + i] += c[i];
+        }
     }
 
     public void Merge(SeedHistogram other)

@@ -139,6 +139,22 @@ internal sealed class ThresholdSearch
     /// <see cref="Floor"/> may be left out; every other value must be fed exactly once per pass.</summary>
     public void ObserveRows(Tensor values, Tensor? rowUnits)
     {
+        // A few rows at a time keeps the int64 temporaries small whatever the batch size.
+        var step = (int)Math.Clamp((1L << 22) / Math.Max(1, values.shape[1]), 1, Math.Max(1, values.shape[0]));
+        if (values.shape[0] > step)
+        {
+            for (long first = 0; first < values.shape[0]; first += step)
+            {
+                using var scope = NewDisposeScope();
+                var count = Math.Min(step, values.shape[0] - first);
+                ObserveRowChunk(values.narrow(0, first, count), rowUnits?.narrow(0, first, count) ?? arange(first, first + count, ScalarType.Int64));
+            }
+        }
+        else ObserveRowChunk(values, rowUnits);
+    }
+
+    private void ObserveRowChunk(Tensor values, Tensor? rowUnits)
+    {
         using var scope = NewDisposeScope();
         var v = values.contiguous();
         Tensor PerRow(Tensor perUnit) => rowUnits is null ? perUnit : perUnit.index_select(0, rowUnits);
