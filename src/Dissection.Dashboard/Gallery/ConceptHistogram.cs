@@ -12,14 +12,14 @@ public sealed record LayerCategoryCounts(string Layer, int Units, IReadOnlyDicti
 public static class ConceptHistogram
 {
     /// <summary>Detector units per concept, most units first, ties by name.</summary>
-    public static IReadOnlyList<ConceptCount> Count(IEnumerable<UnitSummary> units) =>
+    public static IReadOnlyList<ConceptCount> Count(IEnumerable<GalleryUnit> units) =>
         units.Where(u => u.IsDetector && u.Concept is not null)
             .GroupBy(u => (u.Concept!, u.Category ?? ""))
             .Select(g => new ConceptCount(g.Key.Item1, g.Key.Item2, g.Count(), CategoryPalette.ColorOf(g.Key.Item2)))
             .OrderByDescending(c => c.Units).ThenBy(c => c.Concept, StringComparer.Ordinal)
             .ToList();
 
-    public static LayerCategoryCounts PerCategory(string layer, IReadOnlyCollection<UnitSummary> units)
+    public static LayerCategoryCounts PerCategory(string layer, IReadOnlyCollection<GalleryUnit> units)
     {
         var detectors = units.Where(u => u.IsDetector && u.Concept is not null).ToList();
         var perCat = detectors.GroupBy(u => u.Category ?? "")

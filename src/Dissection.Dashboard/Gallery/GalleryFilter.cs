@@ -3,7 +3,7 @@ namespace Dissection.Dashboard.Gallery;
 
 public static class GalleryFilter
 {
-    public static IReadOnlyList<UnitSummary> Apply(IEnumerable<UnitSummary> units, GalleryQuery query)
+    public static IReadOnlyList<GalleryUnit> Apply(IEnumerable<GalleryUnit> units, GalleryQuery query)
     {
         var q = units;
         if (query.Category is { } cat)

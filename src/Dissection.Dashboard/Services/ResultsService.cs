@@ -8,7 +8,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Dissection.Dashboard.Services;
 
 /// <summary>A unit of some layer that carries a given concept (concept page, "same label" links).</summary>
-public sealed record LayerUnit(string Layer, UnitSummary Unit);
+public sealed record LayerUnit(string Layer, GalleryUnit Unit);
 
 public sealed class ResultsService(StoreAccess store, IMemoryCache cache)
 {
@@ -35,8 +35,8 @@ public sealed class ResultsService(StoreAccess store, IMemoryCache cache)
         store.ReadAsync(s => s.GetLayer(run.Id, layer));
 
     /// <summary>Every unit of a layer without maps; null when the layer has no results.</summary>
-    public Task<IReadOnlyList<UnitSummary>?> GetUnitsAsync(RunInfo run, string layer) =>
-        Cached(run, "units:" + layer, () => store.ReadAsync<IReadOnlyList<UnitSummary>?>(s =>
+    public Task<IReadOnlyList<GalleryUnit>?> GetUnitsAsync(RunInfo run, string layer) =>
+        Cached(run, "units:" + layer, () => store.ReadAsync<IReadOnlyList<GalleryUnit>?>(s =>
             s.GetLayer(run.Id, layer) is { } l ? l.Units.Select(u => Summarize(u, run.Settings.IouThreshold)).ToList() : null));
 
     public Task<UnitResult?> GetUnitAsync(RunInfo run, string layer, int unit) =>
@@ -53,7 +53,7 @@ public sealed class ResultsService(StoreAccess store, IMemoryCache cache)
         return found.OrderByDescending(f => f.Unit.Iou).ToList();
     }
 
-    public static UnitSummary Summarize(UnitResult u, double iouThreshold) =>
+    public static GalleryUnit Summarize(UnitResult u, double iouThreshold) =>
         new(u.Unit, u.Label?.Name, u.Label?.Category, u.Label?.Iou ?? 0, u.Threshold, u.IsDetector(iouThreshold), u.TopImages.Count);
 
     private async Task<T> Cached<T>(RunInfo run, string what, Func<Task<T>> load)

@@ -27,8 +27,8 @@ public sealed partial class LayerPage
 
     private RunInfo? _run;
     private string? _notFound;
-    private IReadOnlyList<UnitSummary>? _units;
-    private List<UnitSummary> _filtered = [];
+    private IReadOnlyList<GalleryUnit>? _units;
+    private List<GalleryUnit> _filtered = [];
     private IReadOnlyList<ConceptCount> _histogram = [];
     private IReadOnlyList<ConceptCount> _conceptChoices = [];
     private IReadOnlyList<string> _categories = [];

@@ -53,7 +53,7 @@ public sealed partial class RunOverview : IDisposable
             _layers = await Results.GetLayerCountsAsync(_run);
             var stack = ChartFactory.DetectorsPerLayer(_layers);
             (_stackData, _stackLayout) = (stack.Data, stack.Layout);
-            var all = new List<UnitSummary>();
+            var all = new List<GalleryUnit>();
             foreach (var l in _layers) all.AddRange(await Results.GetUnitsAsync(_run, l.Layer) ?? []);
             _topConcepts = ConceptHistogram.Count(all).Take(40).ToList();
         }

@@ -10,7 +10,7 @@ public sealed partial class UnitRow
 {
     [Parameter, EditorRequired] public long Run { get; set; }
     [Parameter, EditorRequired] public string Layer { get; set; } = "";
-    [Parameter, EditorRequired] public UnitSummary Unit { get; set; } = default!;
+    [Parameter, EditorRequired] public GalleryUnit Unit { get; set; } = default!;
     /// <summary>Query string (gallery state) carried into the unit page, so prev/next walks the same list.</summary>
     [Parameter] public string Query { get; set; } = "";
     [Parameter] public bool ShowLayer { get; set; }
