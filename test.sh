@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test of the solution. On a fresh Debian 12 machine with only the .NET 10 SDK it first installs what
+# the tests need: Debian's chromium, which the end-to-end tests drive through Playwright.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "test.sh: installing Debian's chromium for the end-to-end tests"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
+dotnet build Dissection.Dashboard.sln -nologo -v:q -clp:ErrorsOnly
+log=$(mktemp)
+status=0
+# Projects one at a time: the machine has 2 cores and the end-to-end tests start the dashboard themselves.
+for p in tests/*/*.csproj; do
+  dotnet test "$p" --no-build -nologo -v:q "$@" 2>&1 | tee -a "$log" || status=1
+done
+
+# One closing line that any CI can read, summed over the projects.
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] || status=1
+exit $status
