@@ -38,10 +38,14 @@ var paths = app.Services.GetRequiredService<RepoPaths>();
 app.Logger.LogInformation("Repository root {Root}; results database {Database}", paths.Root, paths.Database);
 
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
-app.UseAntiforgery();
-// Our own css/js live in the repository's top-level wwwroot/, served under /assets.
+// Our own css/js live in the repository's top-level wwwroot/, served under /assets. Before routing, so that no
+// page route (the catch-all not-found page) can claim these paths.
 if (Directory.Exists(paths.Assets))
     app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(paths.Assets), RequestPath = "/assets" });
+else
+    app.Logger.LogWarning("No static assets folder at {Assets}: the dashboard will look unstyled", paths.Assets);
+app.UseRouting();
+app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapDissectionApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -47,9 +47,10 @@ public class BrowsingTests(DashboardFixture app)
         await page.WaitForSelectorAsync("#gallery img.dd-strip");
 
         // Choose "tree" in the concept filter.
-        await page.Locator("#gallery-filters .mud-select").Nth(2).ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasTextRegex = new Regex("^tree \\(") }).ClickAsync();
+        await page.Locator("#filter-concept-box .mud-input-control").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "tree (" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("concept=tree"));
+        await page.WaitForFunctionAsync("() => { const l = [...document.querySelectorAll('#gallery .dd-unit-label')]; return l.length > 0 && l.every(e => e.textContent.trim() === 'tree'); }");
         var labels = await page.Locator("#gallery .dd-unit-label").AllInnerTextsAsync();
         Assert.NotEmpty(labels);
         Assert.All(labels, l => Assert.Equal("tree", l.Trim()));

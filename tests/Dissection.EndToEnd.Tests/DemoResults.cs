@@ -53,7 +53,7 @@ public static class DemoResults
         var units = new List<UnitResult>();
         for (var u = 0; u < count; u++)
         {
-            var (concept, category) = Concepts[(u * seed + u / 3) % Concepts.Length];
+            var (concept, category) = Concepts[(u * u * 7 + u * seed + u / 5) % Concepts.Length];
             // A spread of IoUs, some below the 0.04 cut-off, so filters have something to separate.
             var iou = 0.01 + (u * 37 % 23) / 100.0;
             var label = new ConceptScore(Array.FindIndex(Concepts, c => c.Name == concept) + 1, concept, category, iou);
