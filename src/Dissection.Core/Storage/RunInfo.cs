@@ -22,4 +22,8 @@ public sealed record RunInfo(
     /// <summary>Live progress while running (0..1), with the phase and speed.</summary>
     double Progress,
     string? Phase,
-    double ImagesPerSecond);
+    double ImagesPerSecond)
+{
+    /// <summary>Seconds spent in each phase so far, measured by the store from the phase changes it was told of.</summary>
+    public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
+}

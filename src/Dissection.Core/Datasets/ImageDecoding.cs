@@ -1,0 +1,103 @@
+// Safe image decoding with ImageSharp 2.x: header check, bounded memory, RGB floats in [0,1] written straight into a buffer.
+// A decompression bomb (tiny file, huge header) is stopped twice: Identify rejects the pixel count before decoding, and the
+// Configuration's allocation limit stops anything that slips past (stack-notes pitfall 13).
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace Dissection.Core.Datasets;
+
+internal static class ImageDecoding
+{
+    public const long MaxPixels = 40_000_000;
+    public const int AllocationLimitMegabytes = 256;
+    public const long MaxFileBytes = 256L * 1024 * 1024;
+
+    /// <summary>Bounded configuration; one worker per decode because callers parallelise across images.</summary>
+    public static readonly Configuration Safe = CreateConfiguration();
+
+    static Configuration CreateConfiguration()
+    {
+        var cfg = Configuration.Default.Clone();
+        cfg.MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { AllocationLimitMegabytes = AllocationLimitMegabytes });
+        cfg.MaxDegreeOfParallelism = 1;
+        return cfg;
+    }
+
+    /// <summary>Decodes a file as RGB after checking its header. Throws BadImageException naming the file.</summary>
+    public static Image<TPixel> Load<TPixel>(string path, long maxPixels = MaxPixels) where TPixel : unmanaged, IPixel<TPixel>
+    {
+        if (!File.Exists(path)) throw new BadImageException(path, "missing");
+        try
+        {
+            long bytes = new FileInfo(path).Length;
+            if (bytes > MaxFileBytes) throw new BadImageException(path, $"too large: file is {bytes / (1024 * 1024)} MB");
+            // One read into memory: the header check and the decode then share the bytes without a second file open.
+            using var stream = new MemoryStream(File.ReadAllBytes(path), writable: false);
+            var info = Image.Identify(Safe, stream)
+                ?? throw new BadImageException(path, "corrupt: not a recognised image format");
+            long pixels = (long)info.Width * info.Height;
+            if (info.Width <= 0 || info.Height <= 0) throw new BadImageException(path, "corrupt: empty image");
+            if (pixels > maxPixels)
+                throw new BadImageException(path, $"too large: {info.Width}x{info.Height} exceeds {maxPixels:N0} pixels");
+            stream.Position = 0;
+            return Image.Load<TPixel>(Safe, stream);
+        }
+        catch (BadImageException) { throw; }
+        catch (InvalidMemoryOperationException e) { throw new BadImageException(path, "too large: exceeds the decode memory limit", e); }
+        catch (InvalidImageContentException e) when (e.InnerException is InvalidMemoryOperationException)
+        { throw new BadImageException(path, "too large: exceeds the decode memory limit", e); }
+        catch (UnknownImageFormatException e) { throw new BadImageException(path, "corrupt: not a recognised image format", e); }
+        catch (ImageFormatException e) { throw new BadImageException(path, $"corrupt: {e.Message}", e); }
+        catch (IOException e) { throw new BadImageException(path, $"unreadable: {e.Message}", e); }
+        catch (UnauthorizedAccessException e) { throw new BadImageException(path, $"unreadable: {e.Message}", e); }
+        catch (NotSupportedException e) { throw new BadImageException(path, $"corrupt: {e.Message}", e); }
+        catch (ArgumentException e) { throw new BadImageException(path, $"corrupt: {e.Message}", e); }
+        catch (IndexOutOfRangeException e) { throw new BadImageException(path, "corrupt: truncated data", e); }
+    }
+
+    /// <summary>Resizes in place to size x size with the triangle (bilinear) filter; like PIL BILINEAR it widens the
+    /// kernel when shrinking (antialiased), unlike torch interpolate(bilinear, antialias=False).</summary>
+    public static void ResizeSquare(Image<Rgb24> image, int size)
+    {
+        if (image.Width == size && image.Height == size) return;
+        image.Mutate(x => x.Resize(new ResizeOptions
+        {
+            Size = new Size(size, size),
+            Sampler = KnownResamplers.Triangle,
+            Mode = ResizeMode.Stretch,
+        }));
+    }
+
+    /// <summary>Writes the image as planar RGB floats in [0,1] (3,H,W) into destination starting at offset.</summary>
+    public static void CopyPlanarRgb(Image<Rgb24> image, float[] destination, int offset)
+    {
+        int h = image.Height, w = image.Width, plane = h * w;
+        image.ProcessPixelRows(accessor =>
+        {
+            const float scale = 1f / 255f;
+            for (int y = 0; y < h; y++)
+            {
+                var row = accessor.GetRowSpan(y);
+                int r = offset + y * w, g = r + plane, b = g + plane;
+                for (int x = 0; x < w; x++)
+                {
+                    var p = row[x];
+                    destination[r + x] = p.R * scale;
+                    destination[g + x] = p.G * scale;
+                    destination[b + x] = p.B * scale;
+                }
+            }
+        });
+    }
+
+    /// <summary>Decode, resize and write planar floats; the whole per-image path for dissection batches.</summary>
+    public static void DecodeInto(string path, int size, float[] destination, int offset)
+    {
+        using var image = Load<Rgb24>(path);
+        try { ResizeSquare(image, size); }
+        catch (InvalidMemoryOperationException e) { throw new BadImageException(path, "too large: exceeds the decode memory limit", e); }
+        CopyPlanarRgb(image, destination, offset);
+    }
+}

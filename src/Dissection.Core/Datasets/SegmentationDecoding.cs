@@ -1,0 +1,54 @@
+// Turns one segmentation PNG into a plane of label numbers (R + 256*G) at the dataset's segmentation size.
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Dissection.Core.Datasets;
+
+internal static class SegmentationDecoding
+{
+    /// <summary>Decodes a PNG into sh*sw labels, nearest-resizing if its size differs; labels must be known.</summary>
+    /// <param name="isKnown">isKnown[n] is true when label n exists in label.csv (index 0 = unlabelled, always allowed).</param>
+    public static int[] DecodePlane(string path, int segHeight, int segWidth, bool[] isKnown)
+    {
+        Image<Rgb24> image;
+        try { image = ImageDecoding.Load<Rgb24>(path); }
+        catch (BadImageException e) { throw new DatasetFormatException($"{path}: segmentation {e.Reason}", e); }
+        using (image)
+        {
+            int h = image.Height, w = image.Width;
+            var native = new int[h * w];
+            image.ProcessPixelRows(accessor =>
+            {
+                for (int y = 0; y < h; y++)
+                {
+                    var row = accessor.GetRowSpan(y);
+                    int o = y * w;
+                    for (int x = 0; x < w; x++) native[o + x] = BrodenFormat.DecodeLabel(row[x].R, row[x].G);
+                }
+            });
+            for (int i = 0; i < native.Length; i++)
+            {
+                int n = native[i];
+                if (n != 0 && (n >= isKnown.Length || !isKnown[n]))
+                    throw new DatasetFormatException(
+                        $"{path}: pixel ({i % w},{i / w}) has label {n}, which is not in label.csv");
+            }
+            return h == segHeight && w == segWidth ? native : NearestResize(native, h, w, segHeight, segWidth);
+        }
+    }
+
+    /// <summary>Nearest-neighbour resize; target t takes source floor((t + 0.5) * src / dst).</summary>
+    internal static int[] NearestResize(int[] source, int h, int w, int height, int width)
+    {
+        var result = new int[height * width];
+        var cols = new int[width];
+        for (int x = 0; x < width; x++) cols[x] = Math.Min(w - 1, (int)((x + 0.5) * w / width));
+        for (int y = 0; y < height; y++)
+        {
+            int sy = Math.Min(h - 1, (int)((y + 0.5) * h / height));
+            int so = sy * w, o = y * width;
+            for (int x = 0; x < width; x++) result[o + x] = source[so + cols[x]];
+        }
+        return result;
+    }
+}

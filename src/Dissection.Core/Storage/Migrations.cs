@@ -1,0 +1,91 @@
+// The results database schema as an ordered list of migrations. The database's PRAGMA user_version is the number
+// of migrations applied; ResultsStore.Open applies the missing ones in one transaction.
+// To change the schema, APPEND one SQL string to All (never edit one that has shipped): e.g. ablation tables.
+namespace Dissection.Core.Storage;
+
+internal static class Migrations
+{
+    public static readonly IReadOnlyList<string> All =
+    [
+        // 1: dissection runs and their layers, units, concept scores and top images.
+        """
+        CREATE TABLE runs (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            name              TEXT NOT NULL,
+            model             TEXT NOT NULL,
+            dataset           TEXT NOT NULL,
+            layers            TEXT NOT NULL,              -- JSON array of layer names, in the order requested
+            settings          TEXT NOT NULL,              -- DissectionSettings as JSON
+            status            TEXT NOT NULL CHECK (status IN ('Queued','Running','Done','Failed','Cancelled')),
+            message           TEXT,
+            images            INTEGER NOT NULL DEFAULT 0,
+            created_utc       TEXT NOT NULL,              -- ISO 8601, UTC
+            started_utc       TEXT,
+            finished_utc      TEXT,
+            progress          REAL NOT NULL DEFAULT 0,
+            phase             TEXT,
+            phase_started_utc TEXT,                       -- when the current phase began, to time it
+            images_per_second REAL NOT NULL DEFAULT 0,
+            timings           TEXT NOT NULL DEFAULT '{}'  -- JSON object: phase -> seconds spent
+        );
+        CREATE INDEX runs_by_created ON runs (created_utc DESC, id DESC);
+        CREATE INDEX runs_by_status ON runs (status);
+
+        CREATE TABLE layers (
+            id              INTEGER PRIMARY KEY,
+            run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            name            TEXT NOT NULL,
+            shape           TEXT NOT NULL,                -- JSON array: units, height, width
+            images          INTEGER NOT NULL,
+            elapsed_seconds REAL NOT NULL,
+            UNIQUE (run_id, name)
+        );
+
+        CREATE TABLE units (
+            id             INTEGER PRIMARY KEY,
+            layer_id       INTEGER NOT NULL REFERENCES layers (id) ON DELETE CASCADE,
+            run_id         INTEGER NOT NULL,              -- copied from the layer for run-wide concept queries
+            unit           INTEGER NOT NULL CHECK (unit >= 0),
+            threshold      REAL NOT NULL,
+            label_concept  INTEGER,                       -- label_* are all NULL when the unit has no label
+            label_name     TEXT,
+            label_category TEXT,
+            label_iou      REAL,
+            hist_min       REAL NOT NULL,
+            hist_max       REAL NOT NULL,
+            hist_counts    BLOB NOT NULL CHECK (length(hist_counts) % 8 = 0),  -- int64 little-endian
+            UNIQUE (layer_id, unit)
+        );
+        CREATE INDEX units_by_layer_iou ON units (layer_id, label_iou DESC);
+        CREATE INDEX units_by_run_label ON units (run_id, label_name);
+
+        -- kind 0 = top concepts (best first), kind 1 = best concept per category.
+        CREATE TABLE unit_concepts (
+            unit_id  INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,
+            kind     INTEGER NOT NULL CHECK (kind IN (0, 1)),
+            rank     INTEGER NOT NULL,
+            concept  INTEGER NOT NULL,
+            name     TEXT NOT NULL,
+            category TEXT NOT NULL,
+            iou      REAL NOT NULL,
+            PRIMARY KEY (unit_id, kind, rank)
+        ) WITHOUT ROWID;
+
+        -- The map is the last column so that summary queries never touch its overflow pages.
+        CREATE TABLE unit_top_images (
+            unit_id     INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,
+            rank        INTEGER NOT NULL,
+            image_index INTEGER NOT NULL,
+            path        TEXT NOT NULL,
+            activation  REAL NOT NULL,
+            map_h       INTEGER NOT NULL CHECK (map_h >= 0),
+            map_w       INTEGER NOT NULL CHECK (map_w >= 0),
+            map         BLOB NOT NULL CHECK (length(map) = 4 * map_h * map_w),  -- float32 little-endian, row-major
+            PRIMARY KEY (unit_id, rank)
+        );
+        """,
+    ];
+
+    /// <summary>The schema version this code writes: the number of migrations.</summary>
+    public static int Current => All.Count;
+}

@@ -1,0 +1,192 @@
+// Exports a stored run (or one layer of it) as JSON or CSV, streamed to a TextWriter, for the CLI and the dashboard.
+// The JSON shape is a published contract: change it only by adding properties.
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Dissection.Core.Dissection;
+
+namespace Dissection.Core.Storage;
+
+public enum ExportFormat { Json, Csv }
+
+public static class RunExport
+{
+    /// <summary>Writes the run in <paramref name="format"/>; <paramref name="layer"/> restricts it to one saved layer.</summary>
+    /// <exception cref="ArgumentException">The run or the layer does not exist.</exception>
+    public static void Write(ResultsStore store, long runId, ExportFormat format, TextWriter output, string? layer = null)
+    {
+        switch (format)
+        {
+            case ExportFormat.Json: WriteJson(store, runId, output, layer); break;
+            case ExportFormat.Csv: WriteCsv(store, runId, output, layer); break;
+            default: throw new ArgumentOutOfRangeException(nameof(format), format, "unknown export format");
+        }
+    }
+
+    /// <summary>
+    /// {"run":{"id","model","dataset","method","quantile","iouThreshold","images"},
+    ///  "layers":[{"name","units":[{"unit","threshold","label","category","iou","top":[{"concept","category","iou"}],
+    ///  "topImages":[{"image","activation"}]}]}]}; label, category and iou are null for a unit without a label.
+    /// </summary>
+    public static void WriteJson(ResultsStore store, long runId, TextWriter output, string? layer = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var (run, layers) = Select(store, runId, layer);
+        var buffer = new ArrayBufferWriter<byte>();
+        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            Indented = true,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,  // a data file, not HTML: keep paths readable
+        });
+
+        json.WriteStartObject();
+        json.WriteStartObject("run");
+        json.WriteNumber("id", run.Id);
+        json.WriteString("model", run.Model);
+        json.WriteString("dataset", run.Dataset);
+        json.WriteString("method", MethodName(run.Settings.Method));
+        Number(json, "quantile", run.Settings.Quantile);
+        Number(json, "iouThreshold", run.Settings.IouThreshold);
+        json.WriteNumber("images", run.Images);
+        json.WriteEndObject();
+
+        json.WriteStartArray("layers");
+        foreach (var name in layers)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", name);
+            json.WriteStartArray("units");
+            foreach (var u in store.GetUnitSummaries(runId, name))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("unit", u.Unit);
+                Number(json, "threshold", u.Threshold);
+                if (u.Label is { } label)
+                {
+                    json.WriteString("label", label.Name);
+                    json.WriteString("category", label.Category);
+                    Number(json, "iou", label.Iou);
+                }
+                else
+                {
+                    json.WriteNull("label");
+                    json.WriteNull("category");
+                    json.WriteNull("iou");
+                }
+                json.WriteStartArray("top");
+                foreach (var k in u.TopConcepts)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("concept", k.Name);
+                    json.WriteString("category", k.Category);
+                    Number(json, "iou", k.Iou);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteStartArray("topImages");
+                foreach (var t in u.TopImages)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("image", t.Path);
+                    Number(json, "activation", t.Activation);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
+                Drain(json, buffer, output);  // stream unit by unit: a big run never sits in memory as text
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+        Drain(json, buffer, output);
+        output.WriteLine();
+        output.Flush();
+    }
+
+    /// <summary>
+    /// One row per unit: layer,unit,threshold,label,category,iou, then top1,top1_category,top1_iou ... for as many top
+    /// concepts as the units have. Empty cells where a unit has no label or fewer concepts.
+    /// </summary>
+    public static void WriteCsv(ResultsStore store, long runId, TextWriter output, string? layer = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var (_, layers) = Select(store, runId, layer);
+        var units = layers.SelectMany(name => store.GetUnitSummaries(runId, name)).ToList();
+        var topCount = units.Count == 0 ? 0 : units.Max(u => u.TopConcepts.Count);
+
+        var header = new List<string> { "layer", "unit", "threshold", "label", "category", "iou" };
+        for (var i = 1; i <= topCount; i++) header.AddRange([$"top{i}", $"top{i}_category", $"top{i}_iou"]);
+        WriteRow(output, header);
+
+        var row = new List<string>();
+        foreach (var u in units)
+        {
+            row.Clear();
+            row.AddRange([u.Layer, Format(u.Unit), Format(u.Threshold), u.Label?.Name ?? "", u.Label?.Category ?? "",
+                u.Label is { } l ? Format(l.Iou) : ""]);
+            for (var i = 0; i < topCount; i++)
+            {
+                var k = i < u.TopConcepts.Count ? u.TopConcepts[i] : null;
+                row.AddRange([k?.Name ?? "", k?.Category ?? "", k is null ? "" : Format(k.Iou)]);
+            }
+            WriteRow(output, row);
+        }
+        output.Flush();
+    }
+
+    /// <summary>"pnas" or "cvpr17", as the JSON export names the method.</summary>
+    public static string MethodName(DissectionMethod method) => method switch
+    {
+        DissectionMethod.Pnas => "pnas",
+        DissectionMethod.Cvpr17 => "cvpr17",
+        _ => method.ToString().ToLowerInvariant(),
+    };
+
+    private static (RunInfo Run, IReadOnlyList<string> Layers) Select(ResultsStore store, long runId, string? layer)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var run = store.GetRun(runId) ?? throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
+        var saved = store.GetLayers(runId).Select(l => l.Layer).ToList();
+        if (layer is null) return (run, saved);
+        if (!saved.Contains(layer, StringComparer.Ordinal))
+            throw new ArgumentException($"run {runId} has no saved layer '{layer}' (saved: {(saved.Count == 0 ? "none" : string.Join(", ", saved))})");
+        return (run, [layer]);
+    }
+
+    private static void Number(Utf8JsonWriter json, string name, double value)
+    {
+        // JSON has no NaN or infinity; a unit that never fired can have such a threshold.
+        if (double.IsFinite(value)) json.WriteNumber(name, value);
+        else json.WriteNull(name);
+    }
+
+    private static void Number(Utf8JsonWriter json, string name, float value)
+    {
+        if (float.IsFinite(value)) json.WriteNumber(name, value);  // float overload: shortest text that round-trips
+        else json.WriteNull(name);
+    }
+
+    private static void Drain(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, TextWriter output)
+    {
+        json.Flush();
+        output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        buffer.ResetWrittenCount();
+    }
+
+    private static string Format(int v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string Format(float v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string Format(double v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static void WriteRow(TextWriter output, IEnumerable<string> cells)
+    {
+        output.Write(string.Join(',', cells.Select(Quote)));
+        output.Write("\r\n");  // RFC 4180
+    }
+
+    private static string Quote(string cell) =>
+        cell.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
+}

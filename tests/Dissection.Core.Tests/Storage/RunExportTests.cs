@@ -1,0 +1,162 @@
+// The JSON and CSV exports: exact property names and nesting, values from the store, one CSV row per unit.
+using System.Text.Json;
+using Dissection.Core.Dissection;
+using Dissection.Core.Storage;
+
+namespace Dissection.Core.Tests.Storage;
+
+public sealed class RunExportTests : IDisposable
+{
+    private readonly TempDatabase _db = new();
+    public void Dispose() => _db.Dispose();
+
+    private readonly LayerResult _conv1 = SampleResults.Layer("conv1", units: 4, seed: 1);  // unit 3 has no label
+    private readonly LayerResult _conv2 = SampleResults.Layer("conv2", units: 2, seed: 2);
+
+    private (ResultsStore Store, long Run) Fixture()
+    {
+        var store = _db.Open();
+        var run = store.CreateRun("export me", "world-vgg", "data/world", ["conv1", "conv2"],
+            new DissectionSettings { Method = DissectionMethod.Cvpr17, Quantile = 0.005, IouThreshold = 0.05 });
+        store.SaveLayer(run, _conv1);
+        store.SaveLayer(run, _conv2);
+        store.SetStatus(run, RunStatus.Done, images: 321);
+        return (store, run);
+    }
+
+    private static string[] Names(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToArray();
+
+    private static string Json(ResultsStore store, long run, string? layer = null)
+    {
+        var text = new StringWriter();
+        RunExport.WriteJson(store, run, text, layer);
+        return text.ToString();
+    }
+
+    [Fact]
+    public void JsonHasExactlyTheDocumentedShape()
+    {
+        var (store, run) = Fixture();
+        using var doc = JsonDocument.Parse(Json(store, run));
+        var root = doc.RootElement;
+
+        Assert.Equal(["run", "layers"], Names(root));
+        var r = root.GetProperty("run");
+        Assert.Equal(["id", "model", "dataset", "method", "quantile", "iouThreshold", "images"], Names(r));
+        Assert.Equal(run, r.GetProperty("id").GetInt64());
+        Assert.Equal("world-vgg", r.GetProperty("model").GetString());
+        Assert.Equal("data/world", r.GetProperty("dataset").GetString());
+        Assert.Equal("cvpr17", r.GetProperty("method").GetString());
+        Assert.Equal(0.005, r.GetProperty("quantile").GetDouble());
+        Assert.Equal(0.05, r.GetProperty("iouThreshold").GetDouble());
+        Assert.Equal(321, r.GetProperty("images").GetInt32());
+
+        var layers = root.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal(["conv1", "conv2"], layers.Select(l => l.GetProperty("name").GetString()));
+        foreach (var (layer, expected) in layers.Zip([_conv1, _conv2]))
+        {
+            Assert.Equal(["name", "units"], Names(layer));
+            var units = layer.GetProperty("units").EnumerateArray().ToList();
+            Assert.Equal(expected.Units.Count, units.Count);
+            foreach (var (u, e) in units.Zip(expected.Units))
+            {
+                Assert.Equal(["unit", "threshold", "label", "category", "iou", "top", "topImages"], Names(u));
+                Assert.Equal(e.Unit, u.GetProperty("unit").GetInt32());
+                Assert.Equal(e.Threshold, u.GetProperty("threshold").GetSingle());
+                if (e.Label is { } label)
+                {
+                    Assert.Equal(label.Name, u.GetProperty("label").GetString());
+                    Assert.Equal(label.Category, u.GetProperty("category").GetString());
+                    Assert.Equal(label.Iou, u.GetProperty("iou").GetDouble());
+                }
+                else
+                {
+                    Assert.Equal(JsonValueKind.Null, u.GetProperty("label").ValueKind);
+                    Assert.Equal(JsonValueKind.Null, u.GetProperty("category").ValueKind);
+                }
+                var top = u.GetProperty("top").EnumerateArray().ToList();
+                Assert.Equal(e.TopConcepts.Count, top.Count);
+                Assert.All(top, t => Assert.Equal(["concept", "category", "iou"], Names(t)));
+                Assert.Equal(e.TopConcepts.Select(k => (k.Name, k.Category, k.Iou)),
+                    top.Select(t => (t.GetProperty("concept").GetString()!, t.GetProperty("category").GetString()!, t.GetProperty("iou").GetDouble())));
+                var images = u.GetProperty("topImages").EnumerateArray().ToList();
+                Assert.All(images, t => Assert.Equal(["image", "activation"], Names(t)));
+                Assert.Equal(e.TopImages.Select(t => (t.Path, t.Activation)),
+                    images.Select(t => (t.GetProperty("image").GetString()!, t.GetProperty("activation").GetSingle())));
+            }
+        }
+        Assert.Contains(layers[0].GetProperty("units").EnumerateArray(), u => u.GetProperty("label").ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
+    public void JsonCanBeRestrictedToOneLayer()
+    {
+        var (store, run) = Fixture();
+        using var doc = JsonDocument.Parse(Json(store, run, "conv2"));
+        var layer = Assert.Single(doc.RootElement.GetProperty("layers").EnumerateArray());
+        Assert.Equal("conv2", layer.GetProperty("name").GetString());
+        Assert.Equal(2, layer.GetProperty("units").GetArrayLength());
+    }
+
+    [Fact]
+    public void PnasMethodIsNamedPnas()
+    {
+        var store = _db.Open();
+        var run = SampleResults.CreateRun(store);
+        using var doc = JsonDocument.Parse(Json(store, run));
+        Assert.Equal("pnas", doc.RootElement.GetProperty("run").GetProperty("method").GetString());
+        Assert.Equal(0, doc.RootElement.GetProperty("layers").GetArrayLength());
+    }
+
+    [Fact]
+    public void UnknownRunOrLayerIsAClearError()
+    {
+        var (store, run) = Fixture();
+        var e = Assert.Throws<ArgumentException>(() => Json(store, run + 7));
+        Assert.Contains($"run {run + 7} does not exist", e.Message);
+        e = Assert.Throws<ArgumentException>(() => RunExport.WriteCsv(store, run, new StringWriter(), "conv9"));
+        Assert.Contains("conv9", e.Message);
+        Assert.Contains("conv1, conv2", e.Message);
+    }
+
+    [Fact]
+    public void CsvHasAHeaderAndOneRowPerUnit()
+    {
+        var (store, run) = Fixture();
+        var text = new StringWriter();
+        RunExport.WriteCsv(store, run, text);
+        var lines = text.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        var header = lines[0].Split(',');
+        Assert.Equal(["layer", "unit", "threshold", "label", "category", "iou", "top1", "top1_category", "top1_iou"], header[..9]);
+        Assert.Equal(6 + 3 * 4, header.Length);  // the sample units have four top concepts
+        Assert.Equal(1 + _conv1.Units.Count + _conv2.Units.Count, lines.Length);
+
+        var first = lines[1].Split(',');
+        var u0 = _conv1.Units[0];
+        Assert.Equal(["conv1", "0"], first[..2]);
+        Assert.Equal(u0.Threshold, float.Parse(first[2], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(u0.Label!.Name, first[3]);
+        Assert.Equal(u0.Label.Iou, double.Parse(first[5], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(u0.TopConcepts[0].Name, first[6]);
+
+        var unlabelled = lines[4].Split(',');
+        Assert.Equal(["conv1", "3", "", "", ""], [unlabelled[0], unlabelled[1], unlabelled[3], unlabelled[4], unlabelled[5]]);
+        Assert.StartsWith("conv2,", lines[5]);
+    }
+
+    [Fact]
+    public void CsvQuotesCellsWithCommasAndQuotes()
+    {
+        var store = _db.Open();
+        var run = SampleResults.CreateRun(store, layers: ["conv1"]);
+        var odd = new ConceptScore(1, "chair, \"folding\"", "object", 0.5);
+        var unit = new UnitResult(0, 1f, odd, [odd], [odd], [], new ActivationHistogram(0, 1, [1]));
+        store.SaveLayer(run, new LayerResult("conv1", [1, 1, 1], [unit], 1, TimeSpan.Zero));
+
+        var text = new StringWriter();
+        RunExport.WriteCsv(store, run, text, "conv1");
+        var row = text.ToString().Split("\r\n")[1];
+        Assert.Equal("conv1,0,1,\"chair, \"\"folding\"\"\",object,0.5,\"chair, \"\"folding\"\"\",object,0.5", row);
+    }
+}

@@ -1,0 +1,148 @@
+// A run's life in the store: created queued, progress and phases while running, a final status, interrupted runs
+// failed at start-up, deletion with everything it owns.
+using Dissection.Core.Dissection;
+using Dissection.Core.Storage;
+
+namespace Dissection.Core.Tests.Storage;
+
+public sealed class RunLifecycleTests : IDisposable
+{
+    private readonly TempDatabase _db = new();
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public void CreatedRunIsQueuedWithItsSettings()
+    {
+        var store = _db.Open();
+        var settings = new DissectionSettings { Quantile = 0.005, IouThreshold = 0.05, Method = DissectionMethod.Cvpr17, Limit = 64, Split = "val" };
+        var before = DateTime.UtcNow;
+        var id = store.CreateRun("vgg conv5", "world-vgg", "data/world", ["features.28", "features.29"], settings);
+
+        var run = store.GetRun(id)!;
+        Assert.Equal(id, run.Id);
+        Assert.Equal("vgg conv5", run.Name);
+        Assert.Equal("world-vgg", run.Model);
+        Assert.Equal("data/world", run.Dataset);
+        Assert.Equal(["features.28", "features.29"], run.Layers);
+        Assert.Equal(settings, run.Settings);
+        Assert.Equal(RunStatus.Queued, run.Status);
+        Assert.Null(run.Message);
+        Assert.Null(run.StartedUtc);
+        Assert.Null(run.FinishedUtc);
+        Assert.Equal(0, run.Progress);
+        Assert.Equal(DateTimeKind.Utc, run.CreatedUtc.Kind);
+        Assert.InRange(run.CreatedUtc, before.AddSeconds(-1), DateTime.UtcNow.AddSeconds(1));
+        Assert.Null(store.GetRun(id + 1));
+    }
+
+    [Fact]
+    public void ProgressAndStatusFollowTheRun()
+    {
+        var store = _db.Open();
+        var id = SampleResults.CreateRun(store);
+
+        store.SetStatus(id, RunStatus.Running);
+        var started = store.GetRun(id)!.StartedUtc;
+        Assert.NotNull(started);
+        store.UpdateProgress(id, "pass 1: thresholds", 0.25, 40.5);
+        var run = store.GetRun(id)!;
+        Assert.Equal((RunStatus.Running, "pass 1: thresholds", 0.25, 40.5), (run.Status, run.Phase, run.Progress, run.ImagesPerSecond));
+        Assert.Empty(run.Timings);
+
+        store.UpdateProgress(id, "pass 1: thresholds", 0.4, 41);
+        store.UpdateProgress(id, "pass 2: IoU", 0.6, 39);
+        run = store.GetRun(id)!;
+        Assert.Equal(["pass 1: thresholds"], run.Timings.Keys);
+        Assert.True(run.Timings["pass 1: thresholds"] >= 0);
+
+        store.SetStatus(id, RunStatus.Running);  // a second Running keeps the first start time
+        Assert.Equal(started, store.GetRun(id)!.StartedUtc);
+
+        store.SetStatus(id, RunStatus.Done, "3 layers", images: 512);
+        run = store.GetRun(id)!;
+        Assert.Equal(RunStatus.Done, run.Status);
+        Assert.Equal("3 layers", run.Message);
+        Assert.Equal(512, run.Images);
+        Assert.Equal(1, run.Progress);
+        Assert.NotNull(run.FinishedUtc);
+        Assert.True(run.FinishedUtc >= run.StartedUtc);
+        Assert.Equal(["pass 1: thresholds", "pass 2: IoU"], run.Timings.Keys.Order());
+    }
+
+    [Fact]
+    public void ProgressIsClampedAndUnknownRunsAreRefused()
+    {
+        var store = _db.Open();
+        var id = SampleResults.CreateRun(store);
+        store.UpdateProgress(id, "x", 7, double.NaN);
+        Assert.Equal((1.0, 0.0), (store.GetRun(id)!.Progress, store.GetRun(id)!.ImagesPerSecond));
+
+        Assert.Contains($"run {id + 5}", Assert.Throws<ArgumentException>(() => store.UpdateProgress(id + 5, "x", 0, 0)).Message);
+        Assert.Throws<ArgumentException>(() => store.SetStatus(id + 5, RunStatus.Done));
+    }
+
+    [Fact]
+    public void FailedRunKeepsItsMessageAndImagesStayUnlessGiven()
+    {
+        var store = _db.Open();
+        var id = SampleResults.CreateRun(store);
+        store.SetStatus(id, RunStatus.Running, images: 100);
+        store.SetStatus(id, RunStatus.Failed, "image 17: not a JPEG");
+        var run = store.GetRun(id)!;
+        Assert.Equal((RunStatus.Failed, "image 17: not a JPEG", 100), (run.Status, run.Message, run.Images));
+        Assert.NotNull(run.FinishedUtc);
+    }
+
+    [Fact]
+    public void ListRunsIsNewestFirst()
+    {
+        var store = _db.Open();
+        var ids = Enumerable.Range(0, 4).Select(i => SampleResults.CreateRun(store, $"run {i}")).ToList();
+        Assert.Equal(ids.AsEnumerable().Reverse(), store.ListRuns().Select(r => r.Id));
+        Assert.Equal("run 3", store.ListRuns()[0].Name);
+    }
+
+    [Fact]
+    public void MarkInterruptedRunsFailsOnlyRunningRuns()
+    {
+        var store = _db.Open();
+        var running = SampleResults.CreateRun(store, "running");
+        var queued = SampleResults.CreateRun(store, "queued");
+        var done = SampleResults.CreateRun(store, "done");
+        store.SetStatus(running, RunStatus.Running);
+        store.UpdateProgress(running, "pass 2: IoU", 0.7, 10);
+        store.SetStatus(done, RunStatus.Done, "ok");
+
+        Assert.Equal(1, store.MarkInterruptedRuns());
+
+        var r = store.GetRun(running)!;
+        Assert.Equal(RunStatus.Failed, r.Status);
+        Assert.Equal("interrupted (the process stopped)", r.Message);
+        Assert.NotNull(r.FinishedUtc);
+        Assert.Equal(RunStatus.Queued, store.GetRun(queued)!.Status);
+        Assert.Equal((RunStatus.Done, "ok"), (store.GetRun(done)!.Status, store.GetRun(done)!.Message));
+        Assert.Equal(0, store.MarkInterruptedRuns());
+    }
+
+    [Fact]
+    public void DeleteRunRemovesEverythingItOwns()
+    {
+        var store = _db.Open();
+        var gone = SampleResults.CreateRun(store, "gone");
+        var kept = SampleResults.CreateRun(store, "kept");
+        store.SaveLayer(gone, SampleResults.Layer("conv1", 3, 1));
+        store.SaveLayer(gone, SampleResults.Layer("conv2", 2, 2));
+        var keptLayer = SampleResults.Layer("conv1", 2, 3);
+        store.SaveLayer(kept, keptLayer);
+
+        Assert.True(store.DeleteRun(gone));
+        Assert.False(store.DeleteRun(gone));
+        Assert.Null(store.GetRun(gone));
+        Assert.Equal([kept], store.ListRuns().Select(r => r.Id));
+        Assert.Equal(1, _db.Scalar("SELECT COUNT(*) FROM layers"));
+        Assert.Equal(2, _db.Scalar("SELECT COUNT(*) FROM units"));
+        Assert.Equal(keptLayer.Units.Sum(u => u.TopImages.Count), _db.Scalar("SELECT COUNT(*) FROM unit_top_images"));
+        Assert.Equal(keptLayer.Units.Sum(u => u.TopConcepts.Count + u.BestPerCategory.Count), _db.Scalar("SELECT COUNT(*) FROM unit_concepts"));
+        SampleResults.AssertSameLayer(keptLayer, store.GetLayer(kept, "conv1"));
+    }
+}
