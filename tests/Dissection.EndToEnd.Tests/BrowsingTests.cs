@@ -163,7 +163,7 @@ public class BrowsingTests(DashboardFixture app)
 
         var csv = await http.GetStringAsync(Url($"/api/runs/{app.RunId}/layers/conv5/export.csv"));
         Assert.Equal(513, csv.Trim().Split('\n').Length);
-        var zip = await http.GetByteArrayAsync(Url($"/api/runs/{app.RunId}/report.zip"));
+        var zip = await http.GetByteArrayAsync(Url($"/api/runs/{app.SmallRunId}/report.zip"));
         using var archive = new System.IO.Compression.ZipArchive(new MemoryStream(zip));
         Assert.Contains(archive.Entries, e => e.FullName == "index.html");
         Assert.Contains(archive.Entries, e => e.FullName == "layer-conv5.html");

@@ -20,7 +20,10 @@ public sealed class DashboardFixture : IAsyncLifetime
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "dd-e2e-" + Guid.NewGuid().ToString("N")[..8]);
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = default!;
+    /// <summary>A finished run with a 512-unit layer (conv5) and a 16-unit layer (conv3).</summary>
     public long RunId { get; private set; }
+    /// <summary>A finished run small enough to export as a whole quickly.</summary>
+    public long SmallRunId { get; private set; }
     public string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
     public string Log { get { lock (_log) return _log.ToString(); } }
     public string DataFolder => Path.Combine(Root, "data");
@@ -33,7 +36,10 @@ public sealed class DashboardFixture : IAsyncLifetime
         DemoResults.WriteDataset(dataset);
         Directory.CreateDirectory(Path.Combine(DataFolder, "models"));
         using (var store = ResultsStore.Open(Database))
+        {
             RunId = DemoResults.WriteRun(store, dataset, "demo run", units5: 512);
+            SmallRunId = DemoResults.WriteRun(store, dataset, "small run", units5: 12, units3: 4);
+        }
 
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";

@@ -67,13 +67,11 @@ public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths pat
         try
         {
             // A run left "running" by a previous process can never finish; say so instead of spinning forever.
-            foreach (var run in store.Read(s => s.ListRuns()))
-            {
-                if (run.Status == RunStatus.Running)
-                    store.Write(s => s.SetStatus(run.Id, RunStatus.Failed, "Interrupted: the dashboard stopped while this run was in progress."));
-                else if (run.Status == RunStatus.Queued)
-                    _queue.Writer.TryWrite(run.Id);
-            }
+            var failed = store.Read(s => s.MarkInterruptedRuns());
+            if (failed > 0) log.LogWarning("{Count} run(s) were interrupted by the last shutdown", failed);
+            // Queued runs survive restarts: pick them up oldest first.
+            foreach (var run in store.Read(s => s.ListRuns()).Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.Id))
+                _queue.Writer.TryWrite(run.Id);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
