@@ -31,7 +31,11 @@ builder.Services.AddSingleton<IDemoBootstrap, NoDemoBootstrap>();
 builder.Services.AddHostedService<DemoStartup>();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.Services.AddMudServices(c =>
+{
+    c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+    c.SnackbarConfiguration.VisibleStateDuration = 4000;
+});
 
 var app = builder.Build();
 var paths = app.Services.GetRequiredService<RepoPaths>();
