@@ -65,6 +65,14 @@ public sealed class DashboardFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Opens a page and waits until its interactive circuit runs: prerendered HTML looks ready earlier,
+    /// but clicks and keys do nothing until then.</summary>
+    public async Task Open(IPage page, string path)
+    {
+        await page.GotoAsync(BaseUrl + path);
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+    }
+
     public Task Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = false });
 
@@ -136,6 +144,8 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // The app's own log beside the screenshots, for diagnosing a failed run.
+        try { File.WriteAllText(Path.Combine(ScreenshotFolder, "app.log"), Log); } catch (IOException) { }
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
         if (_app is { HasExited: false })

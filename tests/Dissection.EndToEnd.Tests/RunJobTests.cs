@@ -11,7 +11,7 @@ public class RunJobTests(DashboardFixture app)
     public async Task Runs_page_lists_stored_runs_with_status_and_links()
     {
         var page = await app.NewPage();
-        await page.GotoAsync(app.BaseUrl + "/");
+        await app.Open(page, "/");
         await page.WaitForSelectorAsync($"td[data-run='{app.RunId}']");
         var row = page.Locator("tr", new() { Has = page.Locator($"td[data-run='{app.RunId}']") });
         Assert.Equal("done", await row.Locator("[data-status]").GetAttributeAsync("data-status"));
@@ -28,7 +28,7 @@ public class RunJobTests(DashboardFixture app)
     public async Task New_run_from_the_dialog_runs_to_the_end_and_another_can_be_cancelled()
     {
         var page = await app.NewPage();
-        await page.GotoAsync(app.BaseUrl + "/");
+        await app.Open(page, "/");
         await page.WaitForSelectorAsync("#runs");
 
         var first = await StartRun(page, "e2e small run");

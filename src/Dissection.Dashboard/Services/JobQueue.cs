@@ -111,7 +111,9 @@ public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths pat
             store.Write(s => s.SetStatus(id, RunStatus.Done, null, layers.Count > 0 ? layers[0].Images : 0));
             log.LogInformation("Run {Run} done", id);
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        // Once a stop was asked for, whatever the engine throws on its way out (a plain or an aggregated
+        // cancellation, an interrupted read) means "stopped", not "failed".
+        catch (Exception) when (cts.IsCancellationRequested)
         {
             var why = stopping.IsCancellationRequested ? "Interrupted: the dashboard was shut down." : "Cancelled by the user.";
             TrySetStatus(id, stopping.IsCancellationRequested ? RunStatus.Failed : RunStatus.Cancelled, why);

@@ -11,6 +11,14 @@ public partial class MainLayout : IDisposable
 {
     [Inject] private NavigationManager Nav { get; set; } = default!;
     private ErrorBoundary? _boundary;
+    private bool _interactive;
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!firstRender) return;
+        _interactive = true;
+        StateHasChanged();
+    }
 
     protected override void OnInitialized() => Nav.LocationChanged += OnLocationChanged;
 
