@@ -37,6 +37,9 @@ public class RunJobTests(DashboardFixture app)
         await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached });
         var firstRow = page.Locator("tr", new() { HasText = "e2e small run" });
         await firstRow.WaitForAsync();
+        // Live progress: the job host writes it to the store, the page polls it.
+        await firstRow.Locator("[data-status='running'] .run-progress").WaitForAsync(new() { Timeout = 120_000 });
+        await app.Screenshot(page, "run-in-progress");
 
         // A second run queues behind the first; cancel it from the table.
         await StartRun(page, "e2e run to cancel");
