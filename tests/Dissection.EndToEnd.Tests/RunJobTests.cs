@@ -46,8 +46,16 @@ public class RunJobTests(DashboardFixture app)
         await page.Locator("#run-start").ClickAsync();
         await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached });
         var secondRow = page.Locator("tr", new() { HasText = "e2e run to cancel" });
-        await secondRow.Locator(".run-cancel").ClickAsync();
-        await secondRow.Locator("[data-status='cancelled']").WaitForAsync(new() { Timeout = 60_000 });
+        // The table re-renders twice a second while jobs run, which can swallow a click: click again if needed.
+        var cancelled = secondRow.Locator("[data-status='cancelled']");
+        for (var attempt = 0; attempt < 3 && !await cancelled.IsVisibleAsync(); attempt++)
+        {
+            var button = secondRow.Locator(".run-cancel");
+            if (await button.IsVisibleAsync()) await button.ClickAsync();
+            try { await cancelled.WaitForAsync(new() { Timeout = 15_000 }); } catch (TimeoutException) { }
+        }
+        await cancelled.WaitForAsync(new() { Timeout = 5_000 });
+        Assert.Contains("Cancelled", await secondRow.Locator(".run-message").InnerTextAsync());
 
         // The first run ends by itself; the page updates without a reload.
         var ended = firstRow.Locator("[data-status='done'], [data-status='failed']");

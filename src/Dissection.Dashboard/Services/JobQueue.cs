@@ -14,6 +14,8 @@ public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths pat
 {
     private readonly Channel<long> _queue = Channel.CreateUnbounded<long>();
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
+    // Start and cancel both check-then-act on a run's state; one gate keeps a cancel from landing in between.
+    private readonly Lock _gate = new();
 
     /// <summary>Validates the request, records the run as queued and schedules it. Returns the run id.</summary>
     /// <exception cref="PathNotAllowedException">the dataset or checkpoint is outside the allowed folders.</exception>
@@ -49,15 +51,18 @@ public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths pat
     /// <summary>Cancels a queued or running run. False when it has already ended.</summary>
     public bool Cancel(long runId)
     {
-        if (_running.TryGetValue(runId, out var cts))
+        lock (_gate)
         {
-            cts.Cancel();
+            if (_running.TryGetValue(runId, out var cts))
+            {
+                cts.Cancel();
+                return true;
+            }
+            var run = store.Read(s => s.GetRun(runId));
+            if (run?.Status != RunStatus.Queued) return false;
+            store.Write(s => s.SetStatus(runId, RunStatus.Cancelled, "Cancelled before it started."));
             return true;
         }
-        var run = store.Read(s => s.GetRun(runId));
-        if (run?.Status != RunStatus.Queued) return false;
-        store.Write(s => s.SetStatus(runId, RunStatus.Cancelled, "Cancelled before it started."));
-        return true;
     }
 
     public bool IsRunning(long runId) => _running.ContainsKey(runId);
@@ -91,10 +96,14 @@ public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths pat
 
     private void Execute(long id, CancellationToken stopping)
     {
-        var run = store.Read(s => s.GetRun(id));
-        if (run is null || run.Status != RunStatus.Queued) return; // cancelled or removed while waiting
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        _running[id] = cts;
+        RunInfo? run;
+        lock (_gate)
+        {
+            run = store.Read(s => s.GetRun(id));
+            if (run is null || run.Status != RunStatus.Queued) return; // cancelled or removed while waiting
+            _running[id] = cts;
+        }
         try
         {
             store.Write(s => s.SetStatus(id, RunStatus.Running));
