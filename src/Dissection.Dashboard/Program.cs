@@ -27,7 +27,7 @@ builder.Services.AddSingleton<ExportService>();
 builder.Services.AddSingleton<ModelCatalog>();
 builder.Services.AddSingleton<JobQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
-builder.Services.AddSingleton<IDemoBootstrap, NoDemoBootstrap>();
+builder.Services.AddSingleton<IDemoBootstrap, WorldDemoBootstrap>();
 builder.Services.AddHostedService<DemoStartup>();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -48,6 +48,9 @@ public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths pat
         return id;
     }
 
+    /// <summary>Schedules a run that is already recorded as queued in the store (the demo bootstrap creates its own).</summary>
+    public void Schedule(long runId) => _queue.Writer.TryWrite(runId);
+
     /// <summary>Cancels a queued or running run. False when it has already ended.</summary>
     public bool Cancel(long runId)
     {
