@@ -135,11 +135,13 @@ public sealed class ModelSplit
             return steps;
         }
         string[] resnet = ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc"];
-        if (names.SequenceEqual(resnet))
+        // TorchSharp's ResNet registers its flatten as a child; PyTorch's calls torch.flatten in forward.
+        var hasFlatten = names.SequenceEqual(resnet.Take(9).Append("flatten").Append("fc"));
+        if (names.SequenceEqual(resnet) || hasFlatten)
         {
             foreach (var (name, module) in children)
             {
-                if (name == "fc") steps.Add(new Step("flatten", x => x.flatten(1), null));
+                if (name == "fc" && !hasFlatten) steps.Add(new Step("flatten", x => x.flatten(1), null));
                 if (module is Sequential) Flatten(module, name + ".", steps);
                 else steps.Add(ModuleStep(name, module));
             }
