@@ -29,7 +29,7 @@ public sealed class BatchedAblationTests
         {
             Assert.Equal(a[i].Accuracy, b[i].Accuracy);
             Assert.Equal(a[i].BalancedAccuracy, b[i].BalancedAccuracy);
-            Assert.Equal(a[i].MeanConfidence, b[i].MeanConfidence, 6);
+            Assert.Equal(a[i].MeanConfidence, b[i].MeanConfidence, 1e-6);
         }
     }
 

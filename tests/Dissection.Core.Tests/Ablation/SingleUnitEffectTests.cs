@@ -41,7 +41,7 @@ public sealed class SingleUnitEffectTests
         {
             Assert.Equal(m[0].Accuracy, ablated.Accuracy);
             Assert.Equal(m[0].BalancedAccuracy, ablated.BalancedAccuracy);
-            Assert.Equal(m[0].MeanConfidence, ablated.MeanConfidence, 6);
+            Assert.Equal(m[0].MeanConfidence, ablated.MeanConfidence, 1e-6);
         }
     }
 
