@@ -13,6 +13,25 @@ public sealed record Preprocessing(int InputSize, float[] Mean, float[] Std, boo
     public static Preprocessing ImageNet(int size = 224) =>
         new(size, [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
 
-    /// <summary>Turns a batch of RGB images in [0,1], shape (B,3,H,W), into the model's input.</summary>
-    public Tensor Apply(Tensor rgb01) => throw new NotImplementedException();
+    /// <summary>Turns a batch of RGB images in [0,1], shape (B,3,H,W), into the model's input.
+    /// The result lives on the input's device and survives the caller's dispose scope rules like any new tensor.</summary>
+    public Tensor Apply(Tensor rgb01)
+    {
+        if (rgb01.dim() != 4 || rgb01.shape[1] != 3)
+            throw new ArgumentException($"preprocessing expects a (B,3,H,W) batch, got [{string.Join(",", rgb01.shape)}]");
+        if (Mean.Length != 3 || Std.Length != 3)
+            throw new ArgumentException($"preprocessing needs 3 mean and 3 std values, got {Mean.Length} and {Std.Length}");
+        if (Std.Any(s => s == 0f)) throw new ArgumentException("preprocessing std must not contain 0");
+
+        using var scope = NewDisposeScope();
+        var x = rgb01.to_type(ScalarType.Float32);
+        if (Bgr) x = x.flip(1);
+        if (ValueRange != 1f) x = x * ValueRange;
+        var mean = tensor(Mean, device: x.device).view(1, 3, 1, 1);
+        var std = tensor(Std, device: x.device).view(1, 3, 1, 1);
+        return ((x - mean) / std).MoveToOuterDisposeScope();
+    }
+
+    public override string ToString() =>
+        $"{InputSize}px {(Bgr ? "BGR" : "RGB")} 0..{ValueRange:0.###} mean [{string.Join(",", Mean)}] std [{string.Join(",", Std)}]";
 }

@@ -1,0 +1,133 @@
+// Layer listing, post-ReLU capture, one-pass multi-layer capture and the editing hook, on real TorchVision models.
+using Dissection.Core.Models;
+using Dissection.Core.Probing;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dissection.Core.Tests.Probing;
+
+public class LayerProbeTests
+{
+    private static LoadedModel Load(string arch, int size) => ModelRegistry.Load(ModelSpec.Parse(arch), new ModelOptions("cpu", InputSize: size));
+
+    [Fact]
+    public void ListLayers_Resnet18At224_HasPyTorchNamesAndShapes()
+    {
+        using var model = Load("resnet18", 224);
+        var layers = LayerProbe.ListLayers(model).ToDictionary(l => l.Name);
+        Assert.Equal([512, 7, 7], layers["layer4"].OutputShape);
+        Assert.Equal([512, 7, 7], layers["layer4.1.conv2"].OutputShape);
+        Assert.Equal("Conv2d", layers["layer4.1.conv2"].ModuleType);
+        Assert.Equal([64, 112, 112], layers["conv1"].OutputShape);
+        Assert.Equal([256, 14, 14], layers["layer3"].OutputShape);
+        Assert.Equal([1000], layers["fc"].OutputShape);
+        // PyTorch's depth-first order: a container comes before its children.
+        var names = LayerProbe.ListLayers(model).Select(l => l.Name).ToList();
+        Assert.True(names.IndexOf("layer4") < names.IndexOf("layer4.0") && names.IndexOf("layer4.0") < names.IndexOf("layer4.0.conv1"));
+    }
+
+    [Fact]
+    public void ConvFollowedByRelu_IsCapturedAfterTheRelu()
+    {
+        using var model = Load("alexnet", 64);
+        Assert.Equal("features.1", LayerProbe.CapturedModule(model, "features.0"));
+        Assert.Equal("features.2", LayerProbe.CapturedModule(model, "features.2")); // a pool stays itself
+
+        using var probe = new LayerProbe(model, ["features.0"]);
+        using var input = randn(2, 3, 64, 64);
+        var (acts, output) = probe.Run(input);
+        using var captured = acts["features.0"];
+        using var _ = output;
+
+        // Brute force: the first conv of TorchVision's AlexNet (k11, stride 4, pad 2), then ReLU, by hand.
+        var conv = (TorchSharp.Modules.Conv2d)model.Module.named_modules().First(p => p.name == "features.0").module;
+        using var byHand = nn.functional.relu(nn.functional.conv2d(input, conv.weight!, conv.bias, strides: [4, 4], padding: [2, 2]));
+        Assert.Equal(byHand.shape, captured.shape);
+        Assert.True(captured.min().item<float>() >= 0f, "post-ReLU capture has negative values");
+        Assert.True(captured.allclose(byHand, rtol: 1e-4, atol: 1e-5));
+        Assert.True((captured > 0).any().item<bool>(), "capture is all zeros");
+    }
+
+    [Fact]
+    public void OneForwardPass_CapturesSeveralLayers()
+    {
+        using var model = Load("resnet18", 64);
+        var forwards = 0;
+        var root = model.Module;
+        var counter = root.register_forward_hook((_, _, o) => { forwards++; return o; });
+        try
+        {
+            using var probe = new LayerProbe(model, ["layer2", "layer4", "layer4.1.conv2", "conv1"]);
+            using var input = randn(3, 3, 64, 64);
+            var (acts, output) = probe.Run(input);
+            Assert.Equal(1, forwards);
+            Assert.Equal([3, 128, 8, 8], acts["layer2"].shape);
+            Assert.Equal([3, 512, 2, 2], acts["layer4"].shape);
+            Assert.Equal([3, 512, 2, 2], acts["layer4.1.conv2"].shape);
+            Assert.Equal([3, 64, 32, 32], acts["conv1"].shape);
+            Assert.Equal([3, 1000], output.shape);
+
+            // Captures outlive TorchVision's internal dispose scopes and match a plain forward of the same module.
+            using var pooled = acts["layer4"].mean([2, 3]);
+            using (no_grad())
+            {
+                var fc = (nn.Module<Tensor, Tensor>)model.Module.named_modules().First(p => p.name == "fc").module;
+                using var logits = fc.forward(pooled);
+                Assert.True(logits.allclose(output, rtol: 1e-4, atol: 1e-5));
+            }
+            foreach (var t in acts.Values) t.Dispose();
+            output.Dispose();
+        }
+        finally { counter.remove(); }
+    }
+
+    [Fact]
+    public void UnknownLayer_ThrowsListingValidNames()
+    {
+        using var model = Load("resnet18", 64);
+        var e = Assert.Throws<ArgumentException>(() => new LayerProbe(model, ["layer9"]));
+        Assert.Contains("layer9", e.Message);
+        Assert.Contains("layer1", e.Message);
+    }
+
+    [Fact]
+    public void Edit_ChangesOutputs_AndRemovalRestoresThemExactly()
+    {
+        using var model = Load("resnet18", 64);
+        using var input = randn(2, 3, 64, 64);
+        Tensor Forward() { using var g = no_grad(); return model.Module.forward(input); }
+
+        using var before = Forward();
+        Tensor edited, captured;
+        using (LayerProbe.Edit(model, "layer4", t => { var c = t.clone(); c[TensorIndex.Colon, 0] = 0; return c; }))
+        {
+            edited = Forward();
+            using var probe = new LayerProbe(model, ["layer4"]);
+            var (acts, output) = probe.Run(input);
+            captured = acts["layer4"];
+            output.Dispose();
+        }
+        using var after = Forward();
+
+        Assert.False(edited.allclose(before), "the edit did not change the logits");
+        Assert.True(after.eq(before).all().item<bool>(), "outputs differ after the edit was removed");
+        // The probe registered after the edit sees the edited activations.
+        Assert.Equal(0f, captured[TensorIndex.Colon, 0].abs().max().item<float>());
+        edited.Dispose();
+        captured.Dispose();
+    }
+
+    [Fact]
+    public void Dispose_RemovesProbeHooks()
+    {
+        using var model = Load("alexnet", 64);
+        using var input = randn(1, 3, 64, 64);
+        var probe = new LayerProbe(model, ["features.3"]);
+        probe.Dispose();
+        // A disposed probe cannot run, and the model still runs without its hooks.
+        Assert.Throws<ObjectDisposedException>(() => probe.Run(input));
+        using var g = no_grad();
+        using var o = model.Module.forward(input);
+        Assert.Equal([1, 1000], o.shape);
+    }
+}
