@@ -175,7 +175,8 @@ public sealed class AblationSession : IDisposable
             progress?.Report(new DissectionProgress(phase, Math.Min(done, _images.Count), _images.Count,
                 done / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
         }
-        progress?.Report(new DissectionProgress(phase, _images.Count, _images.Count, done / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+        if (done < _images.Count)   // images that failed to decode: still finish the bar
+            progress?.Report(new DissectionProgress(phase, _images.Count, _images.Count, done / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
         return tallies.Select(t => t.ToMetrics()).ToList();
     }
 
