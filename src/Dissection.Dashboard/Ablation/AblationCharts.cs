@@ -91,7 +91,7 @@ public static class AblationCharts
             {
                 X = units.Select(u => (object)AblationViews.Bin(u.Classes)).ToList(),
                 Y = units.Select(u => (object)u.Iou).ToList(),
-                TextArray = units.Select(u => (object)$"unit {u.Unit}{(u.Label is null ? "" : " · " + u.Label)}").ToList(),
+                TextArray = units.Select(u => $"unit {u.Unit}{(u.Label is null ? "" : " · " + u.Label)}").ToList(),
                 BoxPoints = Plotly.Blazor.Traces.BoxLib.BoxPointsEnum.All,
                 Marker = new Plotly.Blazor.Traces.BoxLib.Marker { Color = "#4e79a7", Size = 4 },
                 HoverTemplate = "%{text}: IoU %{y:.3f}<extra></extra>",
