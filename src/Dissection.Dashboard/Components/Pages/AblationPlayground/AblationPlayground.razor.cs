@@ -21,6 +21,9 @@ public sealed partial class AblationPlayground : IDisposable
     [Inject] private ResultsService Results { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
 
+    /// <summary>Rows of the class table; a 1000-class model lists its most hurt classes only.</summary>
+    private const int MaxRows = 100;
+
     private sealed record PickerUnit(int Unit, string? Label);
 
     private RunInfo? _run;
