@@ -85,17 +85,24 @@ public class AblationPagesTests(DashboardFixture app)
     [Fact]
     public async Task Playground_permalink_measures_a_real_model_and_lists_classes_most_hurt_first()
     {
+        // A plain image folder (no index.csv, no class subfolders): no labels at all.
+        var plain = Path.Combine(app.DataFolder, "plain");
+        Directory.CreateDirectory(plain);
+        foreach (var f in Directory.GetFiles(Path.Combine(app.DataFolder, "world", "images"), "*.png").Take(12))
+            File.Copy(f, Path.Combine(plain, Path.GetFileName(f)), overwrite: true);
         long run;
         using (var store = ResultsStore.Open(app.Database))
         {
-            run = store.CreateRun("resnet playground", "resnet18", Path.Combine(app.DataFolder, "world"), ["layer4"], new());
+            run = store.CreateRun("resnet playground", "resnet18", plain, ["layer4"], new());
             store.SetStatus(run, RunStatus.Done, null, 24);
             store.SaveAblation(run, Ablation("layer4", 512) with { Split = "" });
         }
         var page = await app.NewPage();
         page.SetDefaultTimeout(120_000);   // first measurement loads resnet18 on a busy 2-core machine
         await page.GotoAsync(Url($"/runs/{run}/layers/layer4/ablate?units=0,1,2,3,5000,x"));
-        await page.WaitForSelectorAsync("#playground-result");
+        await page.WaitForSelectorAsync("#playground-result, #playground-error");
+        if (await page.Locator("#playground-error").CountAsync() > 0)
+            Assert.Fail("the playground failed: " + await page.Locator("#playground-error").InnerTextAsync());
         Assert.Equal("4", await page.Locator("#selected-count").InnerTextAsync());   // junk dropped from the link
         Assert.True(await page.Locator("#unit-3").IsCheckedAsync());
         var text = await page.Locator("#playground-result").InnerTextAsync();
@@ -105,7 +112,7 @@ public class AblationPagesTests(DashboardFixture app)
 
         // Changing the selection updates the permalink without a reload.
         await page.Locator("#unit-9").CheckAsync();
-        await page.WaitForURLAsync(u => u.EndsWith("ablate?units=0,1,2,3,9", StringComparison.Ordinal));
+        await page.WaitForFunctionAsync("() => location.search === '?units=0,1,2,3,9'");
         await page.Locator("#measure").ClickAsync();
         await page.WaitForFunctionAsync("() => document.querySelector('#playground-result')?.innerText.includes('Removing 5 units')");
         await app.Screenshot(page, "ablation-playground");
