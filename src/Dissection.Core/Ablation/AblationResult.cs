@@ -7,12 +7,19 @@ namespace Dissection.Core.Ablation;
 /// <param name="BalancedAccuracy">Per class, one-vs-rest on the argmax: (recall + true-negative rate) / 2.</param>
 /// <param name="OverallAccuracy">Top-1 accuracy over all images (label-free: agreement with the unablated argmax).</param>
 /// <param name="MeanConfidence">Mean probability the network gives the UNABLATED argmax class.</param>
-public sealed record ClassMetrics(double[] Accuracy, double[] BalancedAccuracy, double OverallAccuracy, double MeanConfidence);
+public sealed record ClassMetrics(double[] Accuracy, double[] BalancedAccuracy, double OverallAccuracy, double MeanConfidence)
+{
+    /// <summary>Per class: mean probability the network gives the class on its own images (label-free: on the images
+    /// the unablated network predicts as it). A continuous measure that still moves when no argmax changes, so it breaks
+    /// ties in the importance ranking of a near-perfect classifier. Empty when not measured.</summary>
+    public double[] ClassProbability { get; init; } = [];
+}
 
 public sealed record UnitAblation(int Unit, ClassMetrics Metrics);
 
 /// <param name="Drop">Baseline minus ablated balanced accuracy of the class (positive = the ablation hurts).</param>
-public sealed record UnitDrop(int Unit, double Drop);
+/// <param name="ProbabilityDrop">Drop of the class's mean probability on its own images (the tie-breaker).</param>
+public sealed record UnitDrop(int Unit, double Drop, double ProbabilityDrop = 0);
 
 /// <summary>The units whose single ablation hurts a class most, most damaging first.</summary>
 public sealed record ClassImportance(int Class, string Name, double Baseline, IReadOnlyList<UnitDrop> ImportantUnits);

@@ -191,7 +191,10 @@ public sealed class AblationSession : IDisposable
         var basePreds = baseProbs.argmax(-1);
         var preds0 = basePreds.cpu().data<long>().ToArray();
         var reference = labels ?? preds0.Select(p => (int)p).ToArray();
-        tallies[0].Add(preds0, reference, baseProbs.gather(-1, basePreds.unsqueeze(-1)).squeeze(-1).cpu().data<float>().ToArray());
+        var referenceIndex = tensor(reference.Select(r => (long)r).ToArray(), device: prepared.device);
+        var baseConf = baseProbs.gather(-1, basePreds.unsqueeze(-1)).squeeze(-1).cpu().data<float>().ToArray();
+        var baseRef = baseProbs.gather(-1, referenceIndex.unsqueeze(-1)).squeeze(-1).cpu().data<float>().ToArray();
+        tallies[0].Add(preds0, reference, baseConf, baseRef);
 
         var bytesPerCopy = Math.Max(1L, prepared.numel() * prepared.element_size());
         var k = (int)Math.Clamp(_settings.StackBytes / bytesPerCopy, 1, 256);
@@ -206,8 +209,9 @@ public sealed class AblationSession : IDisposable
             var preds = probs.argmax(-1).cpu().data<long>().ToArray();
             var index = basePreds.unsqueeze(0).unsqueeze(-1).expand(count, b, 1);
             var conf = probs.gather(-1, index).squeeze(-1).cpu().data<float>().ToArray();
+            var refProb = probs.gather(-1, referenceIndex.unsqueeze(0).unsqueeze(-1).expand(count, b, 1)).squeeze(-1).cpu().data<float>().ToArray();
             for (var i = 0; i < count; i++)
-                tallies[1 + start + i].Add(preds.AsSpan(i * b, b), reference, conf.AsSpan(i * b, b));
+                tallies[1 + start + i].Add(preds.AsSpan(i * b, b), reference, conf.AsSpan(i * b, b), refProb.AsSpan(i * b, b));
         }
     }
 

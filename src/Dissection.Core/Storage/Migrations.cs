@@ -103,6 +103,7 @@ internal static class Migrations
             baseline_balanced   BLOB NOT NULL CHECK (length(baseline_balanced) = length(baseline_accuracy)),
             baseline_overall    REAL,
             baseline_confidence REAL,
+            baseline_probability BLOB,                   -- per class: mean probability on its own images
             created_utc         TEXT NOT NULL,
             UNIQUE (run_id, layer)
         );
@@ -115,6 +116,7 @@ internal static class Migrations
             overall     REAL,
             confidence  REAL,
             mean_drop   REAL,                            -- mean balanced-accuracy drop over classes with images
+            probability BLOB,                            -- per class: mean probability on its own images
             PRIMARY KEY (ablation_id, unit)
         ) WITHOUT ROWID;
 
@@ -125,6 +127,7 @@ internal static class Migrations
             rank        INTEGER NOT NULL CHECK (rank >= 0),
             unit        INTEGER NOT NULL,
             drop_ba     REAL NOT NULL,
+            drop_probability REAL,                       -- the tie-breaker: drop of the class's mean probability
             PRIMARY KEY (ablation_id, class, rank)
         ) WITHOUT ROWID;
         CREATE INDEX ablation_important_by_unit ON ablation_important (ablation_id, unit);

@@ -49,25 +49,26 @@ public sealed partial class ResultsStore
         long id;
         using (var cmd = Command(c, tx, """
             INSERT INTO ablations (run_id, layer, labelled, split, images, method, note, classes, baseline_accuracy,
-                                   baseline_balanced, baseline_overall, baseline_confidence, created_utc)
-            VALUES ($run, $layer, $labelled, $split, $images, $method, $note, $classes, $acc, $ba, $overall, $conf, $created)
+                                   baseline_balanced, baseline_overall, baseline_confidence, baseline_probability, created_utc)
+            VALUES ($run, $layer, $labelled, $split, $images, $method, $note, $classes, $acc, $ba, $overall, $conf, $prob, $created)
             RETURNING id
             """, ("$run", runId), ("$layer", result.Layer), ("$labelled", result.Labelled ? 1 : 0), ("$split", result.Split),
             ("$images", result.Images), ("$method", result.Method), ("$note", result.Note),
             ("$classes", JsonSerializer.Serialize(result.Classes, Json)),
             ("$acc", Blobs.FromDoubles(result.Baseline.Accuracy)), ("$ba", Blobs.FromDoubles(result.Baseline.BalancedAccuracy)),
             ("$overall", Real(result.Baseline.OverallAccuracy)), ("$conf", Real(result.Baseline.MeanConfidence)),
+            ("$prob", Probability(result.Baseline)),
             ("$created", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture))))
             id = (long)cmd.ExecuteScalar()!;
 
         try
         {
             using (var cmd = Command(c, tx, """
-                INSERT INTO ablation_units (ablation_id, unit, accuracy, balanced, overall, confidence, mean_drop)
-                VALUES ($id, $unit, $acc, $ba, $overall, $conf, $drop)
+                INSERT INTO ablation_units (ablation_id, unit, accuracy, balanced, overall, confidence, mean_drop, probability)
+                VALUES ($id, $unit, $acc, $ba, $overall, $conf, $drop, $prob)
                 """))
             {
-                var p = Parameters(cmd, "$id", "$unit", "$acc", "$ba", "$overall", "$conf", "$drop");
+                var p = Parameters(cmd, "$id", "$unit", "$acc", "$ba", "$overall", "$conf", "$drop", "$prob");
                 p[0].Value = id;
                 foreach (var u in result.Units)
                 {
@@ -77,14 +78,16 @@ public sealed partial class ResultsStore
                     p[4].Value = Real(u.Metrics.OverallAccuracy) ?? DBNull.Value;
                     p[5].Value = Real(u.Metrics.MeanConfidence) ?? DBNull.Value;
                     p[6].Value = Real(AblationResult.MeanDrop(result.Baseline, u.Metrics)) ?? DBNull.Value;
+                    p[7].Value = Probability(u.Metrics) ?? DBNull.Value;
                     cmd.ExecuteNonQuery();
                 }
             }
             using (var cmd = Command(c, tx, """
-                INSERT INTO ablation_important (ablation_id, class, rank, unit, drop_ba) VALUES ($id, $class, $rank, $unit, $drop)
+                INSERT INTO ablation_important (ablation_id, class, rank, unit, drop_ba, drop_probability)
+                VALUES ($id, $class, $rank, $unit, $drop, $pdrop)
                 """))
             {
-                var p = Parameters(cmd, "$id", "$class", "$rank", "$unit", "$drop");
+                var p = Parameters(cmd, "$id", "$class", "$rank", "$unit", "$drop", "$pdrop");
                 p[0].Value = id;
                 foreach (var i in result.Importance)
                     for (var rank = 0; rank < i.ImportantUnits.Count; rank++)
@@ -94,6 +97,7 @@ public sealed partial class ResultsStore
                         p[3].Value = i.ImportantUnits[rank].Unit;
                         p[4].Value = Real(i.ImportantUnits[rank].Drop) ?? throw new ArgumentException(
                             $"ablation of {result.Layer}: class {i.Class} unit {i.ImportantUnits[rank].Unit} has an undefined drop");
+                        p[5].Value = Real(i.ImportantUnits[rank].ProbabilityDrop) ?? DBNull.Value;
                         cmd.ExecuteNonQuery();
                     }
             }
@@ -150,19 +154,19 @@ public sealed partial class ResultsStore
         if (ReadAblationHeader(c, tx, runId, layer) is not { } h) return null;
 
         var units = new List<UnitAblation>();
-        using (var cmd = Command(c, tx, "SELECT unit, accuracy, balanced, overall, confidence FROM ablation_units WHERE ablation_id = $id ORDER BY unit",
+        using (var cmd = Command(c, tx, "SELECT unit, accuracy, balanced, overall, confidence, probability FROM ablation_units WHERE ablation_id = $id ORDER BY unit",
                    ("$id", h.Id)))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
                 units.Add(new UnitAblation(r.GetInt32(0), new ClassMetrics(Blobs.ToDoubles(r.GetFieldValue<byte[]>(1)),
-                    Blobs.ToDoubles(r.GetFieldValue<byte[]>(2)), Nan(r, 3), Nan(r, 4))));
+                    Blobs.ToDoubles(r.GetFieldValue<byte[]>(2)), Nan(r, 3), Nan(r, 4)) { ClassProbability = Doubles(r, 5) }));
 
         var important = new Dictionary<long, List<UnitDrop>>();
-        using (var cmd = Command(c, tx, "SELECT class, unit, drop_ba FROM ablation_important WHERE ablation_id = $id ORDER BY class, rank",
+        using (var cmd = Command(c, tx, "SELECT class, unit, drop_ba, drop_probability FROM ablation_important WHERE ablation_id = $id ORDER BY class, rank",
                    ("$id", h.Id)))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
-                Bucket(important, r.GetInt32(0)).Add(new UnitDrop(r.GetInt32(1), r.GetDouble(2)));
+                Bucket(important, r.GetInt32(0)).Add(new UnitDrop(r.GetInt32(1), r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetDouble(3)));
 
         var curves = new Dictionary<long, List<GroupPoint>>();
         using (var cmd = Command(c, tx, "SELECT class, n, remove_top, keep_top FROM ablation_curves WHERE ablation_id = $id ORDER BY class, n",
@@ -213,20 +217,25 @@ public sealed partial class ResultsStore
     {
         using var cmd = Command(c, tx, """
             SELECT id, labelled, split, images, method, note, classes, baseline_accuracy, baseline_balanced,
-                   baseline_overall, baseline_confidence
+                   baseline_overall, baseline_confidence, baseline_probability
             FROM ablations WHERE run_id = $run AND layer = $layer
             """, ("$run", runId), ("$layer", layer));
         using var r = cmd.ExecuteReader();
         if (!r.Read()) return null;
         return new AblationHeader(r.GetInt64(0), r.GetInt64(1) == 1, r.GetString(2), r.GetInt32(3), r.GetString(4), r.GetString(5),
             JsonSerializer.Deserialize<string[]>(r.GetString(6), Json) ?? [],
-            new ClassMetrics(Blobs.ToDoubles(r.GetFieldValue<byte[]>(7)), Blobs.ToDoubles(r.GetFieldValue<byte[]>(8)), Nan(r, 9), Nan(r, 10)));
+            new ClassMetrics(Blobs.ToDoubles(r.GetFieldValue<byte[]>(7)), Blobs.ToDoubles(r.GetFieldValue<byte[]>(8)), Nan(r, 9), Nan(r, 10))
+            { ClassProbability = Doubles(r, 11) });
     }
 
     private static SqliteParameter[] Parameters(SqliteCommand cmd, params string[] names) =>
         names.Select(n => cmd.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
 
     private static object? Real(double v) => double.IsFinite(v) ? v : null;
+
+    private static object? Probability(ClassMetrics m) => m.ClassProbability.Length == 0 ? null : Blobs.FromDoubles(m.ClassProbability);
+
+    private static double[] Doubles(SqliteDataReader r, int i) => r.IsDBNull(i) ? [] : Blobs.ToDoubles(r.GetFieldValue<byte[]>(i));
 
     private static double Nan(SqliteDataReader r, int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
 }

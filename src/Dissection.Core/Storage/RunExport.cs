@@ -30,7 +30,8 @@ public static class RunExport
     ///  "layers":[{"name","units":[{"unit","threshold","label","category","iou","top":[{"concept","category","iou"}],
     ///  "topImages":[{"image","activation"}]}]}]}; label, category and iou are null for a unit without a label.
     /// A layer that was ablated also has "ablation":{"labelled","split","images","method","classes":[{"class","baseline",
-    /// "importantUnits":[{"unit","drop"}]}],"units":[{"unit","meanDrop"}]} (balanced-accuracy drops, positive = worse);
+    /// "importantUnits":[{"unit","drop","probabilityDrop"}]}],"units":[{"unit","meanDrop"}]} (balanced-accuracy drops, positive
+    /// = worse; probabilityDrop: the class's mean probability on its own images, the ranking's tie-breaker);
     /// a layer that was ablated but not dissected is listed after the dissected ones with no units.
     /// </summary>
     public static void WriteJson(ResultsStore store, long runId, TextWriter output, string? layer = null)
@@ -130,6 +131,7 @@ public static class RunExport
                 json.WriteStartObject();
                 json.WriteNumber("unit", d.Unit);
                 Number(json, "drop", d.Drop);
+                Number(json, "probabilityDrop", d.ProbabilityDrop);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

@@ -7,7 +7,8 @@ using Dissection.Core.Storage;
 namespace Dissection.Dashboard.Ablation;
 
 /// <summary>One important unit of a class with its dissection label when the layer was dissected.</summary>
-public sealed record ImportantUnitCard(int Unit, double Drop, string? Label, string? Category, double? Iou, bool HasImages);
+public sealed record ImportantUnitCard(int Unit, double Drop, string? Label, string? Category, double? Iou, bool HasImages,
+    double ProbabilityDrop = 0);
 
 public sealed record ClassView(string Layer, IReadOnlyList<string> AblatedLayers, AblationResult Ablation, ClassImportance Class,
     GroupCurve? Curve, IReadOnlyList<ImportantUnitCard> Cards, double BaselineAccuracy, bool LayerDissected);

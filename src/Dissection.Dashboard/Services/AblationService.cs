@@ -37,7 +37,8 @@ public sealed class AblationService(StoreAccess store, RepoPaths paths, ILogger<
         var units = s.GetUnitSummaries(run, chosen).ToDictionary(u => u.Unit);
         var cards = cls.ImportantUnits.Select(d => new ImportantUnitCard(d.Unit, d.Drop,
             units.TryGetValue(d.Unit, out var u) ? u.Label?.Name : null, units.TryGetValue(d.Unit, out u) ? u.Label?.Category : null,
-            units.TryGetValue(d.Unit, out u) ? u.Label?.Iou : null, units.TryGetValue(d.Unit, out u) && u.TopImages.Count > 0)).ToList();
+            units.TryGetValue(d.Unit, out u) ? u.Label?.Iou : null, units.TryGetValue(d.Unit, out u) && u.TopImages.Count > 0,
+            d.ProbabilityDrop)).ToList();
         return (ClassView?)new ClassView(chosen, layers.Select(l => l.Layer).ToList(), a, cls,
             a.Curves.FirstOrDefault(c => c.Class == cls.Class), cards, a.Baseline.Accuracy[cls.Class], units.Count > 0);
     });

@@ -85,3 +85,42 @@ public sealed class AblationMetricTests
         }
     }
 }
+
+public sealed class ImportanceRankingTests
+{
+    private static ClassMetrics M(double ba, double p) => new([1, 1], [ba, 1], 1, 1) { ClassProbability = [p, 0.9] };
+
+    [Fact]
+    public void Equal_balanced_accuracy_drops_are_ordered_by_the_probability_drop_then_unit()
+    {
+        var baseline = M(1.0, 0.9);
+        var units = new List<UnitAblation>
+        {
+            new(0, M(1.0, 0.85)), new(1, M(1.0, 0.5)), new(2, M(0.9, 0.89)), new(3, M(1.0, 0.85)), new(4, M(1.0, 0.95)),
+        };
+        var ranked = ClassImportanceRanking.Rank(baseline, units, 0);
+        Assert.Equal([2, 1, 0, 3, 4], ranked.Select(d => d.Unit));       // BA first, then probability, then unit number
+        Assert.Equal(0.4, ranked[1].ProbabilityDrop, 1e-12);
+        Assert.Equal(0.1, ranked[0].Drop, 1e-12);
+    }
+
+    [Fact]
+    public void Class_probability_is_the_mean_probability_of_the_class_on_its_own_images()
+    {
+        var seq = AblationModels.Random(4, 3, seed: 3);
+        using var model = AblationModels.Wrap(seq, 3);
+        var x = randn([18, 3, AblationModels.Size, AblationModels.Size], generator: new Generator(2));
+        var labels = Enumerable.Range(0, 18).Select(i => i % 3).ToArray();
+        using var session = AblationSession.ForInputs(model, "conv2", x, labels, new AblationSettings { BatchSize = 7 });
+        var m = session.Evaluate([[1]])[0];
+        using (no_grad())
+        {
+            var probs = seq.call(x).softmax(1);
+            for (var c = 0; c < 3; c++)
+            {
+                var expected = Enumerable.Range(0, 18).Where(i => labels[i] == c).Average(i => probs[i, c].item<float>());
+                Assert.Equal(expected, m.ClassProbability[c], 1e-5);
+            }
+        }
+    }
+}

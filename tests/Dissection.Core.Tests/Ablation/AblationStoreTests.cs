@@ -15,12 +15,13 @@ public sealed class AblationStoreTests : IDisposable
     /// <summary>3 classes (the last without images: NaN), 4 units, curves for the first two classes.</summary>
     internal static AblationResult Sample(string layer = "conv2", bool labelled = true, double shift = 0)
     {
-        ClassMetrics M(double a, double b) => new([a, 0.5 + shift, double.NaN], [b, 0.75, double.NaN], a * 0.9, 0.6 + a / 10);
+        ClassMetrics M(double a, double b) => new([a, 0.5 + shift, double.NaN], [b, 0.75, double.NaN], a * 0.9, 0.6 + a / 10)
+            { ClassProbability = [a * 0.8, 0.4, double.NaN] };
         var baseline = M(0.9, 0.95);
         var units = Enumerable.Range(0, 4).Select(u => new UnitAblation(u, M(0.9 - u * 0.1, 0.95 - u * 0.07))).ToList();
         var importance = new List<ClassImportance>
         {
-            new(0, "beach", 0.95, [new UnitDrop(3, 0.21), new UnitDrop(2, 0.14)]),
+            new(0, "beach", 0.95, [new UnitDrop(3, 0.21, 0.3), new UnitDrop(2, 0.14)]),
             new(1, "forest", 0.75, [new UnitDrop(0, 0.0), new UnitDrop(1, -0.01)]),
             new(2, "kitchen", double.NaN, []),
         };
@@ -39,6 +40,7 @@ public sealed class AblationStoreTests : IDisposable
         Assert.Equal(e.BalancedAccuracy, a.BalancedAccuracy);
         Assert.Equal(e.OverallAccuracy, a.OverallAccuracy);
         Assert.Equal(e.MeanConfidence, a.MeanConfidence);
+        Assert.Equal(e.ClassProbability, a.ClassProbability);
     }
 
     internal static void AssertSame(AblationResult e, AblationResult? a)
@@ -153,6 +155,7 @@ public sealed class AblationStoreTests : IDisposable
         var top = beach.GetProperty("importantUnits")[0];
         Assert.Equal(3, top.GetProperty("unit").GetInt32());
         Assert.Equal(0.21, top.GetProperty("drop").GetDouble());
+        Assert.Equal(0.3, top.GetProperty("probabilityDrop").GetDouble());
         Assert.Equal(JsonValueKind.Null, a.GetProperty("classes")[2].GetProperty("baseline").ValueKind);   // NaN -> null
         var unit2 = a.GetProperty("units")[2];
         Assert.Equal(2, unit2.GetProperty("unit").GetInt32());
