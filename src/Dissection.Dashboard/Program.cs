@@ -24,6 +24,7 @@ builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<ResultsService>();
 builder.Services.AddSingleton<ThumbnailService>();
 builder.Services.AddSingleton<ExportService>();
+builder.Services.AddSingleton<AblationService>();
 builder.Services.AddSingleton<ModelCatalog>();
 builder.Services.AddSingleton<JobQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());

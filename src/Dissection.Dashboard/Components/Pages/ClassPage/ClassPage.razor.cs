@@ -1,0 +1,72 @@
+// The class page: how much one class depends on single units (its important units, with their labels and images)
+// and the two group-ablation curves. The layer rides in the URL (?layer=) so the page is a permalink.
+using System.Globalization;
+using Dissection.Dashboard.Ablation;
+using Dissection.Dashboard.Charts;
+using Dissection.Dashboard.Services;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using Plotly.Blazor;
+
+namespace Dissection.Dashboard.Components.Pages;
+
+public sealed partial class ClassPage
+{
+    [Parameter] public long Run { get; set; }
+    [Parameter] public string ClassName { get; set; } = "";
+    [SupplyParameterFromQuery(Name = "layer")] public string? LayerQuery { get; set; }
+
+    [Inject] private AblationService Ablations { get; set; } = default!;
+    [Inject] private ResultsService Results { get; set; } = default!;
+    [Inject] private NavigationManager Nav { get; set; } = default!;
+
+    private ClassView? _view;
+    private string? _notFound;
+    private List<BreadcrumbItem> _crumbs = [];
+    private Config _config = ChartFactory.Config();
+    private Plotly.Blazor.Layout _layout = new();
+    private IList<ITrace> _data = [];
+
+    private string Metric => _view?.Ablation.Labelled == false ? "agreement (balanced)" : "balanced accuracy";
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _notFound = null;
+        _view = null;
+        var run = await Results.GetRunAsync(Run);
+        if (run is null)
+        {
+            _notFound = $"There is no run #{Run} in this results database.";
+            return;
+        }
+        var ablated = await Ablations.ListAsync(Run);
+        if (ablated.Count == 0)
+        {
+            _notFound = $"Run #{Run} has no ablation results yet. Run 'dissect ablate --run {Run} --layer LAYER --dataset DIR' first.";
+            return;
+        }
+        if (LayerQuery is not null && ablated.All(a => a.Layer != LayerQuery))
+        {
+            _notFound = $"Layer '{LayerQuery}' of run #{Run} was not ablated (ablated: {string.Join(", ", ablated.Select(a => a.Layer))}).";
+            return;
+        }
+        _view = await Ablations.GetClassViewAsync(Run, ClassName, LayerQuery);
+        if (_view is null)
+        {
+            var a = await Ablations.GetAsync(Run, LayerQuery ?? ablated[^1].Layer);
+            _notFound = $"The model of run #{Run} has no class '{ClassName}'" +
+                        (a is null ? "." : $" (classes: {string.Join(", ", a.Classes.Take(12))}{(a.Classes.Count > 12 ? ", ..." : "")}).");
+            return;
+        }
+        _crumbs = [new("Runs", "/"), new(run.Name, Links.Run(Run)), new($"class {_view.Class.Name}", null, disabled: true)];
+        if (_view.Curve is { } curve)
+        {
+            var f = AblationCharts.GroupCurves(curve, _view.Class.Baseline, Metric);
+            (_data, _layout) = (f.Data, f.Layout);
+        }
+    }
+
+    private void ChangeLayer(string layer) => Nav.NavigateTo(AblationLinks.Class(Run, ClassName, layer));
+
+    private static string F(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+}
