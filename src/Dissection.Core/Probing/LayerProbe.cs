@@ -8,7 +8,7 @@ namespace Dissection.Core.Probing;
 
 /// <summary>
 /// Layer names are PyTorch-style module paths (features.28, layer4, layer4.1.conv2).
-/// POST-RELU DEFAULT: when the named module is a Conv2d directly followed by a ReLU in its parent Sequential
+/// POST-RELU DEFAULT: when the named module is a Conv2d followed by a ReLU (optionally after a BatchNorm2d) in its parent Sequential
 /// (TorchVision's vgg/alexnet `features`), the ReLU's output is captured (or edited) instead of the conv's. This
 /// matches the reference, whose in-place ReLU turns its conv hooks into post-ReLU statistics (network-dissection.md §8).
 /// Captures are cloned at hook time, so a later in-place op cannot alter them.
@@ -134,9 +134,13 @@ public sealed class LayerProbe : IDisposable
         if (parent is not Sequential) return found;
         var children = parent.named_children().ToList();
         var index = children.FindIndex(c => c.name == layer[(dot + 1)..]);
-        if (index < 0 || index + 1 >= children.Count || children[index + 1].module is not ReLU) return found;
-        var reluName = $"{parentName}.{children[index + 1].name}";
-        return (reluName, (nn.Module<Tensor, Tensor>)children[index + 1].module);
+        if (index < 0) return found;
+        // A BatchNorm between the conv and its ReLU (conv -> bn -> relu, as in our world-vgg) belongs to the same unit.
+        var next = index + 1;
+        while (next < children.Count && children[next].module is BatchNorm2d) next++;
+        if (next >= children.Count || children[next].module is not ReLU) return found;
+        var reluName = $"{parentName}.{children[next].name}";
+        return (reluName, (nn.Module<Tensor, Tensor>)children[next].module);
     }
 
     /// <summary>Every named descendant in PyTorch's depth-first order (features, features.0, ..., classifier).
