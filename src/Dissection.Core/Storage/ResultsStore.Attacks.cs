@@ -112,6 +112,10 @@ public sealed partial class ResultsStore
         return result;
     }
 
+    /// <summary>Each class's most important units of a layer from the run's stored ablation, or null when the layer
+    /// has none. The ablation tables arrive with the ablation branch; until then no layer has any.</summary>
+    public ImportantUnits? GetImportantUnits(long runId, string layer, int top = ImportantUnits.DefaultCount) => null;
+
     /// <summary>Deletes one experiment (its groups go with it). False when there was none.</summary>
     public bool DeleteAttackExperiment(long id)
     {
