@@ -1,14 +1,53 @@
-// Composition root of the dashboard: services, static files, Blazor endpoints.
+// Composition root of the dashboard: settings, services, the job host, static files, API and Blazor endpoints.
+using Dissection.Dashboard.Api;
 using Dissection.Dashboard.Components;
+using Dissection.Dashboard.Services;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.Configure<DashboardOptions>(builder.Configuration.GetSection(DashboardOptions.Section));
+// Lists from appsettings are merged with overrides by index; an empty list means the defaults.
+builder.Services.PostConfigure<DashboardOptions>(o =>
+{
+    if (o.DataFolders.Count == 0) o.DataFolders.Add("data");
+    if (o.ModelFolders.Count == 0) o.ModelFolders.Add("data/models");
+});
+builder.Services.AddSingleton(sp => new RepoPaths(
+    RepoPaths.FindRoot(builder.Environment.ContentRootPath, AppContext.BaseDirectory),
+    sp.GetRequiredService<IOptions<DashboardOptions>>().Value));
+builder.Services.AddSingleton<PathPolicy>();
+builder.Services.AddSingleton<StoreAccess>();
+builder.Services.AddMemoryCache();
+builder.Services.AddSingleton<ResultsService>();
+builder.Services.AddSingleton<ThumbnailService>();
+builder.Services.AddSingleton<ExportService>();
+builder.Services.AddSingleton<ModelCatalog>();
+builder.Services.AddSingleton<JobQueue>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
+builder.Services.AddSingleton<IDemoBootstrap, NoDemoBootstrap>();
+builder.Services.AddHostedService<DemoStartup>();
+
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
 var app = builder.Build();
+var paths = app.Services.GetRequiredService<RepoPaths>();
+app.Logger.LogInformation("Repository root {Root}; results database {Database}", paths.Root, paths.Database);
+
+if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+// Our own css/js live in the repository's top-level wwwroot/, served under /assets. Before routing, so that no
+// page route (the catch-all not-found page) can claim these paths.
+if (Directory.Exists(paths.Assets))
+    app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(paths.Assets), RequestPath = "/assets" });
+else
+    app.Logger.LogWarning("No static assets folder at {Assets}: the dashboard will look unstyled", paths.Assets);
+app.UseRouting();
 app.UseAntiforgery();
 app.MapStaticAssets();
+app.MapDissectionApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
 

@@ -2,6 +2,7 @@
 // target class and reports how much the attack moved the peak activations of the target's and the source's important
 // units (from `dissect ablate`) against all other units of the layer, with 99 % intervals; saves the result.
 using System.Globalization;
+using Dissection.Core.Ablation;
 using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
 using Dissection.Core.Models;
@@ -66,7 +67,7 @@ public sealed class AttackCommand : ICommand
         var run = store.GetRun(runId) ?? throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
         var important = store.GetImportantUnits(runId, layer) ?? throw new InvalidOperationException(
             $"layer {layer} of run {runId} has no ablation results, so its classes' important units are unknown; run " +
-            $"'dissect ablate --db {db} --run {runId} --layers {layer} --dataset {datasetDir}' first");
+            $"'dissect ablate --db {db} --run {runId} --layer {layer} --dataset {datasetDir}' first");
 
         var dataset = ConceptDataset.Open(datasetDir);
         using var model = ModelRegistry.Load(ModelSpec.Parse(modelText ?? run.Model), new ModelOptions(Device: device));
@@ -89,14 +90,11 @@ public sealed class AttackCommand : ICommand
         return 0;
     }
 
-    /// <summary>Each image's model class from its scene label, so images OF the target are not attacked; null when
-    /// the dataset has no labels (then only images predicted as the target are skipped).</summary>
-    private static int[]? ImageClasses(LoadedModel model, ConceptDataset dataset, out string note)
-    {
-        // Replaced by ClassLabelMap (Ablation/) when the ablation branch lands: labels matched to classes by name.
-        note = "";
-        return null;
-    }
+    /// <summary>Each image's model class from its scene label matched by name (as ablation does), so images OF the
+    /// target are not attacked; null when the dataset has no scene labels (then only images predicted as the target
+    /// are skipped).</summary>
+    private static int[]? ImageClasses(LoadedModel model, ConceptDataset dataset, out string note) =>
+        ClassLabelMap.Resolve(model.ClassNames, dataset, dataset.Images, out note);
 
     private static void Print(AttackExperimentResult r)
     {

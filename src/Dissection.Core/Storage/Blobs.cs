@@ -35,4 +35,18 @@ internal static class Blobs
         for (var i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes[(i * 8)..]);
         return values;
     }
+
+    public static byte[] FromDoubles(ReadOnlySpan<double> values)
+    {
+        var bytes = new byte[values.Length * sizeof(double)];
+        for (var i = 0; i < values.Length; i++) BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(i * 8), values[i]);
+        return bytes;
+    }
+
+    public static double[] ToDoubles(ReadOnlySpan<byte> bytes)
+    {
+        var values = new double[bytes.Length / sizeof(double)];
+        for (var i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadDoubleLittleEndian(bytes[(i * 8)..]);
+        return values;
+    }
 }

@@ -84,7 +84,61 @@ internal static class Migrations
             PRIMARY KEY (unit_id, rank)
         );
         """,
-        // 2: adversarial attack experiments (network-dissection.md §4): one row per (run, layer, target, budget)
+
+        // 2: ablation results of a layer (dissected or not): baseline, single-unit ablations, important units per
+        // class and group curves. Per-class values are float64 little-endian BLOBs indexed by model class. REAL
+        // columns that may be NaN (no images) are nullable: SQLite stores NaN as NULL.
+        """
+        CREATE TABLE ablations (
+            id                  INTEGER PRIMARY KEY,
+            run_id              INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            layer               TEXT NOT NULL,
+            labelled            INTEGER NOT NULL CHECK (labelled IN (0, 1)),
+            split               TEXT NOT NULL,
+            images              INTEGER NOT NULL CHECK (images >= 0),
+            method              TEXT NOT NULL,
+            note                TEXT NOT NULL,
+            classes             TEXT NOT NULL,           -- JSON array of class names, by model output
+            baseline_accuracy   BLOB NOT NULL CHECK (length(baseline_accuracy) % 8 = 0),
+            baseline_balanced   BLOB NOT NULL CHECK (length(baseline_balanced) = length(baseline_accuracy)),
+            baseline_overall    REAL,
+            baseline_confidence REAL,
+            created_utc         TEXT NOT NULL,
+            UNIQUE (run_id, layer)
+        );
+
+        CREATE TABLE ablation_units (
+            ablation_id INTEGER NOT NULL REFERENCES ablations (id) ON DELETE CASCADE,
+            unit        INTEGER NOT NULL CHECK (unit >= 0),
+            accuracy    BLOB NOT NULL CHECK (length(accuracy) % 8 = 0),
+            balanced    BLOB NOT NULL CHECK (length(balanced) = length(accuracy)),
+            overall     REAL,
+            confidence  REAL,
+            mean_drop   REAL,                            -- mean balanced-accuracy drop over classes with images
+            PRIMARY KEY (ablation_id, unit)
+        ) WITHOUT ROWID;
+
+        -- A class's important units, most damaging first; drop = baseline minus ablated balanced accuracy.
+        CREATE TABLE ablation_important (
+            ablation_id INTEGER NOT NULL REFERENCES ablations (id) ON DELETE CASCADE,
+            class       INTEGER NOT NULL CHECK (class >= 0),
+            rank        INTEGER NOT NULL CHECK (rank >= 0),
+            unit        INTEGER NOT NULL,
+            drop_ba     REAL NOT NULL,
+            PRIMARY KEY (ablation_id, class, rank)
+        ) WITHOUT ROWID;
+        CREATE INDEX ablation_important_by_unit ON ablation_important (ablation_id, unit);
+
+        CREATE TABLE ablation_curves (
+            ablation_id INTEGER NOT NULL REFERENCES ablations (id) ON DELETE CASCADE,
+            class       INTEGER NOT NULL CHECK (class >= 0),
+            n           INTEGER NOT NULL CHECK (n >= 1),
+            remove_top  REAL,                            -- class BA with its top n units removed
+            keep_top    REAL,                            -- class BA with every unit but its top n removed
+            PRIMARY KEY (ablation_id, class, n)
+        ) WITHOUT ROWID;
+        """,
+        // 3: adversarial attack experiments (network-dissection.md §4): one row per (run, layer, target, budget)
         // experiment, and per unit group the mean |Δ peak| and mean Δ peak with 99 % intervals (NULL = undefined).
         """
         CREATE TABLE attack_experiments (

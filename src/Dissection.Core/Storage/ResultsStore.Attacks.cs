@@ -112,9 +112,29 @@ public sealed partial class ResultsStore
         return result;
     }
 
-    /// <summary>Each class's most important units of a layer from the run's stored ablation, or null when the layer
-    /// has none. The ablation tables arrive with the ablation branch; until then no layer has any.</summary>
-    public ImportantUnits? GetImportantUnits(long runId, string layer, int top = ImportantUnits.DefaultCount) => null;
+    /// <summary>Each class's <paramref name="top"/> most important units of a layer (most damaging first) from the
+    /// run's stored ablation, or null when the layer was not ablated. A class without images has no entry.</summary>
+    public ImportantUnits? GetImportantUnits(long runId, string layer, int top = ImportantUnits.DefaultCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        using var c = Connect();
+        using var tx = c.BeginTransaction(deferred: true);
+        using var find = Command(c, tx, "SELECT id FROM ablations WHERE run_id = $run AND layer = $layer", ("$run", runId), ("$layer", layer));
+        if (find.ExecuteScalar() is not long ablation) return null;
+        var byClass = new Dictionary<int, List<int>>();
+        using (var cmd = Command(c, tx, """
+            SELECT class, unit FROM ablation_important WHERE ablation_id = $id AND rank < $top ORDER BY class, rank
+            """, ("$id", ablation), ("$top", top)))
+        using (var r = cmd.ExecuteReader())
+            while (r.Read())
+            {
+                var cls = r.GetInt32(0);
+                if (!byClass.TryGetValue(cls, out var units)) byClass[cls] = units = [];
+                units.Add(r.GetInt32(1));
+            }
+        tx.Commit();
+        return new ImportantUnits(layer, byClass.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()), $"the ablation of run {runId}");
+    }
 
     /// <summary>Deletes one experiment (its groups go with it). False when there was none.</summary>
     public bool DeleteAttackExperiment(long id)

@@ -29,6 +29,9 @@ public static class RunExport
     /// {"run":{"id","model","dataset","method","quantile","iouThreshold","images","attacks":[...]},
     ///  "layers":[{"name","units":[{"unit","threshold","label","category","iou","top":[{"concept","category","iou"}],
     ///  "topImages":[{"image","activation"}]}]}]}; label, category and iou are null for a unit without a label.
+    /// A layer that was ablated also has "ablation":{"labelled","split","images","method","classes":[{"class","baseline",
+    /// "importantUnits":[{"unit","drop"}]}],"units":[{"unit","meanDrop"}]} (balanced-accuracy drops, positive = worse);
+    /// a layer that was ablated but not dissected is listed after the dissected ones with no units.
     /// </summary>
     public static void WriteJson(ResultsStore store, long runId, TextWriter output, string? layer = null)
     {
@@ -99,6 +102,7 @@ public static class RunExport
                 Drain(json, buffer, output);  // stream unit by unit: a big run never sits in memory as text
             }
             json.WriteEndArray();
+            if (store.GetAblation(runId, name) is { } ablation) WriteAblation(json, ablation);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -106,6 +110,43 @@ public static class RunExport
         Drain(json, buffer, output);
         output.WriteLine();
         output.Flush();
+    }
+
+    private static void WriteAblation(Utf8JsonWriter json, Ablation.AblationResult a)
+    {
+        json.WriteStartObject("ablation");
+        json.WriteBoolean("labelled", a.Labelled);
+        json.WriteString("split", a.Split);
+        json.WriteNumber("images", a.Images);
+        json.WriteString("method", a.Method);
+        json.WriteStartArray("classes");
+        foreach (var k in a.Importance)
+        {
+            json.WriteStartObject();
+            json.WriteString("class", k.Name);
+            Number(json, "baseline", k.Baseline);
+            json.WriteStartArray("importantUnits");
+            foreach (var d in k.ImportantUnits)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("unit", d.Unit);
+                Number(json, "drop", d.Drop);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("units");
+        foreach (var u in a.Units)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("unit", u.Unit);
+            Number(json, "meanDrop", Ablation.AblationResult.MeanDrop(a.Baseline, u.Metrics));
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     /// <summary>
@@ -204,6 +245,8 @@ public static class RunExport
         ArgumentNullException.ThrowIfNull(store);
         var run = store.GetRun(runId) ?? throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
         var saved = store.GetLayers(runId).Select(l => l.Layer).ToList();
+        // Layers that were ablated without being dissected follow the dissected ones.
+        saved.AddRange(store.ListAblations(runId).Select(a => a.Layer).Where(l => !saved.Contains(l, StringComparer.Ordinal)));
         if (layer is null) return (run, saved);
         if (!saved.Contains(layer, StringComparer.Ordinal))
             throw new ArgumentException($"run {runId} has no saved layer '{layer}' (saved: {(saved.Count == 0 ? "none" : string.Join(", ", saved))})");

@@ -120,4 +120,21 @@ public sealed class AttackExperimentStoreTests : IDisposable
         using var full = JsonDocument.Parse(all.ToString());
         Assert.Equal(2, full.RootElement.GetProperty("run").GetProperty("attacks").GetArrayLength());
     }
+
+    [Fact]
+    public void Important_units_come_from_the_stored_ablation_of_the_layer()
+    {
+        var (store, run) = Fixture();
+        Assert.Null(store.GetImportantUnits(run, "conv2"));  // not ablated yet: the CLI then asks for `dissect ablate`
+        store.SaveAblation(run, Ablation.AblationStoreTests.Sample("conv2"));
+
+        var units = store.GetImportantUnits(run, "conv2")!;
+        Assert.Equal("conv2", units.Layer);
+        Assert.Equal([3, 2], units.For(0));   // most damaging first
+        Assert.Equal([0, 1], units.For(1));
+        Assert.False(units.Has(2));           // a class without images has no ranking
+        Assert.Contains("dissect ablate", Assert.Throws<InvalidOperationException>(() => units.For(2, "kitchen")).Message);
+        Assert.Equal([3], store.GetImportantUnits(run, "conv2", top: 1)!.For(0));
+        Assert.Null(store.GetImportantUnits(run, "conv1"));
+    }
 }

@@ -132,11 +132,11 @@ public sealed class SchemaMigrationTests : IDisposable
     public void LaterMigrationsApplyOnlyWhatIsMissing()
     {
         using (var v1 = ResultsStore.Open(_db.DbPath)) SampleResults.CreateRun(v1, "from v1");
-        var next = Migrations.All.Append("CREATE TABLE ablations (run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE, unit INTEGER)").ToList();
+        var next = Migrations.All.Append("CREATE TABLE future_things (run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE, unit INTEGER)").ToList();
 
         using (var v2 = ResultsStore.Open(_db.DbPath, next)) Assert.Equal("from v1", v2.ListRuns().Single().Name);
         Assert.Equal(next.Count, _db.Scalar("PRAGMA user_version"));
-        Assert.Equal(1, _db.Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ablations'"));
+        Assert.Equal(1, _db.Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'future_things'"));
         using (ResultsStore.Open(_db.DbPath, next)) { }  // nothing left to apply: a second CREATE TABLE would fail
 
         // The current code now refuses the file instead of writing to a schema it does not know.

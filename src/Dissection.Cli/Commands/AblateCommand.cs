@@ -1,0 +1,113 @@
+// `dissect ablate`: single-unit ablation of one layer of a stored run's model, class importance and group curves,
+// saved next to the run's dissection results.
+using System.Diagnostics;
+using System.Globalization;
+using Dissection.Core.Ablation;
+using Dissection.Core.Datasets;
+using Dissection.Core.Models;
+using Dissection.Core.Storage;
+
+namespace Dissection.Cli.Commands;
+
+public sealed class AblateCommand : ICommand
+{
+    public string Name => "ablate";
+    public string Summary => "ablate each unit of a layer alone: per-class accuracy, important units, group curves";
+    public string Usage => $"""
+          --db PATH             results database (default {ResultsStore.DefaultPath})
+          --run ID              run whose model is ablated (required); results are stored with it
+          --layer L             layer to ablate (required); it need not have been dissected
+          --dataset DIR         labelled images: Broden/world folder (scene column) or one subfolder per class
+                                (default: the run's dataset)
+          --split S             only images of this split, e.g. val (default: every image)
+          --units all|1,5,9     units to ablate one at a time (default all; group curves need all)
+          --batch N             images per batch (default 32)
+          --limit N             use at most N images
+          --important N         important units kept per class (default 4, the paper's cut-off)
+          --label-free          ignore labels: measure agreement with the unablated model
+          --no-curves           skip the group-ablation curves
+          --device D            auto | cpu | cuda (default auto)
+        """;
+
+    public int Run(Args args, CancellationToken cancel)
+    {
+        var db = args.String("db", ResultsStore.DefaultPath);
+        var runId = args.Long("run") ?? throw new ArgsException("--run is required");
+        var layer = args.Required("layer");
+        var datasetDir = args.String("dataset");
+        var units = ParseUnits(args.String("units", "all"));
+        var settings = new AblationSettings
+        {
+            Split = args.String("split"),
+            Units = units,
+            BatchSize = args.Int("batch", 32),
+            Limit = args.Int("limit"),
+            ImportantCount = args.Int("important", 4),
+            LabelFree = args.Flag("label-free"),
+            GroupCurves = !args.Flag("no-curves"),
+        };
+        var device = args.String("device", "auto");
+        args.EnsureAllUsed();
+        if (settings.BatchSize < 1) throw new ArgsException($"--batch must be at least 1, got {settings.BatchSize}");
+        if (settings.Limit is < 1) throw new ArgsException($"--limit must be at least 1, got {settings.Limit}");
+        if (settings.ImportantCount < 1) throw new ArgsException($"--important must be at least 1, got {settings.ImportantCount}");
+
+        if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");
+        using var store = ResultsStore.Open(db);
+        var run = store.GetRun(runId) ?? throw new ArgumentException(
+            $"run {runId} does not exist in {store.FilePath} (runs: {string.Join(", ", store.ListRuns().Select(r => r.Id).Order())})");
+        var dataset = ConceptDataset.Open(datasetDir ?? run.Dataset);
+
+        var clock = Stopwatch.StartNew();
+        using var model = ModelRegistry.Load(ModelSpec.Parse(run.Model), new ModelOptions(Device: device));
+        using var session = AblationSession.Open(model, dataset, layer, settings);
+        if (units?.FirstOrDefault(u => u >= session.UnitCount) is { } bad && bad >= session.UnitCount)
+            throw new ArgsException($"--units: unit {bad} is out of range; layer '{layer}' has {session.UnitCount} units (0-{session.UnitCount - 1})");
+
+        Console.Error.WriteLine($"ablating {layer} of {run.Model}: {session.UnitCount} units, {session.Classes.Count} classes, " +
+                                $"{session.Images} images{(session.Split.Length > 0 ? $" ({session.Split})" : "")}, method {session.Method}");
+        if (!session.Labelled)
+            Console.Error.WriteLine("NOTE: label-free: no usable class labels, so 'accuracy' is agreement with the unablated model's prediction");
+        if (session.Note.Length > 0) Console.Error.WriteLine($"note: {session.Note}");
+
+        var result = AblationRunner.Run(session, settings, new ConsoleProgress(), cancel);
+        store.SaveAblation(runId, result);
+        Print(result);
+        Console.Error.WriteLine($"saved the ablation of {layer} with run {runId} in {store.FilePath} ({clock.Elapsed.TotalSeconds:F1} s)");
+        return 0;
+    }
+
+    internal static IReadOnlyList<int>? ParseUnits(string text)
+    {
+        if (text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return null;
+        var units = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var u))
+                throw new ArgsException($"--units must be 'all' or unit numbers like 1,5,9; '{part}' is not a unit number");
+            units.Add(u);
+        }
+        if (units.Count == 0) throw new ArgsException("--units lists no units");
+        return units;
+    }
+
+    private static void Print(AblationResult r)
+    {
+        var what = r.Labelled ? "balanced accuracy" : "agreement (label-free)";
+        Console.WriteLine($"{r.Layer}: {r.Images} images, baseline top-1 {(r.Labelled ? "accuracy" : "agreement")} {r.Baseline.OverallAccuracy:F3}");
+        Console.WriteLine($"class{"",-19} baseline {what}   important units (drop)");
+        var empty = r.Importance.Count(k => !double.IsFinite(k.Baseline));
+        foreach (var k in r.Importance.Where(k => double.IsFinite(k.Baseline)))
+        {
+            var units = string.Join("  ", k.ImportantUnits.Select(d => $"{d.Unit} ({d.Drop:+0.000;-0.000;0.000})"));
+            Console.WriteLine($"{Trim(k.Name),-24} {(double.IsFinite(k.Baseline) ? k.Baseline.ToString("F3", CultureInfo.InvariantCulture) : "n/a"),8}   {units}");
+        }
+        if (empty > 0)
+            Console.WriteLine($"({empty} classes left out: balanced accuracy needs images {(r.Labelled ? "of" : "predicted as")} the class and of other classes)");
+        var finite = r.Importance.Where(k => k.ImportantUnits.Count > 0).ToList();
+        if (finite.Count > 0)
+            Console.WriteLine($"mean drop when removing a class's top unit alone: {finite.Average(k => k.ImportantUnits[0].Drop):F4}");
+    }
+
+    private static string Trim(string s) => s.Length <= 24 ? s : s[..23] + "…";
+}

@@ -1,0 +1,23 @@
+// The knobs of an ablation run. Defaults follow the reference: 4 important units per class, the PNAS group sizes.
+namespace Dissection.Core.Ablation;
+
+public sealed record AblationSettings
+{
+    public int BatchSize { get; init; } = 32;
+    /// <summary>Only images of this split ("train", "val"); null = every image.</summary>
+    public string? Split { get; init; }
+    /// <summary>Use at most this many images (after the split filter); null = all.</summary>
+    public int? Limit { get; init; }
+    /// <summary>Units to ablate one at a time; null = every unit of the layer.</summary>
+    public IReadOnlyList<int>? Units { get; init; }
+    /// <summary>Ignore the dataset's labels and measure agreement with the unablated model instead.</summary>
+    public bool LabelFree { get; init; }
+    /// <summary>Units per class kept as its "important units" (the paper's cut-off is 4).</summary>
+    public int ImportantCount { get; init; } = 4;
+    /// <summary>Also measure the two group-ablation curves per class (needs every unit ablated).</summary>
+    public bool GroupCurves { get; init; } = true;
+    /// <summary>Cache the layer's outputs in memory up to this many bytes so later passes skip the head.</summary>
+    public long CacheBytes { get; init; } = 512L << 20;
+    /// <summary>Upper bound on the bytes of one stacked tail batch (K masked copies of a batch).</summary>
+    public long StackBytes { get; init; } = 64L << 20;
+}

@@ -1,0 +1,130 @@
+// The read-only REST API (JSON), the gallery image endpoints and the export downloads.
+using Dissection.Core.Dissection;
+using Dissection.Core.Storage;
+using Dissection.Dashboard.Services;
+using Microsoft.Net.Http.Headers;
+
+namespace Dissection.Dashboard.Api;
+
+public static class ApiEndpoints
+{
+    public const int ThumbSize = 112, LargeSize = 224, StripSize = 96, StripCount = 8;
+
+    public static void MapDissectionApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+
+        api.MapGet("/runs", async (ResultsService results) => Results.Ok(await results.ListRunsAsync()));
+
+        api.MapGet("/runs/{run:long}", async (long run, ResultsService results) =>
+        {
+            var info = await results.GetRunAsync(run);
+            if (info is null) return NotFound($"No run {run}.");
+            var layers = await results.GetLayerCountsAsync(info);
+            return Results.Ok(new { run = info, layers });
+        });
+
+        api.MapGet("/runs/{run:long}/layers/{layer}/units", async (long run, string layer, ResultsService results) =>
+        {
+            var info = await results.GetRunAsync(run);
+            if (info is null) return NotFound($"No run {run}.");
+            var units = await results.GetUnitsAsync(info, layer);
+            return units is null ? NotFound($"Run {run} has no layer '{layer}'.") : Results.Ok(units);
+        });
+
+        api.MapGet("/runs/{run:long}/layers/{layer}/units/{unit:int}", async (long run, string layer, int unit, ResultsService results) =>
+        {
+            var (info, u, problem) = await FindUnit(results, run, layer, unit);
+            if (problem is not null) return problem;
+            return Results.Ok(new
+            {
+                unit = u!.Unit, u.Threshold, u.Label, u.TopConcepts, u.BestPerCategory,
+                detector = u.IsDetector(info!.Settings.IouThreshold),
+                topImages = u.TopImages.Select((t, rank) => new
+                {
+                    rank, index = t.ImageIndex, t.Path, t.Activation,
+                    url = $"/api/runs/{run}/layers/{Uri.EscapeDataString(layer)}/units/{unit}/images/{rank}.png",
+                }),
+                u.Histogram,
+            });
+        });
+
+        api.MapGet("/runs/{run:long}/layers/{layer}/units/{unit:int}/images/{rank:int}.png",
+            async (long run, string layer, int unit, int rank, int? size, HttpContext http, ResultsService results, ThumbnailService thumbs) =>
+            {
+                var (info, u, problem) = await FindUnit(results, run, layer, unit);
+                if (problem is not null) return problem;
+                var t = await Task.Run(() => thumbs.Image(info!, layer, u!, rank, ThumbnailService.ClampSize(size, ThumbSize)));
+                return t is null ? NotFound($"Unit {unit} has no top image {rank}.") : Png(http, t);
+            });
+
+        api.MapGet("/runs/{run:long}/layers/{layer}/units/{unit:int}/strip.png",
+            async (long run, string layer, int unit, int? size, int? count, HttpContext http, ResultsService results, ThumbnailService thumbs) =>
+            {
+                var (info, u, problem) = await FindUnit(results, run, layer, unit);
+                if (problem is not null) return problem;
+                if (u!.TopImages.Count == 0) return NotFound($"Unit {unit} has no top images.");
+                var t = await Task.Run(() => thumbs.Strip(info!, layer, u, Math.Clamp(count ?? StripCount, 1, 100), ThumbnailService.ClampSize(size, StripSize)));
+                return Png(http, t);
+            });
+
+        api.MapGet("/runs/{run:long}/layers/{layer}/export.csv", async (long run, string layer, ResultsService results) =>
+        {
+            var (info, l, problem) = await FindLayer(results, run, layer);
+            if (problem is not null) return problem;
+            return Results.File(System.Text.Encoding.UTF8.GetBytes(ExportService.Csv(l!, info!.Settings.IouThreshold)),
+                "text/csv", $"run{run}-{ExportService.Slug(layer)}.csv");
+        });
+
+        api.MapGet("/runs/{run:long}/layers/{layer}/export.json", async (long run, string layer, ResultsService results) =>
+        {
+            var (info, l, problem) = await FindLayer(results, run, layer);
+            if (problem is not null) return problem;
+            return Results.File(System.Text.Encoding.UTF8.GetBytes(ExportService.LayerJson(info!, l!)),
+                "application/json", $"run{run}-{ExportService.Slug(layer)}.json");
+        });
+
+        api.MapGet("/runs/{run:long}/report.zip", async (long run, ResultsService results, ExportService export, HttpContext http) =>
+        {
+            var info = await results.GetRunAsync(run);
+            if (info is null) return NotFound($"No run {run}.");
+            var ms = new MemoryStream();
+            await Task.Run(() => export.WriteReport(info, ms));
+            ms.Position = 0;
+            return Results.File(ms, "application/zip", $"run{run}-report.zip");
+        });
+
+        api.MapGet("/{**rest}", (string? rest) => NotFound($"No API endpoint '/api/{rest}'."));
+    }
+
+    private static IResult NotFound(string message) => Results.Json(new { error = message }, statusCode: StatusCodes.Status404NotFound);
+
+    private static async Task<(RunInfo?, UnitResult?, IResult?)> FindUnit(ResultsService results, long run, string layer, int unit)
+    {
+        var info = await results.GetRunAsync(run);
+        if (info is null) return (null, null, NotFound($"No run {run}."));
+        var u = await results.GetUnitAsync(info, layer, unit);
+        return u is null ? (info, null, NotFound($"Run {run} has no unit {unit} in layer '{layer}'.")) : (info, u, null);
+    }
+
+    private static async Task<(RunInfo?, LayerResult?, IResult?)> FindLayer(ResultsService results, long run, string layer)
+    {
+        var info = await results.GetRunAsync(run);
+        if (info is null) return (null, null, NotFound($"No run {run}."));
+        var l = await results.GetLayerAsync(info, layer);
+        return l is null ? (info, null, NotFound($"Run {run} has no layer '{layer}'.")) : (info, l, null);
+    }
+
+    /// <summary>Serves a PNG with its content ETag: 304 when the browser already has it.</summary>
+    private static IResult Png(HttpContext http, Thumbnail t)
+    {
+        var headers = http.Response.Headers;
+        headers.ETag = t.ETag;
+        // Content-addressed, so a week is safe; placeholders are re-checked so a restored dataset shows up.
+        headers.CacheControl = t.IsPlaceholder ? "no-cache" : "public, max-age=604800";
+        if (t.Problem is not null) headers["X-Thumbnail-Problem"] = t.Problem.Replace('\n', ' ');
+        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(e => e.Trim() == t.ETag)))
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        return Results.File(t.Png, "image/png");
+    }
+}

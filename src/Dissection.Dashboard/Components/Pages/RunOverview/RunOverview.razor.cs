@@ -1,0 +1,67 @@
+// A run at a glance: detectors per category per layer (stacked bars), layer links, exports, common concepts.
+using Dissection.Core.Storage;
+using Dissection.Dashboard.Charts;
+using Dissection.Dashboard.Gallery;
+using Dissection.Dashboard.Services;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using Plotly.Blazor;
+
+namespace Dissection.Dashboard.Components.Pages;
+
+public sealed partial class RunOverview : IDisposable
+{
+    [Parameter] public long Run { get; set; }
+    [Inject] private ResultsService Results { get; set; } = default!;
+
+    private RunInfo? _run;
+    private bool _notFound;
+    private string? _problem;
+    private IReadOnlyList<LayerCategoryCounts>? _layers;
+    private IReadOnlyList<ConceptCount> _topConcepts = [];
+    private Config _config = ChartFactory.Config();
+    private Plotly.Blazor.Layout _stackLayout = new();
+    private IList<ITrace> _stackData = [];
+    private List<BreadcrumbItem> _crumbs = [];
+    private Timer? _timer;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _timer?.Dispose();
+        await Load();
+        if (_run is { Status: RunStatus.Queued or RunStatus.Running })
+            _timer = new Timer(_ => _ = InvokeAsync(Poll), null, 500, 500);
+    }
+
+    private async Task Poll()
+    {
+        var was = _run?.Status;
+        _run = await Results.GetRunAsync(Run);
+        if (_run?.Status != was && _run?.Status == RunStatus.Done) await Load();
+        if (_run is not { Status: RunStatus.Queued or RunStatus.Running }) _timer?.Dispose();
+        StateHasChanged();
+    }
+
+    private async Task Load()
+    {
+        try
+        {
+            _run = await Results.GetRunAsync(Run);
+            _notFound = _run is null;
+            if (_run is null) return;
+            _crumbs = [new("Runs", "/"), new(_run.Name, null, disabled: true)];
+            _layers = await Results.GetLayerCountsAsync(_run);
+            var stack = ChartFactory.DetectorsPerLayer(_layers);
+            (_stackData, _stackLayout) = (stack.Data, stack.Layout);
+            var all = new List<GalleryUnit>();
+            foreach (var l in _layers) all.AddRange(await Results.GetUnitsAsync(_run, l.Layer) ?? []);
+            _topConcepts = ConceptHistogram.Count(all).Take(40).ToList();
+        }
+        catch (Exception e)
+        {
+            _problem = "Cannot read this run: " + JobQueue.Describe(e);
+        }
+    }
+
+    public void Dispose() => _timer?.Dispose();
+}

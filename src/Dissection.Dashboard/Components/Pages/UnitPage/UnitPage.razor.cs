@@ -1,0 +1,134 @@
+// The unit page: large top images with masks, the activation histogram with the threshold, the best concepts
+// and units with the same label. The gallery's filters ride along in the URL, so ← / → walk the same list.
+using Dissection.Core.Dissection;
+using Dissection.Core.Storage;
+using Dissection.Dashboard.Charts;
+using Dissection.Dashboard.Gallery;
+using Dissection.Dashboard.Services;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using MudBlazor;
+using Plotly.Blazor;
+
+namespace Dissection.Dashboard.Components.Pages;
+
+public sealed partial class UnitPage : IAsyncDisposable
+{
+    [Parameter] public long Run { get; set; }
+    [Parameter] public string Layer { get; set; } = "";
+    [Parameter] public int UnitNumber { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
+    [SupplyParameterFromQuery(Name = "cat")] public string? Category { get; set; }
+    [SupplyParameterFromQuery(Name = "concept")] public string? Concept { get; set; }
+    [SupplyParameterFromQuery(Name = "min")] public string? Min { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
+
+    [Inject] private ResultsService Results { get; set; } = default!;
+    [Inject] private ThumbnailService Thumbnails { get; set; } = default!;
+    [Inject] private NavigationManager Nav { get; set; } = default!;
+    [Inject] private IJSRuntime Js { get; set; } = default!;
+
+    private RunInfo? _run;
+    private UnitResult? _unit;
+    private string? _notFound;
+    private string? _backHref;
+    private GalleryQuery _query = GalleryQuery.Default;
+    private string? _prevHref, _nextHref;
+    private string _positionText = "";
+    private IReadOnlyList<LayerUnit> _sameLabel = [];
+    private bool _datasetAvailable = true;
+    private Config _config = ChartFactory.Config();
+    private Plotly.Blazor.Layout _histLayout = new(), _iouLayout = new();
+    private IList<ITrace> _histData = [], _iouData = [];
+    private List<BreadcrumbItem> _crumbs = [];
+    private DotNetObjectReference<UnitPage>? _self;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _notFound = null;
+        _query = GalleryQuery.From(Sort, Category, Concept, Min, Search);
+        _run = await Results.GetRunAsync(Run);
+        if (_run is null)
+        {
+            _notFound = $"There is no run #{Run} in this results database.";
+            _backHref = null;
+            return;
+        }
+        var units = await Results.GetUnitsAsync(_run, Layer);
+        if (units is null)
+        {
+            _notFound = $"Run #{Run} has no layer named '{Layer}'.";
+            _backHref = Links.Run(Run);
+            return;
+        }
+        _unit = await Results.GetUnitAsync(_run, Layer, UnitNumber);
+        if (_unit is null)
+        {
+            _notFound = $"Layer '{Layer}' of run #{Run} has no unit {UnitNumber} (it has {units.Count} units).";
+            _backHref = Links.Layer(Run, Layer);
+            return;
+        }
+        var qs = _query.ToQueryString();
+        _crumbs = [new("Runs", "/"), new(_run.Name, Links.Run(Run)), new(Layer, Links.Layer(Run, Layer) + qs), new($"unit {UnitNumber}", null, disabled: true)];
+
+        // Walk the gallery's list when this unit is in it; otherwise plain unit order.
+        var list = GalleryFilter.Apply(units, _query);
+        var at = list.ToList().FindIndex(u => u.Unit == UnitNumber);
+        if (at < 0)
+        {
+            list = units.OrderBy(u => u.Unit).ToList();
+            at = list.ToList().FindIndex(u => u.Unit == UnitNumber);
+            _positionText = $"unit {at + 1} of {list.Count}";
+        }
+        else
+        {
+            _positionText = _query == GalleryQuery.Default ? $"unit {at + 1} of {list.Count}" : $"{at + 1} of {list.Count} matching units";
+        }
+        _prevHref = at > 0 ? Links.Unit(Run, Layer, list[at - 1].Unit) + qs : null;
+        _nextHref = at >= 0 && at < list.Count - 1 ? Links.Unit(Run, Layer, list[at + 1].Unit) + qs : null;
+
+        var hist = ChartFactory.ActivationHistogram(_unit.Histogram, _unit.Threshold);
+        (_histData, _histLayout) = (hist.Data, hist.Layout);
+        var iou = ChartFactory.TopConcepts(_unit.TopConcepts, _run.Settings.IouThreshold);
+        (_iouData, _iouLayout) = (iou.Data, iou.Layout);
+        _sameLabel = _unit.Label is { } l
+            ? (await Results.UnitsWithConceptAsync(_run, l.Name)).Where(o => !(o.Layer == Layer && o.Unit.Unit == UnitNumber)).Take(40).ToList()
+            : [];
+        _datasetAvailable = Thumbnails.DatasetAvailable(_run);
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender) return;
+        _self = DotNetObjectReference.Create(this);
+        try { await Js.InvokeVoidAsync("dissection.registerArrows", _self); }
+        catch (JSException) { }
+        catch (InvalidOperationException) { } // prerendering: no JS yet
+    }
+
+    [JSInvokable]
+    public Task OnArrowKey(int direction)
+    {
+        var target = direction > 0 ? _nextHref : _prevHref;
+        if (target is not null) Nav.NavigateTo(target);
+        return Task.CompletedTask;
+    }
+
+    private IEnumerable<(string, string)> FilterChips()
+    {
+        if (_query.Sort != GallerySort.Unit) yield return ("sort", _query.Sort.ToString().ToLowerInvariant());
+        if (_query.Category is { } c) yield return ("category", c);
+        if (_query.Concept is { } k) yield return ("concept", k);
+        if (_query.MinIou is { } m) yield return ("min IoU", m.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
+        if (_query.Search is { } s) yield return ("search", s);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await Js.InvokeVoidAsync("dissection.unregisterArrows"); }
+        catch (JSDisconnectedException) { }
+        catch (JSException) { }
+        catch (InvalidOperationException) { }
+        _self?.Dispose();
+    }
+}

@@ -1,0 +1,18 @@
+// The dashboard's settings (section "Dashboard" of appsettings.json, overridable by environment or command line).
+namespace Dissection.Dashboard.Services;
+
+public sealed class DashboardOptions
+{
+    public const string Section = "Dashboard";
+
+    /// <summary>The SQLite results database; relative paths are taken from the repository root.</summary>
+    public string Database { get; set; } = "data/results.db";
+    /// <summary>Folders a dataset may be read from (new runs, thumbnails).</summary>
+    public List<string> DataFolders { get; set; } = [];
+    /// <summary>Folders a checkpoint may be loaded from.</summary>
+    public List<string> ModelFolders { get; set; } = [];
+    /// <summary>Where rendered thumbnails and export files are cached.</summary>
+    public string CacheFolder { get; set; } = "data/cache";
+    /// <summary>Builds a demo world, model and run on first start (wired by the demo bootstrap).</summary>
+    public bool Demo { get; set; } = true;
+}

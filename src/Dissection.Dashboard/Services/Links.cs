@@ -1,0 +1,17 @@
+// Every URL the dashboard links to, built in one place so routes and escaping stay consistent.
+namespace Dissection.Dashboard.Services;
+
+public static class Links
+{
+    public static string Run(long run) => $"/runs/{run}";
+    public static string Layer(long run, string layer) => $"/runs/{run}/layers/{Uri.EscapeDataString(layer)}";
+    public static string Unit(long run, string layer, int unit) => $"{Layer(run, layer)}/units/{unit}";
+    public static string Concept(long run, string concept) => $"/runs/{run}/concepts/{Uri.EscapeDataString(concept)}";
+
+    public static string Api(long run, string layer) => $"/api/runs/{run}/layers/{Uri.EscapeDataString(layer)}";
+    public static string Strip(long run, string layer, int unit, int count, int size) => $"{Api(run, layer)}/units/{unit}/strip.png?size={size}&count={count}";
+    public static string Image(long run, string layer, int unit, int rank, int size) => $"{Api(run, layer)}/units/{unit}/images/{rank}.png?size={size}";
+    public static string Csv(long run, string layer) => $"{Api(run, layer)}/export.csv";
+    public static string Json(long run, string layer) => $"{Api(run, layer)}/export.json";
+    public static string Report(long run) => $"/api/runs/{run}/report.zip";
+}

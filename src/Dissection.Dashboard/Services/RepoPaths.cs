@@ -1,0 +1,42 @@
+// Where the repository root is, so that relative settings mean the same thing under `dotnet run`, the built dll and tests.
+namespace Dissection.Dashboard.Services;
+
+public sealed class RepoPaths
+{
+    public const string SolutionFile = "Dissection.Dashboard.sln";
+
+    public RepoPaths(string root, DashboardOptions options)
+    {
+        Root = root;
+        Database = Resolve(options.Database);
+        CacheFolder = Resolve(options.CacheFolder);
+        DataFolders = options.DataFolders.Select(Resolve).ToArray();
+        ModelFolders = options.ModelFolders.Select(Resolve).ToArray();
+        Assets = Path.Combine(Root, "wwwroot");
+    }
+
+    public string Root { get; }
+    public string Database { get; }
+    public string CacheFolder { get; }
+    public IReadOnlyList<string> DataFolders { get; }
+    public IReadOnlyList<string> ModelFolders { get; }
+    /// <summary>The top-level wwwroot/ with the dashboard's own css and js.</summary>
+    public string Assets { get; }
+
+    /// <summary>An absolute path as is; a relative one against the repository root.</summary>
+    public string Resolve(string path) =>
+        Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(Root, path));
+
+    /// <summary>The first folder at or above one of the start folders that holds the solution file;
+    /// falls back to the first start folder (an installed copy without the sources).</summary>
+    public static string FindRoot(params string?[] starts)
+    {
+        foreach (var start in starts)
+        {
+            if (string.IsNullOrEmpty(start)) continue;
+            for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, SolutionFile))) return dir.FullName;
+        }
+        return Path.GetFullPath(starts.First(s => !string.IsNullOrEmpty(s))!);
+    }
+}

@@ -1,0 +1,70 @@
+// The model split reproduces the model for every supported pattern, cuts after a conv's BatchNorm and ReLU, and
+// refuses (with a reason) what it cannot split, so ablation falls back to hooks.
+using Dissection.Core.Ablation;
+using Dissection.Core.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dissection.Core.Tests.Ablation;
+
+public sealed class ModelSplitTests
+{
+    private static void AssertReproduces(LoadedModel model, ModelSplit split, int size)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn([2, 3, size, size], generator: new Generator(77));
+        Assert.True(allclose(model.Module.call(x), split.Tail(split.Head(x)), rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void A_world_vgg_style_model_splits_after_the_convs_batchnorm_and_relu()
+    {
+        using var model = AblationModels.Wrap(new AblationModels.VggLike(8, 3, seed: 4), 3);
+        var split = ModelSplit.TryCreate(model, "features.conv2_1", out var reason);
+        Assert.True(split is not null, reason);
+        Assert.Equal("features.relu2_1", split.CutAfter);
+        Assert.Equal(["avgpool", "flatten", "classifier.dropout", "classifier.fc"], split.TailSteps);
+        AssertReproduces(model, split, AblationModels.Size);
+        using var scope = NewDisposeScope();
+        Assert.True(split.Head(randn(3, 3, 8, 8)).min().item<float>() >= 0);   // post-ReLU units
+    }
+
+    [Fact]
+    public void TorchVision_resnet_and_alexnet_split_at_their_stages()
+    {
+        using var resnet = new LoadedModel(new ModelSpec("resnet18", null), torchvision.models.resnet18(num_classes: 5),
+            Preprocessing.ImageNet(64), CPU, 5, null);
+        resnet.Module.eval();
+        var r = ModelSplit.TryCreate(resnet, "layer3", out var reason);
+        Assert.True(r is not null, reason);
+        Assert.Equal("layer3.1", r.CutAfter);
+        AssertReproduces(resnet, r, 64);
+        Assert.Null(ModelSplit.TryCreate(resnet, "layer4.1.conv2", out reason));
+        Assert.Contains("residual block", reason);
+
+        using var alexnet = new LoadedModel(new ModelSpec("alexnet", null), torchvision.models.alexnet(num_classes: 5),
+            Preprocessing.ImageNet(67), CPU, 5, null);
+        alexnet.Module.eval();
+        var a = ModelSplit.TryCreate(alexnet, "features.8", out reason);
+        Assert.True(a is not null, reason);
+        Assert.Equal("features.9", a.CutAfter);   // the conv's ReLU
+        AssertReproduces(alexnet, a, 67);
+    }
+
+    [Fact]
+    public void A_model_with_an_unknown_forward_is_not_split()
+    {
+        using var model = AblationModels.Wrap(new AblationModels.Opaque(AblationModels.Random(4, 3, 1)), 3);
+        Assert.Null(ModelSplit.TryCreate(model, "body.conv2", out var reason));
+        Assert.Contains("Opaque", reason);
+    }
+
+    [Fact]
+    public void The_output_layer_cannot_be_split_off()
+    {
+        using var model = AblationModels.Wrap(AblationModels.Random(4, 3, 1), 3);
+        Assert.Null(ModelSplit.TryCreate(model, "fc", out var reason));
+        Assert.Contains("output", reason);
+    }
+}

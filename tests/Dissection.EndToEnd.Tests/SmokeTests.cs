@@ -1,1 +1,0 @@
-namespace Dissection.EndToEnd.Tests; public class SmokeTests { [Fact] public void Builds() => Assert.True(true); }
