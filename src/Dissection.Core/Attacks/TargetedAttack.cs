@@ -82,9 +82,9 @@ public static class TargetedAttack
                 var grad = torch.autograd.grad([loss], [xg])[0];
                 var direction = settings.Norm == AttackNorm.Linf
                     ? grad.sign()
-                    : grad / grad.flatten(1).norm(1).clamp_min(1e-12).view(-1, 1, 1, 1);
+                    : grad / PerImage(grad.flatten(1).norm(1).clamp_min(1e-12));
                 var moved = Project(x0, (xg.detach() - alpha * direction).clamp(0, 1), eps, settings.Norm);
-                x = where(active.view(-1, 1, 1, 1), moved, x).MoveToOuterDisposeScope();
+                x = where(PerImage(active), moved, x).MoveToOuterDisposeScope();
                 stepsUsed = (stepsUsed + active.to_type(ScalarType.Int64)).MoveToOuterDisposeScope();
                 stepsDone?.Report(s + 1);
             }
@@ -121,7 +121,7 @@ public static class TargetedAttack
         if (norm == AttackNorm.Linf) d = d.clamp(-eps, eps);
         else
         {
-            var length = d.flatten(1).norm(1).view(-1, 1, 1, 1);
+            var length = PerImage(d.flatten(1).norm(1));
             // eps / length ≥ 1 inside the ball; an all-zero perturbation (length 0) stays zero.
             var factor = (eps / length.clamp_min(1e-30)).clamp_max(1.0);
             d = d * factor;
@@ -143,14 +143,18 @@ public static class TargetedAttack
         {
             // Uniform in the ball: a random direction, radius ε·u^(1/n).
             var direction = randn(shape, generator: generator);
-            direction /= direction.flatten(1).norm(1).clamp_min(1e-12).view(-1, 1, 1, 1);
+            direction /= PerImage(direction.flatten(1).norm(1).clamp_min(1e-12));
             var n = (double)(shape[1] * shape[2] * shape[3]);
             var radius = rand(shape[0], generator: generator).pow(1.0 / n) * settings.Epsilon;
-            noise = direction * radius.view(-1, 1, 1, 1);
+            noise = direction * PerImage(radius);
         }
         var start = (x0 + noise.to(device)).clamp(0, 1);
         return Project(x0, start, settings.Epsilon, settings.Norm).MoveToOuterDisposeScope();
     }
+
+    /// <summary>A per-image value (B) shaped (B,1,1,1) to broadcast over an image batch. Explicit sizes: a
+    /// view(-1,1,1,1) once came back from libtorch as shape [0,0,0,0] inside the experiment loop.</summary>
+    private static Tensor PerImage(Tensor values) => values.reshape(values.shape[0], 1L, 1L, 1L);
 
     /// <summary>Softmax probabilities (B,C) for images in [0,1], and the number of classes.</summary>
     private static (Tensor Probabilities, int Classes) Predict(LoadedModel model, Tensor x)
