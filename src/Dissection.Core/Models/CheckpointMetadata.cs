@@ -61,5 +61,7 @@ public sealed record CheckpointMetadata(
         Std = Std ?? p.Std,
         Bgr = Bgr ?? p.Bgr,
         ValueRange = ValueRange ?? p.ValueRange,
+        // A mean image only fits the channel order and range it was computed for, and an explicit mean replaces it.
+        MeanImage = Mean is null && Bgr is null && ValueRange is null ? p.MeanImage : null,
     };
 }

@@ -1,5 +1,6 @@
 // Every architecture the engine can build, by name, and the one place that loads a ModelSpec.
 using System.Collections.Concurrent;
+using Dissection.Core.Models.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,6 +24,8 @@ public static class ModelRegistry
         // The demo classifier trains on the procedural world; its real class names and statistics come from the
         // checkpoint's sidecar (CheckpointMetadata), written by the trainer.
         Register("world-vgg", WorldVgg.Create, Preprocessing.ImageNet(WorldVgg.DefaultInputSize), defaultClasses: 10);
+        // A real ImageNet network that works offline: imported from the ONNX featurizer shipped in a NuGet package.
+        ImageNetResNet18.Register();
     }
 
     /// <summary>Registered architecture names (alexnet, vgg16, resnet18, resnet50, world-vgg, ...).</summary>
@@ -102,6 +105,8 @@ public static class ModelRegistry
             InputSize = options.InputSize ?? preprocessing.InputSize,
             Mean = options.Mean ?? preprocessing.Mean,
             Std = options.Std ?? preprocessing.Std,
+            // An explicit mean replaces a per-pixel mean image too.
+            MeanImage = options.Mean is null ? preprocessing.MeanImage : null,
         };
         if (preprocessing.InputSize <= 0) throw new ArgumentException($"input size must be positive, got {preprocessing.InputSize}");
         if (preprocessing.Mean.Length != 3 || preprocessing.Std.Length != 3)

@@ -10,6 +10,11 @@ namespace Dissection.Core.Models;
 /// <param name="ValueRange">255 when the model expects 0..255 input, 1 for 0..1.</param>
 public sealed record Preprocessing(int InputSize, float[] Mean, float[] Std, bool Bgr = false, float ValueRange = 1f)
 {
+    /// <summary>Optional per-pixel mean (Caffe style, in the model's channel order and value range), subtracted
+    /// instead of <see cref="Mean"/> and resized to the input when sizes differ. Mean then holds its channel means,
+    /// for code that needs per-channel values (e.g. to undo the preprocessing for display).</summary>
+    public MeanImage? MeanImage { get; init; }
+
     public static Preprocessing ImageNet(int size = 224) =>
         new(size, [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
 
@@ -27,11 +32,13 @@ public sealed record Preprocessing(int InputSize, float[] Mean, float[] Std, boo
         var x = rgb01.to_type(ScalarType.Float32);
         if (Bgr) x = x.flip(1);
         if (ValueRange != 1f) x = x * ValueRange;
-        var mean = tensor(Mean, device: x.device).view(1, 3, 1, 1);
+        var mean = MeanImage is { } image
+            ? image.ToTensor(x.device, x.shape[2], x.shape[3])
+            : tensor(Mean, device: x.device).view(1, 3, 1, 1);
         var std = tensor(Std, device: x.device).view(1, 3, 1, 1);
         return ((x - mean) / std).MoveToOuterDisposeScope();
     }
 
     public override string ToString() =>
-        $"{InputSize}px {(Bgr ? "BGR" : "RGB")} 0..{ValueRange:0.###} mean [{string.Join(",", Mean)}] std [{string.Join(",", Std)}]";
+        $"{InputSize}px {(Bgr ? "BGR" : "RGB")} 0..{ValueRange:0.###} mean [{string.Join(",", Mean)}]{(MeanImage is null ? "" : $" ({MeanImage})")} std [{string.Join(",", Std)}]";
 }
