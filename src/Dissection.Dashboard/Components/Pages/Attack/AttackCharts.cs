@@ -38,6 +38,7 @@ public static class AttackCharts
                 Y = members.Select(u => (object)shift.Delta(u)).ToList(),
                 CustomData = members.Select(u => (object)u).ToList(),
                 Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = colour },
+                Width = 1m,  // one slot per unit: Plotly would otherwise widen a sparse group's bars
                 HoverTemplate = "unit %{customdata}: Δ peak %{y:.3f}<extra>" + name + "</extra>",
             };
         }
