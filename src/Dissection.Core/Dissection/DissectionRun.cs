@@ -1,16 +1,90 @@
-// The dissection pipeline: pass 1 (thresholds, top-k, histograms) and pass 2 (IoU counts) for all layers at once.
+// The dissection pipeline's entry point: picks the images (split, limit), wires the model (LayerProbe) and the dataset
+// (parallel image decoding, labels) into DissectionPipeline, which runs pass 1 (model, once) and the cache passes.
 using Dissection.Core.Datasets;
 using Dissection.Core.Models;
+using Dissection.Core.Probing;
+using static TorchSharp.torch;
 
 namespace Dissection.Core.Dissection;
 
 public static class DissectionRun
 {
     /// <summary>
-    /// Dissects the given layers. Calls <paramref name="onLayerDone"/> as each layer completes (all layers of
-    /// one run finish together when they share passes). Throws OperationCanceledException on cancel.
+    /// Dissects the given layers. All layers share the passes, so they all finish together; results come back in
+    /// the order of <paramref name="layers"/>. Throws OperationCanceledException on cancel; the activation cache is
+    /// deleted on every exit path.
     /// </summary>
     public static IReadOnlyList<LayerResult> Execute(LoadedModel model, ConceptDataset dataset, IReadOnlyList<string> layers,
         DissectionSettings settings, IProgress<DissectionProgress>? progress = null, CancellationToken cancel = default)
-        => throw new NotImplementedException();
+        => Execute(model, dataset, layers, settings, progress, cancel, cacheRoot: null);
+
+    /// <param name="cacheRoot">Folder for the activation cache (default: the system temp folder).</param>
+    internal static IReadOnlyList<LayerResult> Execute(LoadedModel model, ConceptDataset dataset, IReadOnlyList<string> layers,
+        DissectionSettings settings, IProgress<DissectionProgress>? progress, CancellationToken cancel, string? cacheRoot)
+    {
+        var images = SelectImages(dataset.Images, settings);
+        if (images.Count == 0)
+            throw new ArgumentException(settings.Split is null ? "the dataset has no images" : $"the dataset has no images in split '{settings.Split}'");
+        using var probe = new LayerProbe(model, layers);
+        var inputs = new DissectionInputs(
+            images,
+            batch => LoadBatch(dataset, batch, model.Preprocessing.InputSize, settings.OnBadImage, cancel),
+            pixels =>
+            {
+                // No dispose scope here: the probe hands its activations to the caller, who disposes them.
+                var moved = pixels.to(model.Device);
+                var input = model.Preprocessing.Apply(moved);
+                try
+                {
+                    var (acts, output) = probe.Run(input);
+                    output.Dispose();
+                    return acts;
+                }
+                finally
+                {
+                    input.Dispose();
+                    moved.Dispose();
+                }
+            },
+            dataset.HasLabels ? dataset.LoadLabels : null,
+            dataset.Concepts,
+            dataset.Categories);
+        return DissectionPipeline.Run(inputs, layers, settings, progress, cancel, cacheRoot);
+    }
+
+    /// <summary>The first Limit images of the split, in index order.</summary>
+    public static IReadOnlyList<DatasetImage> SelectImages(IReadOnlyList<DatasetImage> all, DissectionSettings settings)
+    {
+        var chosen = all.Where(i => settings.Split is null || string.Equals(i.Split, settings.Split, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(i => i.Index);
+        return (settings.Limit is { } limit ? chosen.Take(limit) : chosen).ToList();
+    }
+
+    /// <summary>Decodes a batch with the dataset's parallel loader. Labels are decoded too (and dropped) so that an
+    /// image whose labels are unreadable is skipped in pass 1 rather than failing pass 2 after it was counted.</summary>
+    internal static LoadedBatch LoadBatch(ConceptDataset dataset, IReadOnlyList<DatasetImage> batch, int size, BadImagePolicy policy,
+        CancellationToken cancel)
+    {
+        var errors = new string?[batch.Count];
+        if (dataset.HasLabels)
+        {
+            Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Workers }, i =>
+            {
+                try { dataset.LoadLabels(batch[i]); }
+                catch (DatasetFormatException e) { errors[i] = e.Message; }
+            });
+        }
+        using var loaded = dataset.LoadImages(batch, size, Workers);
+        foreach (var f in loaded.Failures) errors[f.Index] ??= $"{f.Path}: {f.Reason}";
+        var bad = Enumerable.Range(0, batch.Count).Where(i => errors[i] is not null).ToList();
+        if (bad.Count > 0 && policy == BadImagePolicy.Fail)
+            throw new InvalidDataException($"bad image {batch[bad[0]].Path}: {errors[bad[0]]}");
+        var ok = Enumerable.Range(0, batch.Count).Where(i => errors[i] is null).ToList();
+        var pixels = ok.Count == 0 ? null
+            : ok.Count == batch.Count ? loaded.Pixels.alias()
+            : loaded.Pixels.index_select(0, tensor(ok.Select(i => (long)i).ToArray()));
+        return new LoadedBatch(ok.Select(i => batch[i]).ToList(), pixels, bad.Select(i => batch[i].Path).ToList());
+    }
+
+    private static int Workers => Math.Max(1, Environment.ProcessorCount);
 }

@@ -1,0 +1,159 @@
+// `dissect bench`: how much a dissection costs compared with just running the model, and whether its peak memory
+// stays flat as the dataset grows. Machines are noisy, so every figure is a ratio against a baseline measured in the
+// same invocation: dissection time / plain forward time (target <= 2), and peak memory at 4N images / at N images
+// (target <= 1.10), each peak measured in a fresh child process from /proc/self/status VmHWM.
+using System.Diagnostics;
+using System.Globalization;
+using Dissection.Core.Datasets;
+using Dissection.Core.Dissection;
+using Dissection.Core.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dissection.Cli.Commands;
+
+public sealed class BenchCommand : ICommand
+{
+    public string Name => "bench";
+    public string Summary => "time a dissection against a plain forward pass and check its memory stays flat";
+    public string Usage => """
+        --model SPEC --dataset DIR --layers a,b   as for 'dissect run'
+        --images N              images for the timing and the small memory run (default 64); the large run uses 4N
+        --batch B --method M --quantile Q --split NAME --device D --input-size S --mean --std   as for 'dissect run'
+        --no-memory             skip the two child processes that measure peak memory
+        """;
+
+    public int Run(Args args, CancellationToken cancel)
+    {
+        var (spec, options, datasetDir, layers, settings) = RunCommand.ReadCommon(args);
+        var n = args.Int("images", 64);
+        var child = args.Flag("child-peak");
+        var noMemory = args.Flag("no-memory");
+        args.EnsureAllUsed();
+        if (n < 1) throw new ArgsException($"--images must be at least 1, got {n}");
+
+        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
+        var dataset = ConceptDataset.Open(datasetDir);
+        using var model = ModelRegistry.Load(spec, options);
+        var available = DissectionRun.SelectImages(dataset.Images, settings with { Limit = null }).Count;
+        if (child)
+        {
+            DissectionRun.Execute(model, dataset, layers, settings with { Limit = n }, null, cancel);
+            Console.WriteLine($"peak_kb={PeakKb()}");
+            return 0;
+        }
+        if (available < n) throw new ArgsException($"--images {n} is more than the {available} images available");
+        var run = settings with { Limit = n };
+        var images = DissectionRun.SelectImages(dataset.Images, run);
+
+        Console.Error.WriteLine($"bench: {spec} on {datasetDir}, layers {string.Join(",", layers)}, {n} images, batch {run.BatchSize}, " +
+                                $"{torch.get_num_threads()} torch threads");
+        PlainForward(model, dataset, images.Take(run.BatchSize).ToList(), run.BatchSize, cancel);   // warm-up
+        var forward = Stopwatch.StartNew();
+        PlainForward(model, dataset, images, run.BatchSize, cancel);
+        forward.Stop();
+        var phases = new PhaseTimes();
+        var dissect = Stopwatch.StartNew();
+        DissectionRun.Execute(model, dataset, layers, run, phases, cancel);
+        dissect.Stop();
+        phases.Stop();
+
+        var f = forward.Elapsed.TotalSeconds;
+        var d = dissect.Elapsed.TotalSeconds;
+        Console.WriteLine($"plain forward:   {n / f,8:F1} images/s  ({f:F2} s)");
+        Console.WriteLine($"full dissection: {n / d,8:F1} images/s  ({d:F2} s)");
+        Console.WriteLine($"dissection / forward time: {d / f:F2}x  (target <= 2.00)");
+        foreach (var (phase, seconds) in phases.Seconds) Console.WriteLine($"  {phase,-22} {seconds,7:F2} s  ({seconds / f:F2}x forward)");
+
+        if (noMemory) return 0;
+        var big = 4 * n;
+        if (available < big) Console.Error.WriteLine($"bench: only {available} images, the large memory run uses {available} instead of {big}");
+        big = Math.Min(big, available);
+        var peakSmall = ChildPeak(spec, options, datasetDir, layers, settings, n);
+        var peakBig = ChildPeak(spec, options, datasetDir, layers, settings, big);
+        Console.WriteLine($"peak memory (VmHWM): {peakSmall / 1024.0:F0} MiB at {n} images, {peakBig / 1024.0:F0} MiB at {big} images");
+        Console.WriteLine($"peak at {big} / peak at {n}: {(double)peakBig / peakSmall:F3}  (target <= 1.10)");
+        return 0;
+    }
+
+    /// <summary>Model only: the same batching and parallel decoding as the dissection, no hooks, no tallies.</summary>
+    private static void PlainForward(LoadedModel model, ConceptDataset dataset, IReadOnlyList<DatasetImage> images, int batchSize, CancellationToken cancel)
+    {
+        using var noGrad = no_grad();
+        var size = model.Preprocessing.InputSize;
+        Tensor Load(DatasetImage[] batch)
+        {
+            using var loaded = dataset.LoadImages(batch, size, Math.Max(1, Environment.ProcessorCount));
+            return loaded.Pixels.alias();
+        }
+        var batches = images.Chunk(batchSize).ToList();
+        var next = Task.Run(() => Load(batches[0]));
+        for (var b = 0; b < batches.Count; b++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var pixels = next.GetAwaiter().GetResult();
+            if (b + 1 < batches.Count) { var following = batches[b + 1]; next = Task.Run(() => Load(following)); }
+            using var scope = NewDisposeScope();
+            model.Module.call(model.Preprocessing.Apply(pixels.to(model.Device)));
+        }
+    }
+
+    /// <summary>Wall time per dissection phase, from the progress reports.</summary>
+    private sealed class PhaseTimes : IProgress<DissectionProgress>
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private string? _phase;
+        private double _start;
+        public List<(string Phase, double Seconds)> Seconds { get; } = [];
+
+        public void Report(DissectionProgress value)
+        {
+            if (value.Phase == _phase) return;
+            Stop();
+            (_phase, _start) = (value.Phase, _clock.Elapsed.TotalSeconds);
+        }
+
+        public void Stop()
+        {
+            if (_phase is not null) Seconds.Add((_phase, _clock.Elapsed.TotalSeconds - _start));
+            _phase = null;
+        }
+    }
+
+    private static long PeakKb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        throw new InvalidOperationException("VmHWM not found in /proc/self/status");
+    }
+
+    private static long ChildPeak(ModelSpec spec, ModelOptions options, string dataset, IReadOnlyList<string> layers,
+        DissectionSettings s, int images)
+    {
+        var exe = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find the dissect executable");
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        string Num(double v) => v.ToString(CultureInfo.InvariantCulture);
+        var list = new List<string>
+        {
+            "bench", "--child-peak", "--model", spec.ToString(), "--dataset", dataset, "--layers", string.Join(",", layers),
+            "--images", images.ToString(CultureInfo.InvariantCulture), "--batch", s.BatchSize.ToString(CultureInfo.InvariantCulture),
+            "--method", s.Method == DissectionMethod.Cvpr17 ? "cvpr17" : "pnas", "--quantile", Num(s.Quantile),
+            "--topk", s.TopK.ToString(CultureInfo.InvariantCulture), "--device", options.Device,
+        };
+        if (s.Split is { } split) list.AddRange(["--split", split]);
+        if (options.InputSize is { } size) list.AddRange(["--input-size", size.ToString(CultureInfo.InvariantCulture)]);
+        if (options.Mean is { } mean) list.AddRange(["--mean", string.Join(",", mean.Select(m => Num(m)))]);
+        if (options.Std is { } std) list.AddRange(["--std", string.Join(",", std.Select(m => Num(m)))]);
+        foreach (var a in list) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the memory child process");
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("peak_kb=", StringComparison.Ordinal));
+        if (p.ExitCode != 0 || line is null)
+            throw new InvalidOperationException($"memory child ({images} images) failed with exit code {p.ExitCode}: {stderr.Result.Trim()}");
+        return long.Parse(line[8..].Trim(), CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,59 @@
+// Per-unit histogram of activations over fixed equal-width bins in [Min, Max]. Mergeable: two tallies with the same
+// range add their counts. bin = clamp(floor((v - Min) * Scale), 0, Bins-1) in float32 arithmetic (BinOf repeats it
+// exactly in C#); values outside [Min, Max] are clamped to the end bins.
+using static TorchSharp.torch;
+
+namespace Dissection.Core.Tallies;
+
+internal sealed class HistogramTally
+{
+    private readonly long[] _counts;
+
+    public HistogramTally(float[] min, float[] max, int bins)
+    {
+        if (min.Length != max.Length) throw new ArgumentException("min and max differ in length");
+        if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins));
+        Min = min;
+        Max = max;
+        Bins = bins;
+        Scale = min.Select((lo, u) => max[u] > lo ? (float)Math.Min(float.MaxValue, bins / ((double)max[u] - lo)) : 0f).ToArray();
+        _counts = new long[min.Length * bins];
+    }
+
+    public float[] Min { get; }
+    public float[] Max { get; }
+    public int Bins { get; }
+    public int Units => Min.Length;
+    /// <summary>Per unit, bins / (max - min) as a float; 0 when max == min (everything in bin 0).</summary>
+    public float[] Scale { get; }
+
+    /// <summary>Bin index of one value, by exactly the float arithmetic of <see cref="Add"/>.</summary>
+    public int BinOf(int unit, float v) => (int)Math.Clamp(Math.Floor((float)((float)(v - Min[unit]) * Scale[unit])), 0, Bins - 1);
+
+    /// <summary>values: (units, n) float32; a few units at a time, to keep the int64 temporaries small.</summary>
+    public void Add(Tensor values)
+    {
+        var units = Units;
+        if (values.shape[0] != units) throw new ArgumentException($"expected {units} units, got {values.shape[0]}");
+        var step = (int)Math.Clamp((1L << 22) / Math.Max(1, values.shape[1]), 1, units);
+        for (var first = 0; first < units; first += step)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(step, units - first);
+            var bin = values.narrow(0, first, count).sub(tensor(Min.AsSpan(first, count).ToArray()).unsqueeze(1))
+                .mul_(tensor(Scale.AsSpan(first, count).ToArray()).unsqueeze(1)).floor_().clamp_(0, Bins - 1)
+                .to_type(ScalarType.Int64).add_(arange(count, ScalarType.Int64).mul(Bins).unsqueeze(1));
+            var c = bincount(bin.flatten(), minlength: count * Bins).data<long>().ToArray();
+            for (var i = 0; i < c.Length; i++) _counts[first * Bins + i] += c[i];
+        }
+    }
+
+    public void Merge(HistogramTally other)
+    {
+        if (!other.Min.AsSpan().SequenceEqual(Min) || !other.Max.AsSpan().SequenceEqual(Max) || other.Bins != Bins)
+            throw new ArgumentException("histograms have different ranges");
+        for (var i = 0; i < _counts.Length; i++) _counts[i] += other._counts[i];
+    }
+
+    public long[] Counts(int unit) => _counts.AsSpan(unit * Bins, Bins).ToArray();
+}

@@ -1,0 +1,92 @@
+// The dissection pipeline against a brute-force oracle on a tiny real Conv2d: thresholds (exact, the documented bound
+// is rank error 0), IoUs, unit labels, best-per-category, top-k images with their raw maps and the histograms, for
+// PNAS and CVPR17, with the default search and with tiny bins that force several threshold passes.
+using Dissection.Core.Dissection;
+using Dissection.Core.Tallies;
+
+namespace Dissection.Core.Tests.Dissection;
+
+public class DissectionOracleTests
+{
+    [Theory]
+    [InlineData(DissectionMethod.Pnas, 4096, 8192, 3)]
+    [InlineData(DissectionMethod.Pnas, 4, 16, 2)]
+    [InlineData(DissectionMethod.Cvpr17, 4096, 8192, 4)]
+    [InlineData(DissectionMethod.Cvpr17, 3, 5, 1)]
+    public void Pipeline_agrees_with_brute_force(DissectionMethod method, int bins, int cap, int batch)
+    {
+        using var oracle = new DissectionOracle(images: 9, seed: 42, corrupt: 4);
+        var settings = new DissectionSettings { Quantile = 0.1, Method = method, BatchSize = batch, TopK = 3, TopConcepts = 4, HistogramBins = 6 };
+        var results = DissectionPipeline.Run(oracle.Inputs(), ["conv"], settings, null, default, null, bins, cap);
+        var used = oracle.Images.Where(i => !oracle.Corrupt.Contains(i.Index)).ToList();
+        var layer = Assert.Single(results);
+        Assert.Equal("conv", layer.Layer);
+        Assert.Equal(new[] { DissectionOracle.Units, DissectionOracle.MapSize, DissectionOracle.MapSize }, layer.Shape);
+        Assert.Equal(used.Count, layer.Images);
+        Assert.Equal(new[] { oracle.Images[4].Path }, layer.SkippedImages);
+
+        var perCategory = method == DissectionMethod.Cvpr17;
+        var anyDetector = false;
+        for (var u = 0; u < DissectionOracle.Units; u++)
+        {
+            var unit = layer.Units[u];
+            var threshold = oracle.Threshold(used, u, 0.1, raw: perCategory);
+            Assert.Equal(threshold, unit.Threshold);
+
+            var ious = Enumerable.Range(1, DissectionOracle.Concepts.Length - 1)
+                .Select(c => (Concept: c, Iou: oracle.Iou(used, u, c, threshold, perCategory))).Where(p => p.Iou > 0)
+                .OrderByDescending(p => p.Iou).ThenBy(p => p.Concept).ToList();
+            Assert.Equal(ious.Take(4).Select(p => (p.Concept, p.Iou)), unit.TopConcepts.Select(s => (s.Concept, s.Iou)));
+            Assert.Equal(ious.FirstOrDefault().Concept, unit.Label?.Concept ?? 0);
+            var best = ious.GroupBy(p => DissectionOracle.Concepts[p.Concept].Category).Select(g => g.First().Concept).Order();
+            Assert.Equal(best, unit.BestPerCategory.Select(s => s.Concept).Order());
+            anyDetector |= unit.IsDetector(0.04);
+
+            var top = oracle.TopK(used, u, 3);
+            Assert.Equal(top.Select(t => t.Index), unit.TopImages.Select(t => t.ImageIndex));
+            Assert.Equal(top.Select(t => (float)t.Score), unit.TopImages.Select(t => t.Activation));
+            foreach (var t in unit.TopImages)
+            {
+                Assert.Equal(oracle.Images.Single(i => i.Index == t.ImageIndex).Path, t.Path);
+                Assert.Equal(oracle.RawMap(t.ImageIndex, u).Cast<double>().Select(v => (float)v), t.Map);
+            }
+
+            var values = used.SelectMany(i => oracle.UpMap(i.Index, u).Cast<double>()).ToList();
+            Assert.Equal((float)values.Min(), unit.Histogram.Min);
+            Assert.Equal((float)values.Max(), unit.Histogram.Max);
+            var h = new HistogramTally([unit.Histogram.Min], [unit.Histogram.Max], 6);
+            var expected = new long[6];
+            foreach (var v in values) expected[h.BinOf(0, (float)v)]++;
+            Assert.Equal(expected, unit.Histogram.Counts);
+        }
+        Assert.True(anyDetector, "the oracle data should produce at least one detector");
+    }
+
+    [Fact]
+    public void Split_and_limit_take_the_first_images_of_the_split_in_index_order()
+    {
+        using var oracle = new DissectionOracle(images: 12, seed: 1);
+        var settings = new DissectionSettings { Split = "train", Limit = 5 };
+        var chosen = DissectionRun.SelectImages(oracle.Images.AsEnumerable().Reverse().ToList(), settings);
+        Assert.Equal(oracle.Images.Where(i => i.Split == "train").Take(5).Select(i => i.Index), chosen.Select(i => i.Index));
+    }
+
+    [Fact]
+    public void Two_layers_share_the_passes_and_come_back_in_order()
+    {
+        using var oracle = new DissectionOracle(images: 5, seed: 3);
+        var inputs = oracle.Inputs() with
+        {
+            Forward = pixels =>
+            {
+                var conv = oracle.Model.call(pixels);
+                return new Dictionary<string, TorchSharp.torch.Tensor> { ["conv"] = conv, ["pooled"] = TorchSharp.torch.nn.functional.max_pool2d(conv, 2) };
+            },
+        };
+        var results = DissectionPipeline.Run(inputs, ["pooled", "conv"], new DissectionSettings { Quantile = 0.1, BatchSize = 2 }, null, default, null);
+        Assert.Equal(["pooled", "conv"], results.Select(r => r.Layer));
+        Assert.Equal(new[] { 4, 2, 2 }, results[0].Shape);
+        var used = oracle.Images;
+        for (var u = 0; u < DissectionOracle.Units; u++) Assert.Equal(oracle.Threshold(used, u, 0.1, raw: false), results[1].Units[u].Threshold);
+    }
+}
