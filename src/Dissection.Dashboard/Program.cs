@@ -28,11 +28,15 @@ builder.Services.AddSingleton<ModelCatalog>();
 builder.Services.AddSingleton<AttackService>();
 builder.Services.AddSingleton<JobQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
-builder.Services.AddSingleton<IDemoBootstrap, NoDemoBootstrap>();
+builder.Services.AddSingleton<IDemoBootstrap, WorldDemoBootstrap>();
 builder.Services.AddHostedService<DemoStartup>();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.Services.AddMudServices(c =>
+{
+    c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+    c.SnackbarConfiguration.VisibleStateDuration = 4000;
+});
 
 var app = builder.Build();
 var paths = app.Services.GetRequiredService<RepoPaths>();

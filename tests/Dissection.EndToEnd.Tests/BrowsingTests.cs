@@ -14,7 +14,7 @@ public class BrowsingTests(DashboardFixture app)
     public async Task Run_overview_draws_the_stacked_detector_chart()
     {
         var page = await app.NewPage();
-        await page.GotoAsync(Url($"/runs/{app.RunId}"));
+        await app.Open(page, $"/runs/{app.RunId}");
         await page.WaitForSelectorAsync("#detectors-chart .main-svg");
         Assert.Equal(2, await page.Locator(".layer-link").CountAsync());
         // One legend entry per category present; each bar trace is drawn.
@@ -27,7 +27,7 @@ public class BrowsingTests(DashboardFixture app)
     public async Task Layer_page_draws_the_concept_histogram_and_loads_gallery_images()
     {
         var page = await app.NewPage();
-        await page.GotoAsync(Url($"/runs/{app.RunId}/layers/conv5"));
+        await app.Open(page, $"/runs/{app.RunId}/layers/conv5");
         await page.WaitForSelectorAsync("#concept-chart .main-svg");
         await page.WaitForSelectorAsync("#gallery img.dd-strip");
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#gallery img.dd-strip')].slice(0, 3).every(i => i.complete && i.naturalWidth > 0)");
@@ -43,7 +43,7 @@ public class BrowsingTests(DashboardFixture app)
     public async Task Filter_by_concept_open_a_unit_walk_with_arrow_keys_and_share_the_permalink()
     {
         var page = await app.NewPage();
-        await page.GotoAsync(Url($"/runs/{app.RunId}/layers/conv5"));
+        await app.Open(page, $"/runs/{app.RunId}/layers/conv5");
         await page.WaitForSelectorAsync("#gallery img.dd-strip");
 
         // Choose "tree" in the concept filter.
@@ -92,7 +92,7 @@ public class BrowsingTests(DashboardFixture app)
     public async Task Gallery_permalink_restores_sort_and_filters_in_a_new_browser()
     {
         var page = await app.NewPage();
-        await page.GotoAsync(Url($"/runs/{app.RunId}/layers/conv5?sort=iou&cat=object&min=0.1"));
+        await app.Open(page, $"/runs/{app.RunId}/layers/conv5?sort=iou&cat=object&min=0.1");
         await page.WaitForSelectorAsync("#gallery .dd-unit-row");
         var ious = (await page.Locator("#gallery .dd-unit-iou").AllInnerTextsAsync())
             .Select(t => double.Parse(t.Replace("IoU", "").Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
@@ -108,7 +108,7 @@ public class BrowsingTests(DashboardFixture app)
     public async Task Concept_page_lists_units_across_layers()
     {
         var page = await app.NewPage();
-        await page.GotoAsync(Url($"/runs/{app.RunId}/concepts/sky"));
+        await app.Open(page, $"/runs/{app.RunId}/concepts/sky");
         await page.WaitForSelectorAsync("#concept-units .dd-unit-row");
         var labels = await page.Locator("#concept-units .dd-unit-label").AllInnerTextsAsync();
         Assert.All(labels, l => Assert.Equal("sky", l.Trim()));
@@ -120,7 +120,7 @@ public class BrowsingTests(DashboardFixture app)
     public async Task Learn_page_shows_a_live_example()
     {
         var page = await app.NewPage();
-        await page.GotoAsync(Url("/learn"));
+        await app.Open(page, "/learn");
         await page.WaitForSelectorAsync("#learn-histogram .main-svg");
         await page.WaitForSelectorAsync("#iou-demo");
         await app.Screenshot(page, "learn");
@@ -135,7 +135,7 @@ public class BrowsingTests(DashboardFixture app)
     public async Task Stale_links_show_a_friendly_not_found(string path)
     {
         var page = await app.NewPage();
-        await page.GotoAsync(Url(path.Replace("/runs/1/", $"/runs/{app.RunId}/")));
+        await app.Open(page, path.Replace("/runs/1/", $"/runs/{app.RunId}/"));
         await page.WaitForSelectorAsync("#not-found");
         Assert.Contains("Not found", await page.Locator("#not-found").InnerTextAsync());
         await page.Context.CloseAsync();
@@ -163,7 +163,7 @@ public class BrowsingTests(DashboardFixture app)
 
         var csv = await http.GetStringAsync(Url($"/api/runs/{app.RunId}/layers/conv5/export.csv"));
         Assert.Equal(513, csv.Trim().Split('\n').Length);
-        var zip = await http.GetByteArrayAsync(Url($"/api/runs/{app.RunId}/report.zip"));
+        var zip = await http.GetByteArrayAsync(Url($"/api/runs/{app.SmallRunId}/report.zip"));
         using var archive = new System.IO.Compression.ZipArchive(new MemoryStream(zip));
         Assert.Contains(archive.Entries, e => e.FullName == "index.html");
         Assert.Contains(archive.Entries, e => e.FullName == "layer-conv5.html");

@@ -20,7 +20,10 @@ public sealed class DashboardFixture : IAsyncLifetime
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "dd-e2e-" + Guid.NewGuid().ToString("N")[..8]);
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = default!;
+    /// <summary>A finished run with a 512-unit layer (conv5) and a 16-unit layer (conv3).</summary>
     public long RunId { get; private set; }
+    /// <summary>A finished run small enough to export as a whole quickly.</summary>
+    public long SmallRunId { get; private set; }
     public string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
     public string Log { get { lock (_log) return _log.ToString(); } }
     public string DataFolder => Path.Combine(Root, "data");
@@ -33,7 +36,10 @@ public sealed class DashboardFixture : IAsyncLifetime
         DemoResults.WriteDataset(dataset);
         Directory.CreateDirectory(Path.Combine(DataFolder, "models"));
         using (var store = ResultsStore.Open(Database))
+        {
             RunId = DemoResults.WriteRun(store, dataset, "demo run", units5: 512);
+            SmallRunId = DemoResults.WriteRun(store, dataset, "small run", units5: 12, units3: 4);
+        }
 
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
@@ -57,6 +63,14 @@ public sealed class DashboardFixture : IAsyncLifetime
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
         return page;
+    }
+
+    /// <summary>Opens a page and waits until its interactive circuit runs: prerendered HTML looks ready earlier,
+    /// but clicks and keys do nothing until then.</summary>
+    public async Task Open(IPage page, string path)
+    {
+        await page.GotoAsync(BaseUrl + path);
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
     }
 
     public Task Screenshot(IPage page, string name) =>
@@ -130,6 +144,8 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // The app's own log beside the screenshots, for diagnosing a failed run.
+        try { File.WriteAllText(Path.Combine(ScreenshotFolder, "app.log"), Log); } catch (IOException) { }
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
         if (_app is { HasExited: false })

@@ -17,23 +17,42 @@ public static class DemoResults
 
     public const int Images = 24, ImageSize = 64, MapSize = 8;
 
-    /// <summary>Writes images/ and index.csv: each image a coloured background with a lighter square.</summary>
+    /// <summary>Writes a small Broden-format dataset: images/ with each image a coloured background and a light
+    /// square, a segmentation PNG labelling the square "tree" (object) and the rest "grass" (material), every other
+    /// image with the scene label "street", plus index.csv and label.csv.</summary>
     public static void WriteDataset(string folder)
     {
         Directory.CreateDirectory(Path.Combine(folder, "images"));
-        var index = new List<string> { "image,split,ih,iw,sh,sw,object,part,material,color,scene,texture" };
+        var index = new List<string> { "image,split,ih,iw,sh,sw,object,material,scene" };
         for (var i = 0; i < Images; i++)
         {
             using var img = new Image<Rgb24>(ImageSize, ImageSize);
+            using var objectSeg = new Image<Rgb24>(ImageSize, ImageSize);
+            using var materialSeg = new Image<Rgb24>(ImageSize, ImageSize);
             var bg = new Rgb24((byte)(40 + i * 7 % 200), (byte)(90 + i * 13 % 150), (byte)(160 - i * 5 % 120));
             var (sx, sy) = (i * 11 % 40, i * 17 % 40);
             for (var y = 0; y < ImageSize; y++)
                 for (var x = 0; x < ImageSize; x++)
-                    img[x, y] = x >= sx && x < sx + 24 && y >= sy && y < sy + 24 ? new Rgb24(250, 240, 200) : bg;
+                {
+                    var inSquare = x >= sx && x < sx + 24 && y >= sy && y < sy + 24;
+                    img[x, y] = inSquare ? new Rgb24(250, 240, 200) : bg;
+                    objectSeg[x, y] = new Rgb24((byte)(inSquare ? 1 : 0), 0, 0);
+                    materialSeg[x, y] = new Rgb24((byte)(inSquare ? 0 : 3), 0, 0);
+                }
             img.SaveAsPng(Path.Combine(folder, "images", $"img{i:D3}.png"));
-            index.Add($"img{i:D3}.png,val,{ImageSize},{ImageSize},{ImageSize},{ImageSize},,,,,,");
+            var png = new SixLabors.ImageSharp.Formats.Png.PngEncoder { ColorType = SixLabors.ImageSharp.Formats.Png.PngColorType.Rgb };
+            objectSeg.SaveAsPng(Path.Combine(folder, "images", $"img{i:D3}_object.png"), png);
+            materialSeg.SaveAsPng(Path.Combine(folder, "images", $"img{i:D3}_material.png"), png);
+            index.Add($"img{i:D3}.png,val,{ImageSize},{ImageSize},{ImageSize},{ImageSize},img{i:D3}_object.png,img{i:D3}_material.png,{(i % 2 == 0 ? "2" : "")}");
         }
         File.WriteAllLines(Path.Combine(folder, "index.csv"), index);
+        File.WriteAllLines(Path.Combine(folder, "label.csv"),
+        [
+            "number,name,category,frequency,coverage,syns",
+            "1,tree,object(24),24,0.14,",
+            "2,street,scene(12),12,1,",
+            "3,grass,material(24),24,0.86,",
+        ]);
     }
 
     /// <summary>One finished run with two layers; returns its id.</summary>

@@ -1,6 +1,7 @@
 // The read-only REST API (JSON), the gallery image endpoints and the export downloads.
 using Dissection.Core.Dissection;
 using Dissection.Core.Storage;
+using Dissection.Dashboard.Gallery;
 using Dissection.Dashboard.Services;
 using Microsoft.Net.Http.Headers;
 
@@ -52,10 +53,14 @@ public static class ApiEndpoints
         api.MapGet("/runs/{run:long}/layers/{layer}/units/{unit:int}/images/{rank:int}.png",
             async (long run, string layer, int unit, int rank, int? size, HttpContext http, ResultsService results, ThumbnailService thumbs) =>
             {
-                var (info, u, problem) = await FindUnit(results, run, layer, unit);
-                if (problem is not null) return problem;
-                var t = await Task.Run(() => thumbs.Image(info!, layer, u!, rank, ThumbnailService.ClampSize(size, ThumbSize)));
-                return t is null ? NotFound($"Unit {unit} has no top image {rank}.") : Png(http, t);
+                var info = await results.GetRunAsync(run);
+                if (info is null) return NotFound($"No run {run}.");
+                var summary = (await results.GetUnitsAsync(info, layer))?.FirstOrDefault(u => u.Unit == unit);
+                if (summary is null) return NotFound($"Run {run} has no unit {unit} in layer '{layer}'.");
+                var top = await results.GetTopImageAsync(info, layer, unit, rank);
+                if (top is null) return NotFound($"Unit {unit} has no top image {rank}.");
+                var t = await Task.Run(() => thumbs.Image(info, layer, unit, summary.Threshold, top, ThumbnailService.ClampSize(size, ThumbSize)));
+                return Png(http, t);
             });
 
         api.MapGet("/runs/{run:long}/layers/{layer}/units/{unit:int}/strip.png",
@@ -68,21 +73,22 @@ public static class ApiEndpoints
                 return Png(http, t);
             });
 
-        api.MapGet("/runs/{run:long}/layers/{layer}/export.csv", async (long run, string layer, ResultsService results) =>
-        {
-            var (info, l, problem) = await FindLayer(results, run, layer);
-            if (problem is not null) return problem;
-            return Results.File(System.Text.Encoding.UTF8.GetBytes(ExportService.Csv(l!, info!.Settings.IouThreshold)),
-                "text/csv", $"run{run}-{ExportService.Slug(layer)}.csv");
-        });
-
-        api.MapGet("/runs/{run:long}/layers/{layer}/export.json", async (long run, string layer, ResultsService results) =>
-        {
-            var (info, l, problem) = await FindLayer(results, run, layer);
-            if (problem is not null) return problem;
-            return Results.File(System.Text.Encoding.UTF8.GetBytes(ExportService.LayerJson(info!, l!)),
-                "application/json", $"run{run}-{ExportService.Slug(layer)}.json");
-        });
+        // The same shapes as `dissect export`, restricted to one layer.
+        api.MapGet("/runs/{run:long}/layers/{layer}/export.{format:regex(^(csv|json)$)}",
+            async (long run, string layer, string format, ResultsService results, StoreAccess store) =>
+            {
+                var (info, _, problem) = await FindLayer(results, run, layer);
+                if (problem is not null) return problem;
+                var fmt = format == "csv" ? ExportFormat.Csv : ExportFormat.Json;
+                var text = await store.ReadAsync(s =>
+                {
+                    using var w = new StringWriter();
+                    RunExport.Write(s, run, fmt, w, layer);
+                    return w.ToString();
+                });
+                return Results.File(System.Text.Encoding.UTF8.GetBytes(text), fmt == ExportFormat.Csv ? "text/csv" : "application/json",
+                    $"run{run}-{ExportService.Slug(layer)}.{format}");
+            });
 
         api.MapGet("/runs/{run:long}/report.zip", async (long run, ResultsService results, ExportService export, HttpContext http) =>
         {
@@ -107,12 +113,12 @@ public static class ApiEndpoints
         return u is null ? (info, null, NotFound($"Run {run} has no unit {unit} in layer '{layer}'.")) : (info, u, null);
     }
 
-    private static async Task<(RunInfo?, LayerResult?, IResult?)> FindLayer(ResultsService results, long run, string layer)
+    private static async Task<(RunInfo?, IReadOnlyList<GalleryUnit>?, IResult?)> FindLayer(ResultsService results, long run, string layer)
     {
         var info = await results.GetRunAsync(run);
         if (info is null) return (null, null, NotFound($"No run {run}."));
-        var l = await results.GetLayerAsync(info, layer);
-        return l is null ? (info, null, NotFound($"Run {run} has no layer '{layer}'.")) : (info, l, null);
+        var units = await results.GetUnitsAsync(info, layer);
+        return units is null ? (info, null, NotFound($"Run {run} has no layer '{layer}'.")) : (info, units, null);
     }
 
     /// <summary>Serves a PNG with its content ETag: 304 when the browser already has it.</summary>

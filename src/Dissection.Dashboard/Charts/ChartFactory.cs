@@ -28,7 +28,28 @@ public static class ChartFactory
             Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = CategoryPalette.ColorOf(c) },
             HoverTemplate = "%{x}: %{y} " + c + " detectors<extra></extra>",
         }).ToList();
-        return new Figure(data, BaseLayout(BarModeEnum.Stack, "layer", "detector units", categoryAxis: true));
+        // Unique concepts per layer on a second axis: how varied the detectors are, not only how many.
+        data.Add(new Scatter
+        {
+            Name = "unique concepts",
+            X = x,
+            Y = layers.Select(l => (object)l.UniqueConcepts).ToList(),
+            YAxis = "y2",
+            Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines | Plotly.Blazor.Traces.ScatterLib.ModeFlag.Markers,
+            Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#374151", Width = 2 },
+            HoverTemplate = "%{x}: %{y} unique concepts<extra></extra>",
+        });
+        var layout = BaseLayout(BarModeEnum.Stack, "layer", "detector units", categoryAxis: true);
+        layout.YAxis.Add(new YAxis
+        {
+            Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "unique concepts" },
+            Overlaying = "y",
+            Side = Plotly.Blazor.LayoutLib.YAxisLib.SideEnum.Right,
+            ShowGrid = false,
+            RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.ToZero,
+        });
+        layout.Margin = new Margin { L = 50, R = 60, T = 20, B = 90 };
+        return new Figure(data, layout);
     }
 
     /// <summary>Detector units per concept, sorted descending, coloured by category.</summary>

@@ -1,5 +1,5 @@
 // The first-start demo hook: when Dashboard:Demo is on, the registered IDemoBootstrap prepares a demo world,
-// model and run in the background. The default does nothing; the real one is registered in Program.cs.
+// model and run in the background (WorldDemoBootstrap).
 using Microsoft.Extensions.Options;
 
 namespace Dissection.Dashboard.Services;
@@ -7,11 +7,6 @@ namespace Dissection.Dashboard.Services;
 public interface IDemoBootstrap
 {
     Task EnsureDemoAsync(CancellationToken cancel);
-}
-
-public sealed class NoDemoBootstrap : IDemoBootstrap
-{
-    public Task EnsureDemoAsync(CancellationToken cancel) => Task.CompletedTask;
 }
 
 /// <summary>Runs the bootstrap after start-up without delaying the first page.</summary>

@@ -1,9 +1,9 @@
-// Downloads: a layer as CSV or JSON, and a whole run as a static HTML report (zip) that opens from disk.
+// A whole run as a static HTML report (zip) that opens from disk without the app: relative links, inline CSS,
+// one gallery strip per unit. (Layer CSV/JSON come from Core's RunExport, the `dissect export` shapes.)
 using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Dissection.Core.Dissection;
 using Dissection.Core.Storage;
 using Dissection.Dashboard.Gallery;
@@ -12,39 +12,6 @@ namespace Dissection.Dashboard.Services;
 
 public sealed class ExportService(StoreAccess store, ThumbnailService thumbnails)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    public static string Csv(LayerResult layer, double iouThreshold)
-    {
-        var sb = new StringBuilder("unit,label,category,iou,threshold,detector,top_concepts\n");
-        foreach (var u in layer.Units.OrderBy(u => u.Unit))
-        {
-            var tops = string.Join(";", u.TopConcepts.Select(c => $"{c.Name}:{F(c.Iou)}"));
-            sb.Append(CultureInfo.InvariantCulture, $"{u.Unit},{Field(u.Label?.Name)},{Field(u.Label?.Category)},{F(u.Label?.Iou ?? 0)},{F(u.Threshold)},{(u.IsDetector(iouThreshold) ? 1 : 0)},{Field(tops)}\n");
-        }
-        return sb.ToString();
-    }
-
-    /// <summary>The layer's units with labels, concept scores, top images (without maps) and histograms.</summary>
-    public static string LayerJson(RunInfo run, LayerResult layer) => JsonSerializer.Serialize(new
-    {
-        run = new { run.Id, run.Name, run.Model, run.Dataset, settings = run.Settings },
-        layer = layer.Layer,
-        shape = layer.Shape,
-        images = layer.Images,
-        units = layer.Units.OrderBy(u => u.Unit).Select(u => new
-        {
-            unit = u.Unit,
-            label = u.Label,
-            threshold = u.Threshold,
-            detector = u.IsDetector(run.Settings.IouThreshold),
-            top_concepts = u.TopConcepts,
-            best_per_category = u.BestPerCategory,
-            top_images = u.TopImages.Select(t => new { index = t.ImageIndex, path = t.Path, activation = t.Activation }),
-            histogram = u.Histogram,
-        }),
-    }, Json);
-
     /// <summary>Writes index.html, one page per layer and images/ with one gallery strip per unit.</summary>
     public void WriteReport(RunInfo run, Stream output, int stripImages = 8, int size = 96)
     {
@@ -56,7 +23,8 @@ public sealed class ExportService(StoreAccess store, ThumbnailService thumbnails
         index.Append("<table><tr><th>Layer</th><th>Units</th><th>Detectors</th><th>Unique concepts</th><th>Detectors per category</th></tr>");
         foreach (var layer in layers)
         {
-            var units = layer.Units.Select(u => ResultsService.Summarize(u, run.Settings.IouThreshold)).ToList();
+            var units = layer.Units.Select(u => new GalleryUnit(u.Unit, u.Label?.Name, u.Label?.Category, u.Label?.Iou ?? 0, u.Threshold,
+                u.IsDetector(run.Settings.IouThreshold), u.TopImages.Count)).ToList();
             var counts = ConceptHistogram.PerCategory(layer.Layer, units);
             var bar = string.Concat(CategoryPalette.Sort(counts.DetectorsPerCategory.Keys).Select(c =>
                 $"<span class=seg style=\"width:{counts.DetectorsPerCategory[c] * 300 / Math.Max(1, units.Count)}px;background:{CategoryPalette.ColorOf(c)}\" title=\"{H(c)}: {counts.DetectorsPerCategory[c]}\"></span>"));
@@ -117,6 +85,4 @@ public sealed class ExportService(StoreAccess store, ThumbnailService thumbnails
     private static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
     private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 
-    private static string Field(string? s) =>
-        s is null ? "" : s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }

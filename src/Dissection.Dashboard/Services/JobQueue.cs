@@ -14,6 +14,8 @@ public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths pat
 {
     private readonly Channel<long> _queue = Channel.CreateUnbounded<long>();
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
+    // Start and cancel both check-then-act on a run's state; one gate keeps a cancel from landing in between.
+    private readonly Lock _gate = new();
 
     /// <summary>Validates the request, records the run as queued and schedules it. Returns the run id.</summary>
     /// <exception cref="PathNotAllowedException">the dataset or checkpoint is outside the allowed folders.</exception>
@@ -46,18 +48,24 @@ public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths pat
         return id;
     }
 
+    /// <summary>Schedules a run that is already recorded as queued in the store (the demo bootstrap creates its own).</summary>
+    public void Schedule(long runId) => _queue.Writer.TryWrite(runId);
+
     /// <summary>Cancels a queued or running run. False when it has already ended.</summary>
     public bool Cancel(long runId)
     {
-        if (_running.TryGetValue(runId, out var cts))
+        lock (_gate)
         {
-            cts.Cancel();
+            if (_running.TryGetValue(runId, out var cts))
+            {
+                cts.Cancel();
+                return true;
+            }
+            var run = store.Read(s => s.GetRun(runId));
+            if (run?.Status != RunStatus.Queued) return false;
+            store.Write(s => s.SetStatus(runId, RunStatus.Cancelled, "Cancelled before it started."));
             return true;
         }
-        var run = store.Read(s => s.GetRun(runId));
-        if (run?.Status != RunStatus.Queued) return false;
-        store.Write(s => s.SetStatus(runId, RunStatus.Cancelled, "Cancelled before it started."));
-        return true;
     }
 
     public bool IsRunning(long runId) => _running.ContainsKey(runId);
@@ -67,13 +75,11 @@ public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths pat
         try
         {
             // A run left "running" by a previous process can never finish; say so instead of spinning forever.
-            foreach (var run in store.Read(s => s.ListRuns()))
-            {
-                if (run.Status == RunStatus.Running)
-                    store.Write(s => s.SetStatus(run.Id, RunStatus.Failed, "Interrupted: the dashboard stopped while this run was in progress."));
-                else if (run.Status == RunStatus.Queued)
-                    _queue.Writer.TryWrite(run.Id);
-            }
+            var failed = store.Read(s => s.MarkInterruptedRuns());
+            if (failed > 0) log.LogWarning("{Count} run(s) were interrupted by the last shutdown", failed);
+            // Queued runs survive restarts: pick them up oldest first.
+            foreach (var run in store.Read(s => s.ListRuns()).Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.Id))
+                _queue.Writer.TryWrite(run.Id);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -93,10 +99,14 @@ public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths pat
 
     private void Execute(long id, CancellationToken stopping)
     {
-        var run = store.Read(s => s.GetRun(id));
-        if (run is null || run.Status != RunStatus.Queued) return; // cancelled or removed while waiting
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        _running[id] = cts;
+        RunInfo? run;
+        lock (_gate)
+        {
+            run = store.Read(s => s.GetRun(id));
+            if (run is null || run.Status != RunStatus.Queued) return; // cancelled or removed while waiting
+            _running[id] = cts;
+        }
         try
         {
             store.Write(s => s.SetStatus(id, RunStatus.Running));
@@ -113,7 +123,9 @@ public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths pat
             store.Write(s => s.SetStatus(id, RunStatus.Done, null, layers.Count > 0 ? layers[0].Images : 0));
             log.LogInformation("Run {Run} done", id);
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        // Once a stop was asked for, whatever the engine throws on its way out (a plain or an aggregated
+        // cancellation, an interrupted read) means "stopped", not "failed".
+        catch (Exception) when (cts.IsCancellationRequested)
         {
             var why = stopping.IsCancellationRequested ? "Interrupted: the dashboard was shut down." : "Cancelled by the user.";
             TrySetStatus(id, stopping.IsCancellationRequested ? RunStatus.Failed : RunStatus.Cancelled, why);

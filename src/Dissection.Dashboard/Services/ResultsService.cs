@@ -16,42 +16,42 @@ public sealed class ResultsService(StoreAccess store, IMemoryCache cache)
 
     public Task<RunInfo?> GetRunAsync(long run) => store.ReadAsync(s => s.GetRun(run));
 
-    /// <summary>The run's layers in the order they were requested, each with its detector counts.</summary>
-    public async Task<IReadOnlyList<LayerCategoryCounts>> GetLayerCountsAsync(RunInfo run)
-    {
-        var names = await GetLayerNamesAsync(run);
-        var result = new List<LayerCategoryCounts>();
-        foreach (var name in names)
-            result.Add(ConceptHistogram.PerCategory(name, await GetUnitsAsync(run, name) ?? []));
-        return result;
-    }
+    /// <summary>The run's saved layers in run order, each with its detector counts per category.</summary>
+    public Task<IReadOnlyList<LayerCategoryCounts>> GetLayerCountsAsync(RunInfo run) =>
+        Cached(run, "counts", () => store.ReadAsync<IReadOnlyList<LayerCategoryCounts>>(s =>
+            s.GetLayerSummaries(run.Id).Select(l => new LayerCategoryCounts(l.Layer, l.Units, l.DetectorsPerCategory, l.UniqueConcepts)).ToList()));
 
-    /// <summary>Names of the layers that have results (stored order).</summary>
-    public Task<IReadOnlyList<string>> GetLayerNamesAsync(RunInfo run) =>
-        Cached(run, "layers", () => store.ReadAsync<IReadOnlyList<string>>(s =>
-            s.GetLayers(run.Id).Select(l => l.Layer).ToList()))!;
+    /// <summary>Names of the layers that have results (run order).</summary>
+    public async Task<IReadOnlyList<string>> GetLayerNamesAsync(RunInfo run) =>
+        (await GetLayerCountsAsync(run)).Select(l => l.Layer).ToList();
 
     public Task<LayerResult?> GetLayerAsync(RunInfo run, string layer) =>
         store.ReadAsync(s => s.GetLayer(run.Id, layer));
 
-    /// <summary>Every unit of a layer without maps; null when the layer has no results.</summary>
+    /// <summary>Every unit of a layer without maps, by unit number; null when the layer has no results.</summary>
     public Task<IReadOnlyList<GalleryUnit>?> GetUnitsAsync(RunInfo run, string layer) =>
         Cached(run, "units:" + layer, () => store.ReadAsync<IReadOnlyList<GalleryUnit>?>(s =>
-            s.GetLayer(run.Id, layer) is { } l ? l.Units.Select(u => Summarize(u, run.Settings.IouThreshold)).ToList() : null));
+        {
+            var units = s.GetUnitSummaries(run.Id, layer);
+            return units.Count == 0 ? null : units.Select(u => Summarize(u, run.Settings.IouThreshold)).ToList();
+        }));
 
     public Task<UnitResult?> GetUnitAsync(RunInfo run, string layer, int unit) =>
         store.ReadAsync(s => s.GetUnit(run.Id, layer, unit));
 
+    /// <summary>One top image with its raw map (for rendering), or null.</summary>
+    public Task<TopImage?> GetTopImageAsync(RunInfo run, string layer, int unit, int rank) =>
+        store.ReadAsync(s => s.GetTopImageMap(run.Id, layer, unit, rank));
+
     /// <summary>Units in every layer of the run whose label is the concept, best IoU first.</summary>
-    public async Task<IReadOnlyList<LayerUnit>> UnitsWithConceptAsync(RunInfo run, string concept)
-    {
-        var found = new List<LayerUnit>();
-        foreach (var layer in await GetLayerNamesAsync(run))
-            foreach (var u in await GetUnitsAsync(run, layer) ?? [])
-                if (string.Equals(u.Concept, concept, StringComparison.OrdinalIgnoreCase))
-                    found.Add(new LayerUnit(layer, u));
-        return found.OrderByDescending(f => f.Unit.Iou).ToList();
-    }
+    public Task<IReadOnlyList<LayerUnit>> UnitsWithConceptAsync(RunInfo run, string concept) =>
+        Cached(run, "concept:" + concept, () => store.ReadAsync<IReadOnlyList<LayerUnit>>(s =>
+            s.FindUnitsByConcept(run.Id, concept)
+                .Select(u => new LayerUnit(u.Layer, Summarize(u, run.Settings.IouThreshold)))
+                .OrderByDescending(u => u.Unit.Iou).ToList()));
+
+    public static GalleryUnit Summarize(UnitSummary u, double iouThreshold) =>
+        new(u.Unit, u.Label?.Name, u.Label?.Category, u.Label?.Iou ?? 0, u.Threshold, u.IsDetector(iouThreshold), u.TopImages.Count);
 
     public static GalleryUnit Summarize(UnitResult u, double iouThreshold) =>
         new(u.Unit, u.Label?.Name, u.Label?.Category, u.Label?.Iou ?? 0, u.Threshold, u.IsDetector(iouThreshold), u.TopImages.Count);

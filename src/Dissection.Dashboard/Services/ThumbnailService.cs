@@ -1,8 +1,11 @@
-// Gallery images rendered on demand from a unit's stored top images and raw maps, cached on disk by content,
-// so a thumbnail is drawn once per (run, layer, unit, rank, size, threshold, map) and then only read.
+// Gallery images rendered on demand from a unit's stored top images and raw maps (Core's MaskOverlay, the reference
+// look), cached on disk by content, so a thumbnail is drawn once per (run, layer, unit, rank, size, threshold, map)
+// and then only read.
 using System.Security.Cryptography;
 using System.Text;
+using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
+using Dissection.Core.Rendering;
 using Dissection.Core.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -18,24 +21,24 @@ public sealed record Thumbnail(byte[] Png, string ETag, string? Problem)
 public sealed class ThumbnailService(RepoPaths paths, ILogger<ThumbnailService> log)
 {
     public const int MinSize = 32, MaxSize = 512;
-    private const string Version = "v1";
+    /// <summary>White pixels between the images of a strip.</summary>
+    public const int StripGap = 2;
+    private const string Version = "v2";
 
     public static int ClampSize(int? size, int fallback) => Math.Clamp(size ?? fallback, MinSize, MaxSize);
 
-    /// <summary>One top image of a unit with its mask. Null when the rank does not exist.</summary>
-    public Thumbnail? Image(RunInfo run, string layer, UnitResult unit, int rank, int size)
-    {
-        if (rank < 0 || rank >= unit.TopImages.Count) return null;
-        var top = unit.TopImages[rank];
-        var key = Key(run, layer, unit, top, size);
-        return Cached(key, () => RenderOne(run, unit, top, size));
-    }
+    /// <summary>Width of a strip of <paramref name="count"/> images, so pages can reserve the space before it loads.</summary>
+    public static int StripWidth(int count, int size) => count <= 0 ? 0 : count * size + (count - 1) * StripGap;
+
+    /// <summary>One top image of a unit with its mask.</summary>
+    public Thumbnail Image(RunInfo run, string layer, int unit, float threshold, TopImage top, int size) =>
+        Cached(Key(run, layer, unit, threshold, top, size), () => RenderOne(run, threshold, top, size));
 
     /// <summary>The unit's first <paramref name="count"/> top images side by side.</summary>
     public Thumbnail Strip(RunInfo run, string layer, UnitResult unit, int count, int size)
     {
         var tops = unit.TopImages.Take(Math.Max(1, count)).ToList();
-        var key = Hash("strip|" + string.Join("|", tops.Select(t => Key(run, layer, unit, t, size))));
+        var key = Hash("strip|" + string.Join("|", tops.Select(t => Key(run, layer, unit.Unit, unit.Threshold, t, size))));
         return Cached(key, () =>
         {
             var tiles = new List<Image<Rgb24>>();
@@ -44,11 +47,11 @@ public sealed class ThumbnailService(RepoPaths paths, ILogger<ThumbnailService> 
             {
                 foreach (var t in tops)
                 {
-                    var (img, p) = RenderOne(run, unit, t, size);
+                    var (img, p) = RenderOne(run, unit.Threshold, t, size);
                     tiles.Add(img);
                     problem ??= p;
                 }
-                return (OverlayRenderer.Strip(tiles, size), problem);
+                return (GalleryStrip.Compose(tiles, StripGap), problem);
             }
             finally { foreach (var t in tiles) t.Dispose(); }
         });
@@ -67,21 +70,47 @@ public sealed class ThumbnailService(RepoPaths paths, ILogger<ThumbnailService> 
     /// <summary>True when the run's dataset folder exists, so pages can warn before showing placeholders.</summary>
     public bool DatasetAvailable(RunInfo run) => Directory.Exists(paths.Resolve(run.Dataset));
 
-    private (Image<Rgb24>, string?) RenderOne(RunInfo run, UnitResult unit, TopImage top, int size)
+    private (Image<Rgb24>, string?) RenderOne(RunInfo run, float threshold, TopImage top, int size)
     {
         var file = ResolveImageFile(run, top);
         if (file is null)
-            return (OverlayRenderer.Placeholder(size), $"image '{top.Path}' not found in dataset '{run.Dataset}'");
+            return (Placeholder.Create(size, size, "missing"), $"image '{top.Path}' not found in dataset '{run.Dataset}'");
         try
         {
-            return (OverlayRenderer.Render(file, top.Map, top.MapHeight, top.MapWidth, unit.Threshold, size), null);
+            using var image = LoadGuarded(file);
+            return (MaskOverlay.Render(image, top.Map, top.MapHeight, top.MapWidth, threshold, size), null);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnknownImageFormatException
-                                      or InvalidImageContentException or SixLabors.ImageSharp.Memory.InvalidMemoryOperationException)
+        catch (Exception e) when (e is IOException or UnknownImageFormatException or InvalidImageContentException
+                                      or SixLabors.ImageSharp.Memory.InvalidMemoryOperationException)
+        {
+            var reason = e is IOException and not BadImageException ? "unreadable" : e is BadImageException b ? b.Reason : "corrupt";
+            log.LogWarning("Cannot render {File}: {Message}", file, e.Message);
+            return (Placeholder.Create(size, size, reason), $"image '{top.Path}' cannot be read: {e.Message}");
+        }
+        catch (ArgumentException e) // a stored map whose size does not match its shape
         {
             log.LogWarning("Cannot render {File}: {Message}", file, e.Message);
-            return (OverlayRenderer.Placeholder(size), $"image '{top.Path}' cannot be read: {e.Message}");
+            return (Placeholder.Create(size, size, "bad map"), $"the stored map of '{top.Path}' is unusable: {e.Message}");
         }
+    }
+
+    // Header first, then a decoder with an allocation limit: a small file claiming huge dimensions fails fast.
+    private static readonly Configuration Decoding = CreateDecoding();
+    private const long MaxPixels = 40_000_000;
+
+    private static Configuration CreateDecoding()
+    {
+        var c = Configuration.Default.Clone();
+        c.MemoryAllocator = SixLabors.ImageSharp.Memory.MemoryAllocator.Create(
+            new SixLabors.ImageSharp.Memory.MemoryAllocatorOptions { AllocationLimitMegabytes = 256 });
+        return c;
+    }
+
+    private static Image<Rgb24> LoadGuarded(string file)
+    {
+        var info = SixLabors.ImageSharp.Image.Identify(Decoding, file, out _) ?? throw new BadImageException(file, "not an image");
+        if ((long)info.Width * info.Height > MaxPixels) throw new BadImageException(file, $"too large: {info.Width}x{info.Height}");
+        return SixLabors.ImageSharp.Image.Load<Rgb24>(Decoding, file);
     }
 
     private Thumbnail Cached(string key, Func<(Image<Rgb24> Image, string? Problem)> render)
@@ -94,12 +123,7 @@ public sealed class ThumbnailService(RepoPaths paths, ILogger<ThumbnailService> 
         }
         var (image, problem) = render();
         byte[] png;
-        using (image)
-        using (var ms = new MemoryStream())
-        {
-            image.SaveAsPng(ms);
-            png = ms.ToArray();
-        }
+        using (image) png = GalleryStrip.Encode(image, StripFormat.Png);
         // Placeholders are not cached: the dataset may come back.
         if (problem is null)
         {
@@ -115,11 +139,11 @@ public sealed class ThumbnailService(RepoPaths paths, ILogger<ThumbnailService> 
         return new Thumbnail(png, Quote(problem is null ? key : "p" + key), problem);
     }
 
-    private static string Key(RunInfo run, string layer, UnitResult unit, TopImage top, int size)
+    private static string Key(RunInfo run, string layer, int unit, float threshold, TopImage top, int size)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(Encoding.UTF8.GetBytes(
-            $"{Version}|{run.Id}|{run.CreatedUtc.Ticks}|{run.Dataset}|{layer}|{unit.Unit}|{top.ImageIndex}|{top.Path}|{size}|{unit.Threshold:R}|{top.MapHeight}x{top.MapWidth}|"));
+            $"{Version}|{run.Id}|{run.CreatedUtc.Ticks}|{run.Dataset}|{layer}|{unit}|{top.ImageIndex}|{top.Path}|{size}|{threshold:R}|{top.MapHeight}x{top.MapWidth}|"));
         sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(top.Map.AsSpan()));
         return Convert.ToHexStringLower(sha.GetHashAndReset())[..40];
     }

@@ -18,7 +18,10 @@ public class ChartFactoryTests
         };
         var fig = ChartFactory.DetectorsPerLayer(layers);
         Assert.Equal(Plotly.Blazor.LayoutLib.BarModeEnum.Stack, fig.Layout.BarMode);
-        var bars = fig.Data.Cast<Bar>().ToList();
+        var bars = fig.Data.OfType<Bar>().ToList();
+        var line = fig.Data.OfType<Scatter>().Single();
+        Assert.Equal([6, 15], line.Y.Cast<int>());
+        Assert.Equal("y2", line.YAxis);
         Assert.Equal(["object", "texture", "color"], bars.Select(b => b.Name));
         var color = bars.Single(b => b.Name == "color");
         Assert.Equal(["conv3", "conv5"], color.X.Cast<string>());

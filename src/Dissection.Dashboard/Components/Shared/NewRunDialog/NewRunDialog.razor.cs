@@ -78,8 +78,7 @@ public sealed partial class NewRunDialog
             var layers = await Catalog.ListLayersAsync(_arch, _checkpoint);
             if (request != _layerRequest) return; // the user picked something else meanwhile
             _layers = layers;
-            // A sensible default: the last layer with a spatial map (where object detectors live).
-            if (layers.LastOrDefault(l => l.OutputShape.Length == 3 && l.OutputShape[1] > 1) is { } last) _selected.Add(last.Name);
+            if (DefaultLayer(layers) is { } layer) _selected.Add(layer);
         }
         catch (Exception e)
         {
@@ -89,6 +88,16 @@ public sealed partial class NewRunDialog
         {
             if (request == _layerRequest) _layersLoading = false;
         }
+    }
+
+    /// <summary>The last convolution with a spatial map (where the paper finds object detectors); otherwise the last
+    /// spatial layer that is not a pooling or container module.</summary>
+    internal static string? DefaultLayer(IReadOnlyList<LayerInfo> layers)
+    {
+        static bool Spatial(LayerInfo l) => l.OutputShape.Length == 3 && l.OutputShape[1] > 1 && l.OutputShape[2] > 1;
+        return (layers.LastOrDefault(l => Spatial(l) && l.ModuleType.Contains("Conv", StringComparison.OrdinalIgnoreCase))
+                ?? layers.LastOrDefault(l => Spatial(l) && !l.ModuleType.Contains("Pool", StringComparison.OrdinalIgnoreCase)
+                                             && l.ModuleType is not ("Sequential" or "ModuleList")))?.Name;
     }
 
     private void Toggle(string layer, bool on)

@@ -17,7 +17,7 @@ public sealed partial class UnitRow
     [Parameter] public int Count { get; set; } = ApiEndpoints.StripCount;
 
     private int Shown => Math.Min(Count, Unit.TopImages);
-    private int StripWidth => Shown * ApiEndpoints.StripSize + Math.Max(0, Shown - 1) * 2;
+    private int StripWidth => ThumbnailService.StripWidth(Shown, ApiEndpoints.StripSize);
     private string Href => Links.Unit(Run, Layer, Unit.Unit) + Query;
     private string StripUrl => Links.Strip(Run, Layer, Unit.Unit, Count, ApiEndpoints.StripSize);
 }

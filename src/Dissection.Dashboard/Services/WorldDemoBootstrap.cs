@@ -1,0 +1,73 @@
+// The first-start demo: generates the synthetic world (if missing) and dissects the shipped world-vgg classifier on
+// its validation split, in the background, so a newcomer sees network dissection work without setting anything up.
+// Progress goes to the store like any run, so the home page shows it; later starts find the run done and do nothing.
+using Dissection.Core.Dissection;
+using Dissection.Core.Models;
+using Dissection.Core.Storage;
+using Dissection.Core.World;
+using Microsoft.Extensions.Options;
+
+namespace Dissection.Dashboard.Services;
+
+public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPaths paths, PathPolicy policy,
+    IOptions<DashboardOptions> options, ILogger<WorldDemoBootstrap> log) : IDemoBootstrap
+{
+    public const string RunName = "Demo: world-vgg on the synthetic world";
+    private const string Checkpoint = "data/models/world-vgg.pt";
+
+    public async Task EnsureDemoAsync(CancellationToken cancel)
+    {
+        var demos = store.Read(s => s.ListRuns()).Where(r => r.Name == RunName).ToList();
+        // Done, or waiting in this process's queue, or deliberately cancelled by the user: leave it be.
+        if (demos.Any(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running or RunStatus.Cancelled)) return;
+        // A demo that failed (e.g. the process died half-way) is replaced by a fresh one.
+        foreach (var failed in demos) store.Write(s => s.DeleteRun(failed.Id));
+
+        var checkpoint = paths.Resolve(Checkpoint);
+        if (!File.Exists(checkpoint))
+        {
+            log.LogWarning("No demo: the shipped classifier {Checkpoint} is missing", checkpoint);
+            return;
+        }
+        var world = paths.Resolve(options.Value.DemoWorld);
+        var settings = new DissectionSettings { Split = "val", Limit = 1000 };
+        var id = store.Read(s => s.CreateRun(RunName, new ModelSpec("world-vgg", Checkpoint).ToString(),
+            policy.Display(world), WorldDemoLayers, settings));
+        try
+        {
+            if (!File.Exists(Path.Combine(world, "index.csv")))
+                await Task.Run(() => GenerateWorld(id, world, cancel), cancel);
+            store.Write(s => s.SetStatus(id, RunStatus.Queued));
+            jobs.Schedule(id);
+        }
+        catch (OperationCanceledException)
+        {
+            store.Write(s => s.SetStatus(id, RunStatus.Failed, "Interrupted while generating the world: the dashboard was shut down."));
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "The demo world could not be generated");
+            store.Write(s => s.SetStatus(id, RunStatus.Failed, $"The demo world could not be generated: {e.Message}"));
+        }
+    }
+
+    /// <summary>The last conv of every block: colours and materials early, objects late.</summary>
+    internal static IReadOnlyList<string> WorldDemoLayers { get; } =
+        WorldVgg.ConvLayers.GroupBy(l => l.Split('_')[0]).Select(g => g.Last()).ToArray();
+
+    private void GenerateWorld(long id, string world, CancellationToken cancel)
+    {
+        store.Write(s => s.SetStatus(id, RunStatus.Running));
+        var started = DateTime.UtcNow;
+        var progress = new Progress<(int Done, int Total)>(p =>
+        {
+            var speed = p.Done / Math.Max(1e-3, (DateTime.UtcNow - started).TotalSeconds);
+            try { store.Write(s => s.UpdateProgress(id, "generating the synthetic world", (double)p.Done / p.Total, speed)); }
+            catch (Exception) { /* progress is best effort */ }
+        });
+        // The same seed and size as the world the classifier was trained on; images depend only on (seed, index),
+        // so the first N images equal the first N of the full 12,000-image world.
+        WorldGenerator.Generate(new WorldOptions(world, Count: options.Value.DemoWorldCount, Size: 128, Seed: 1), progress, cancel);
+        log.LogInformation("Generated the demo world in {Seconds:F0} s", (DateTime.UtcNow - started).TotalSeconds);
+    }
+}
