@@ -141,6 +141,44 @@ internal static class Migrations
             PRIMARY KEY (ablation_id, class, n)
         ) WITHOUT ROWID;
         """,
+        // 3: adversarial attack experiments (network-dissection.md §4): one row per (run, layer, target, budget)
+        // experiment, and per unit group the mean |Δ peak| and mean Δ peak with 99 % intervals (NULL = undefined).
+        """
+        CREATE TABLE attack_experiments (
+            id                      INTEGER PRIMARY KEY,
+            run_id                  INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            layer                   TEXT NOT NULL,
+            target                  INTEGER NOT NULL CHECK (target >= 0),
+            target_name             TEXT NOT NULL,
+            norm                    TEXT NOT NULL CHECK (norm IN ('linf', 'l2')),
+            epsilon                 REAL NOT NULL CHECK (epsilon >= 0),
+            step_size               REAL NOT NULL CHECK (step_size >= 0),
+            steps                   INTEGER NOT NULL CHECK (steps >= 0),
+            random_start            INTEGER NOT NULL CHECK (random_start IN (0, 1)),
+            early_stop              INTEGER NOT NULL CHECK (early_stop IN (0, 1)),
+            seed                    INTEGER NOT NULL,
+            requested               INTEGER NOT NULL CHECK (requested >= 0),
+            attempted               INTEGER NOT NULL CHECK (attempted >= 0),
+            succeeded               INTEGER NOT NULL CHECK (succeeded BETWEEN 0 AND attempted),
+            mean_steps              REAL,
+            mean_target_probability REAL,
+            mean_linf               REAL,
+            mean_l2                 REAL,
+            target_units            TEXT NOT NULL,    -- JSON array of unit numbers, most important first
+            note                    TEXT NOT NULL DEFAULT '',
+            created_utc             TEXT NOT NULL
+        );
+        CREATE INDEX attack_experiments_by_run_layer ON attack_experiments (run_id, layer, id);
+
+        CREATE TABLE attack_groups (
+            experiment_id INTEGER NOT NULL REFERENCES attack_experiments (id) ON DELETE CASCADE,
+            grp           TEXT NOT NULL CHECK (grp IN ('target', 'source', 'other')),
+            count         INTEGER NOT NULL CHECK (count >= 0),
+            abs_mean      REAL, abs_low REAL, abs_high REAL, abs_se REAL,
+            delta_mean    REAL, delta_low REAL, delta_high REAL, delta_se REAL,
+            PRIMARY KEY (experiment_id, grp)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this code writes: the number of migrations.</summary>

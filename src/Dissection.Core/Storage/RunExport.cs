@@ -26,7 +26,7 @@ public static class RunExport
     }
 
     /// <summary>
-    /// {"run":{"id","model","dataset","method","quantile","iouThreshold","images"},
+    /// {"run":{"id","model","dataset","method","quantile","iouThreshold","images","attacks":[...]},
     ///  "layers":[{"name","units":[{"unit","threshold","label","category","iou","top":[{"concept","category","iou"}],
     ///  "topImages":[{"image","activation"}]}]}]}; label, category and iou are null for a unit without a label.
     /// A layer that was ablated also has "ablation":{"labelled","split","images","method","classes":[{"class","baseline",
@@ -54,6 +54,7 @@ public static class RunExport
         Number(json, "quantile", run.Settings.Quantile);
         Number(json, "iouThreshold", run.Settings.IouThreshold);
         json.WriteNumber("images", run.Images);
+        WriteAttacks(json, store.GetAttackExperiments(runId, layer));
         json.WriteEndObject();
 
         json.WriteStartArray("layers");
@@ -148,6 +149,58 @@ public static class RunExport
         }
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// "attacks":[{"layer","target","targetName","norm","epsilon","stepSize","steps","randomStart","seed","requested",
+    /// "attempted","succeeded","successRate","meanSteps","meanTargetProbability","targetUnits":[..],"note",
+    /// "groups":[{"group","count","meanAbsDelta","absLow","absHigh","meanDelta","deltaLow","deltaHigh"}]}]:
+    /// attack experiments (network-dissection.md §4), oldest first; undefined statistics are null.
+    /// </summary>
+    private static void WriteAttacks(Utf8JsonWriter json, IReadOnlyList<StoredAttackExperiment> experiments)
+    {
+        json.WriteStartArray("attacks");
+        foreach (var e in experiments)
+        {
+            var r = e.Result;
+            json.WriteStartObject();
+            json.WriteString("layer", r.Layer);
+            json.WriteNumber("target", r.Target);
+            json.WriteString("targetName", r.TargetName);
+            json.WriteString("norm", Attacks.AttackSettings.NormName(r.Attack.Norm));
+            Number(json, "epsilon", r.Attack.Epsilon);
+            Number(json, "stepSize", r.Attack.EffectiveStepSize);
+            json.WriteNumber("steps", r.Attack.Steps);
+            json.WriteBoolean("randomStart", r.Attack.RandomStart);
+            json.WriteNumber("seed", r.Attack.Seed);
+            json.WriteNumber("requested", r.Requested);
+            json.WriteNumber("attempted", r.Attempted);
+            json.WriteNumber("succeeded", r.Succeeded);
+            Number(json, "successRate", r.SuccessRate);
+            Number(json, "meanSteps", r.MeanSteps);
+            Number(json, "meanTargetProbability", r.MeanTargetProbability);
+            json.WriteStartArray("targetUnits");
+            foreach (var u in r.TargetUnits) json.WriteNumberValue(u);
+            json.WriteEndArray();
+            json.WriteString("note", r.Note);
+            json.WriteStartArray("groups");
+            foreach (var g in r.Groups)
+            {
+                json.WriteStartObject();
+                json.WriteString("group", g.Group);
+                json.WriteNumber("count", g.AbsDelta.Count);
+                Number(json, "meanAbsDelta", g.AbsDelta.Mean);
+                Number(json, "absLow", g.AbsDelta.Low);
+                Number(json, "absHigh", g.AbsDelta.High);
+                Number(json, "meanDelta", g.Delta.Mean);
+                Number(json, "deltaLow", g.Delta.Low);
+                Number(json, "deltaHigh", g.Delta.High);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     /// <summary>

@@ -42,7 +42,8 @@ public sealed class RunExportTests : IDisposable
 
         Assert.Equal(["run", "layers"], Names(root));
         var r = root.GetProperty("run");
-        Assert.Equal(["id", "model", "dataset", "method", "quantile", "iouThreshold", "images"], Names(r));
+        Assert.Equal(["id", "model", "dataset", "method", "quantile", "iouThreshold", "images", "attacks"], Names(r));
+        Assert.Empty(r.GetProperty("attacks").EnumerateArray());
         Assert.Equal(run, r.GetProperty("id").GetInt64());
         Assert.Equal("world-vgg", r.GetProperty("model").GetString());
         Assert.Equal("data/world", r.GetProperty("dataset").GetString());

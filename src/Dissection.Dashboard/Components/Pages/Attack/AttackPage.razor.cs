@@ -1,0 +1,189 @@
+// The /attack page. Its whole state (run, layer, dataset image, target, norm, ε, steps, seed, random start) lives in
+// the URL, so a pasted link re-creates the same attack; uploaded images cannot be linked and say so.
+using Dissection.Core.Attacks;
+using Dissection.Core.Dissection;
+using Dissection.Dashboard.Charts;
+using Dissection.Dashboard.Services;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Plotly.Blazor;
+
+namespace Dissection.Dashboard.Components.Pages;
+
+public sealed partial class AttackPage : IDisposable
+{
+    [SupplyParameterFromQuery(Name = "run")] public long? RunId { get; set; }
+    [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
+    [SupplyParameterFromQuery(Name = "image")] public int? Image { get; set; }
+    [SupplyParameterFromQuery(Name = "target")] public string? Target { get; set; }
+    [SupplyParameterFromQuery(Name = "norm")] public string? Norm { get; set; }
+    [SupplyParameterFromQuery(Name = "eps")] public string? Eps { get; set; }
+    [SupplyParameterFromQuery(Name = "steps")] public int? Steps { get; set; }
+    [SupplyParameterFromQuery(Name = "seed")] public long? Seed { get; set; }
+    [SupplyParameterFromQuery(Name = "rs")] public string? RandomStart { get; set; }
+
+    [Inject] private AttackService Attacks { get; set; } = default!;
+    [Inject] private NavigationManager Nav { get; set; } = default!;
+
+    private AttackSetup? _setup;
+    private AttackView? _view;
+    private string? _message;
+    private bool _busy;
+    private double _progress;
+    private string _progressText = "";
+    private int _count = 50;
+    private byte[]? _upload;
+    private string _uploadName = "";
+    private CancellationTokenSource? _cancel;
+    private IReadOnlyList<AttackExperimentResult> _experiments = [];
+    private Config _config = ChartFactory.Config();
+    private Plotly.Blazor.Layout _probLayout = new(), _shiftLayout = new(), _expLayout = new();
+    private IList<ITrace> _probData = [], _shiftData = [], _expData = [];
+
+    private string NormText => Norm is "l2" ? "l2" : "linf";
+    private string EpsText => Eps ?? (NormText == "l2" ? "0.5" : "4/255");
+    private int StepsValue => Steps ?? 20;
+    private long SeedValue => Seed ?? 0;
+    private bool RandomStartValue => RandomStart is "1" or "true";
+    private bool CanAttack => _setup is { Problem: null } && Layer is not null && Target is not null && (Image is not null || _upload is not null);
+    private bool CanExperiment => _setup is { Problem: null } && Layer is not null && Target is not null;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _message = null;
+        if (RunId is not { } run) { _message = "Choose a run (its model is attacked)."; return; }
+        if (_setup?.Run.Id != run)
+        {
+            _setup = await Attacks.SetupAsync(run, CancellationToken.None);
+            _view = null;
+        }
+        if (_setup is null) { _message = $"There is no run #{run} in this results database."; return; }
+        if (_setup.Problem is { } p) { _message = p; return; }
+        if (_setup.AblatedLayers.Count == 0)
+            _message = $"Run #{run} has no ablated layer: run 'dissect ablate --run {run} --layer LAYER' first; attacks compare units by their importance.";
+        else if (Layer is not null && !_setup.AblatedLayers.Contains(Layer))
+            _message = $"Layer '{Layer}' of run #{run} has no ablation results; run 'dissect ablate --run {run} --layer {Layer}' first.";
+        if (Target is not null && !_setup.Classes.Contains(Target)) _message = $"The model has no class '{Target}'.";
+        _experiments = Layer is null ? [] : (await Attacks.ListExperimentsAsync(run, Layer)).Select(e => e.Result).ToList();
+        if (_experiments.Count > 0)
+        {
+            var f = AttackCharts.Experiments(_experiments, signed: false);
+            (_expData, _expLayout) = (f.Data, f.Layout);
+        }
+    }
+
+    private void OnRandomStart(bool on) => Update(rs: on ? "1" : null);
+
+    private void OnImage(int? index)
+    {
+        _upload = null;
+        Update(image: index?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
+    }
+
+    private void OnRunChanged(long? run) => Update(run: run?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
+
+    /// <summary>Writes a changed control into the URL; the page re-reads its state from there.</summary>
+    private void Update(string? layer = null, string? target = null, string? norm = null, string? eps = null, string? steps = null,
+        string? seed = null, string? image = null, string? run = null, string? rs = "keep")
+    {
+        var q = new Dictionary<string, object?>
+        {
+            ["run"] = run is null ? RunId : run.Length == 0 ? null : run,
+            ["layer"] = layer ?? Layer,
+            ["target"] = target ?? Target,
+            ["norm"] = norm ?? Norm,
+            ["eps"] = eps ?? Eps,
+            ["steps"] = steps ?? (object?)Steps,
+            ["seed"] = seed ?? (object?)Seed,
+            ["image"] = image is null ? Image : image.Length == 0 ? null : image,
+            ["rs"] = rs == "keep" ? RandomStart : rs,
+        };
+        Nav.NavigateTo(Nav.GetUriWithQueryParameters("/attack", q.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value)));
+    }
+
+    private async Task OnUpload(InputFileChangeEventArgs e)
+    {
+        try
+        {
+            using var stream = e.File.OpenReadStream(maxAllowedSize: 8 * 1024 * 1024);
+            using var memory = new MemoryStream();
+            await stream.CopyToAsync(memory);
+            _upload = memory.ToArray();
+            _uploadName = e.File.Name;
+            _message = "Uploaded images cannot be part of a link; the link keeps the other settings.";
+        }
+        catch (IOException ex) { _message = $"Upload failed: {ex.Message}"; }
+    }
+
+    private AttackSettings? Settings()
+    {
+        try
+        {
+            var s = new AttackSettings(AttackSettings.ParseAmount(EpsText), StepsValue, null, AttackSettings.ParseNorm(NormText),
+                RandomStartValue, SeedValue);
+            s.Validate(3L * 256 * 256);
+            return s;
+        }
+        catch (ArgumentException e) { _message = e.Message; return null; }
+    }
+
+    private async Task RunAttack()
+    {
+        if (_setup is null || Layer is null || Target is null || Settings() is not { } settings) return;
+        var target = _setup.Classes.ToList().IndexOf(Target);
+        var source = _upload is not null ? new AttackImageSource(null, _upload, _uploadName)
+            : new AttackImageSource(Image, null, $"image #{Image}");
+        await Busy(async cancel =>
+        {
+            var steps = new Progress<int>(s => { _progress = 100.0 * s / Math.Max(1, settings.Steps); _progressText = $"step {s} of at most {settings.Steps}"; InvokeAsync(StateHasChanged); });
+            _view = await Attacks.AttackImageAsync(_setup.Run, Layer, source, target, settings, steps, cancel);
+            var p = AttackCharts.Probabilities(_view.Classes, _view.Outcome);
+            (_probData, _probLayout) = (p.Data, p.Layout);
+            var s = AttackCharts.PeakShifts(_view.Shift, _view.TargetUnits, _view.SourceUnits);
+            (_shiftData, _shiftLayout) = (s.Data, s.Layout);
+        });
+    }
+
+    private async Task RunExperiment()
+    {
+        if (_setup is null || Layer is null || Target is null || Settings() is not { } settings) return;
+        var target = _setup.Classes.ToList().IndexOf(Target);
+        await Busy(async cancel =>
+        {
+            var progress = new Progress<DissectionProgress>(p => { _progress = 100 * p.Fraction; _progressText = $"{p.Done} of {p.Total} images attacked"; InvokeAsync(StateHasChanged); });
+            await Attacks.RunExperimentAsync(_setup.Run, Layer, target, settings, _count, progress, cancel);
+            _experiments = (await Attacks.ListExperimentsAsync(_setup.Run.Id, Layer)).Select(e => e.Result).ToList();
+            var f = AttackCharts.Experiments(_experiments, signed: false);
+            (_expData, _expLayout) = (f.Data, f.Layout);
+        });
+    }
+
+    private async Task Busy(Func<CancellationToken, Task> work)
+    {
+        _cancel = new CancellationTokenSource();
+        _busy = true;
+        _progress = 0;
+        _progressText = "starting (the first attack loads the model)";
+        _message = null;
+        try { await work(_cancel.Token); }
+        catch (OperationCanceledException) { _message = "Cancelled."; }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException)
+        {
+            _message = e.Message;
+        }
+        finally
+        {
+            _busy = false;
+            _cancel.Dispose();
+            _cancel = null;
+        }
+    }
+
+    private void Cancel() => _cancel?.Cancel();
+
+    private static string Interval(MeanInterval m) => double.IsFinite(m.Mean)
+        ? $"{m.Mean.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} ± {(double.IsFinite(m.High) ? (m.High - m.Mean).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) : "n/a")}"
+        : "n/a";
+
+    public void Dispose() => _cancel?.Cancel();
+}
