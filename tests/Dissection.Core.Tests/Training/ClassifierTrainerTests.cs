@@ -1,0 +1,69 @@
+// A tiny training run on a small generated world lowers the loss, writes PyTorch weights plus the sidecar, and an
+// interrupted run resumes from its checkpoint.
+using Dissection.Core.Models;
+using Dissection.Core.Tests.World;
+using Dissection.Core.Training;
+using Dissection.Core.World;
+using TorchSharp.PyBridge;
+
+namespace Dissection.Core.Tests.Training;
+
+public class ClassifierTrainerTests
+{
+    [Fact]
+    public void TwoEpochsReduceLossAndSaveWeightsWithSidecar()
+    {
+        using var tmp = new TempFolder();
+        WorldGenerator.Generate(new WorldOptions(tmp.Sub("world"), Count: 100, Size: 128, Seed: 2));
+        var o = new TrainingOptions(tmp.Sub("world"), tmp.Sub("models/m.pt"), Epochs: 2, BatchSize: 16, LearningRate: 3e-3, Augment: false);
+        var result = ClassifierTrainer.Train(o);
+
+        Assert.Equal(2, result.History.Count);
+        Assert.True(result.History[1].Loss < result.History[0].Loss, $"loss {result.History[0].Loss} -> {result.History[1].Loss}");
+        Assert.Equal(WorldCatalog.Scenes.Select(s => s.Name), result.Classes);
+        var valCount = File.ReadAllLines(tmp.Sub("world/index.csv")).Count(l => l.Contains(",val,"));
+        Assert.Equal(valCount, result.Confusion.Cast<int>().Sum());
+
+        var sidecar = ModelSidecar.Load(o.OutputPath + ".json");
+        Assert.Equal(result.Classes, sidecar.Classes);
+        Assert.Equal(128, sidecar.InputSize);
+        Assert.Equal(3, sidecar.Mean.Length);
+        Assert.All(sidecar.Std, s => Assert.InRange(s, 0.01f, 1f));
+        Assert.False(File.Exists(o.CheckpointPath));
+
+        using var reloaded = WorldVgg.Create(result.Classes.Count);
+        reloaded.load_py(o.OutputPath, strict: true);
+    }
+
+    [Fact]
+    public void InterruptedTrainingResumesFromCheckpoint()
+    {
+        using var tmp = new TempFolder();
+        WorldGenerator.Generate(new WorldOptions(tmp.Sub("world"), Count: 40, Size: 128, Seed: 3));
+        var o = new TrainingOptions(tmp.Sub("world"), tmp.Sub("m.pt"), Epochs: 2, BatchSize: 16);
+        using var cts = new CancellationTokenSource();
+        var stopAfterFirst = new Inline<EpochReport>(_ => cts.Cancel());
+        Assert.ThrowsAny<OperationCanceledException>(() => ClassifierTrainer.Train(o, stopAfterFirst, null, cts.Token));
+        Assert.True(File.Exists(o.CheckpointPath));
+        Assert.False(File.Exists(o.OutputPath));
+
+        var epochs = new List<int>();
+        var result = ClassifierTrainer.Train(o with { Resume = true }, new Inline<EpochReport>(e => epochs.Add(e.Epoch)));
+        Assert.Equal([2], epochs);
+        Assert.Equal([1, 2], result.History.Select(h => h.Epoch));
+        Assert.True(File.Exists(o.OutputPath));
+    }
+
+    [Fact]
+    public void MissingDatasetIsReported()
+    {
+        using var tmp = new TempFolder();
+        var e = Assert.Throws<DirectoryNotFoundException>(() => ClassifierTrainer.Train(new TrainingOptions(tmp.Sub("nope"), tmp.Sub("m.pt"))));
+        Assert.Contains("nope", e.Message);
+    }
+
+    private sealed class Inline<T>(Action<T> a) : IProgress<T>
+    {
+        public void Report(T value) => a(value);
+    }
+}
