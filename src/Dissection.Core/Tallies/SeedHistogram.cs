@@ -51,6 +51,37 @@ internal sealed class SeedHistogram
         }
     }
 
+    /// <summary>values: (rows, n) float32 where row r belongs to unit rowUnits[r]; lets the model pass histogram only
+    /// the maps that can reach a unit's range and count the others with <see cref="AddBelow"/>.</summary>
+    public void AddRows(Tensor values, long[] rowUnits)
+    {
+        if (values.shape[0] != rowUnits.Length) throw new ArgumentException("one unit per row is needed");
+        var rows = rowUnits.Length;
+        var step = (int)Math.Clamp((1L << 22) / Math.Max(1, values.shape[1]), 1, Math.Max(1, rows));
+        using var outer = NewDisposeScope();
+        var lo = tensor(Lo);
+        var scale = tensor(Scale);
+        var offset = arange(Units, ScalarType.Int64).mul(Bins + 2).add(1);
+        for (var first = 0; first < rows; first += step)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(step, rows - first);
+            var units = tensor(rowUnits.AsSpan(first, count).ToArray());
+            var index = values.narrow(0, first, count).sub(lo.index_select(0, units).unsqueeze(1))
+                .mul_(scale.index_select(0, units).unsqueeze(1)).floor_().clamp_(-1, Bins)
+                .to_type(ScalarType.Int64).add_(offset.index_select(0, units).unsqueeze(1));
+            var c = bincount(index.flatten(), minlength: _counts.Length).data<long>().ToArray();
+            for (var i = 0; i < c.Length; i++) _counts[i] += c[i];
+        }
+    }
+
+    /// <summary>Counts values known to lie below <see cref="Lo"/> (underflow) without looking at them.</summary>
+    public void AddBelow(long[] perUnit)
+    {
+        if (perUnit.Length != Units) throw new ArgumentException($"expected {Units} units, got {perUnit.Length}");
+        for (var u = 0; u < Units; u++) _counts[u * (Bins + 2)] += perUnit[u];
+    }
+
     public void Merge(SeedHistogram other)
     {
         if (!other.Lo.AsSpan().SequenceEqual(Lo) || !other.Scale.AsSpan().SequenceEqual(Scale)) throw new ArgumentException("seed histograms differ in range");
