@@ -32,7 +32,7 @@ public static class WorldGenerator
         var rows = new string[options.Count];
         var done = 0;
         var jpeg = new JpegEncoder { Quality = options.JpegQuality };
-        var png = new PngEncoder { ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit8, CompressionLevel = PngCompressionLevel.BestSpeed };
+        var png = new PngEncoder { ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit8, CompressionLevel = PngCompressionLevel.BestSpeed, FilterMethod = PngFilterMethod.None };
         var parallel = new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount };
 
         Parallel.For(0, options.Count, parallel, () => (Pixels: new int[nLabels], Touched: new List<int>()), (index, _, local) =>

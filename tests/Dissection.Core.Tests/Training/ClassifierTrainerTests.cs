@@ -14,8 +14,9 @@ public class ClassifierTrainerTests
     public void TwoEpochsReduceLossAndSaveWeightsWithSidecar()
     {
         using var tmp = new TempFolder();
-        WorldGenerator.Generate(new WorldOptions(tmp.Sub("world"), Count: 100, Size: 128, Seed: 2));
-        var o = new TrainingOptions(tmp.Sub("world"), tmp.Sub("models/m.pt"), Epochs: 2, BatchSize: 16, LearningRate: 3e-3, Augment: false);
+        // Small images and 64 px crops keep this a few seconds on 2 cores; the loader scales images to the 128 px input.
+        WorldGenerator.Generate(new WorldOptions(tmp.Sub("world"), Count: 80, Size: 64, Seed: 2));
+        var o = new TrainingOptions(tmp.Sub("world"), tmp.Sub("models/m.pt"), Epochs: 2, BatchSize: 16, LearningRate: 3e-3, TrainCrop: 64);
         var result = ClassifierTrainer.Train(o);
 
         Assert.Equal(2, result.History.Count);
@@ -39,8 +40,8 @@ public class ClassifierTrainerTests
     public void InterruptedTrainingResumesFromCheckpoint()
     {
         using var tmp = new TempFolder();
-        WorldGenerator.Generate(new WorldOptions(tmp.Sub("world"), Count: 40, Size: 128, Seed: 3));
-        var o = new TrainingOptions(tmp.Sub("world"), tmp.Sub("m.pt"), Epochs: 2, BatchSize: 16);
+        WorldGenerator.Generate(new WorldOptions(tmp.Sub("world"), Count: 24, Size: 64, Seed: 3));
+        var o = new TrainingOptions(tmp.Sub("world"), tmp.Sub("m.pt"), Epochs: 2, BatchSize: 16, TrainCrop: 64, EpochValImages: 8);
         using var cts = new CancellationTokenSource();
         var stopAfterFirst = new Inline<EpochReport>(_ => cts.Cancel());
         Assert.ThrowsAny<OperationCanceledException>(() => ClassifierTrainer.Train(o, stopAfterFirst, null, cts.Token));
