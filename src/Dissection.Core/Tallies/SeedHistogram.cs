@@ -43,8 +43,11 @@ internal sealed class SeedHistogram
             using var scope = NewDisposeScope();
             var count = Math.Min(step, units - first);
             var index = values.narrow(0, first, count).sub(tensor(Lo.AsSpan(first, count).ToArray()).unsqueeze(1))
-                .mul_(tensor(Scale.AsSpan(first, count).ToArray()).unsqueeze(1)).floor_().clamp_(-1, Bins)
-                .to_type(ScalarType.Int64).add_(arange(count, ScalarType.Int64).mul(Bins + 2).add(1).unsqueeze(1));
+                .mul_(tensor(Scale.AsSpan(first, count).ToArray()).unsqueeze(1)).floor_().clamp_(-1, Bins);
+            // Offsets added in float while exact (< 2^24), then one int32 conversion instead of int64 arithmetic.
+            index = (long)count * (Bins + 2) < (1L << 24)
+                ? index.add_(arange(count, ScalarType.Float32).mul_(Bins + 2).add_(1).unsqueeze(1)).to_type(ScalarType.Int32)
+                : index.to_type(ScalarType.Int64).add_(arange(count, ScalarType.Int64).mul(Bins + 2).add(1).unsqueeze(1));
             var c = bincount(index.flatten(), minlength: count * (Bins + 2)).data<long>().ToArray();
             var offset = first * (Bins + 2);
             for (var i = 0; i < c.Length; i++) _counts[offset + i] += c[i];
@@ -68,8 +71,10 @@ internal sealed class SeedHistogram
             var count = Math.Min(step, rows - first);
             var units = tensor(rowUnits.AsSpan(first, count).ToArray());
             var index = values.narrow(0, first, count).sub(lo.index_select(0, units).unsqueeze(1))
-                .mul_(scale.index_select(0, units).unsqueeze(1)).floor_().clamp_(-1, Bins)
-                .to_type(ScalarType.Int64).add_(offset.index_select(0, units).unsqueeze(1));
+                .mul_(scale.index_select(0, units).unsqueeze(1)).floor_().clamp_(-1, Bins);
+            index = _counts.Length < (1 << 24)
+                ? index.add_(offset.index_select(0, units).to_type(ScalarType.Float32).unsqueeze(1)).to_type(ScalarType.Int32)
+                : index.to_type(ScalarType.Int64).add_(offset.index_select(0, units).unsqueeze(1));
             var c = bincount(index.flatten(), minlength: _counts.Length).data<long>().ToArray();
             for (var i = 0; i < c.Length; i++) _counts[i] += c[i];
         }
