@@ -152,12 +152,74 @@ internal static class DissectionPipeline
         }
         foreach (var (hh, ww, rows) in BySegSize(images, t))
         {
+            if (s.Method == DissectionMethod.Pnas && t.Seed is not null) { SeedCandidates(t, a, rows, hh, ww); continue; }
             var up = UnitsFirstUpsampled(a, rows, hh, ww);
             LayerTally.Widen(t.UpMin, t.UpMax, up.amin([1, 2, 3]).data<float>().ToArray(), up.amax([1, 2, 3]).data<float>().ToArray());
             t.UpValues += (long)rows.Length * hh * ww;
-            if (s.Method == DissectionMethod.Pnas) Seed(up.view(units, -1));
+            if (s.Method == DissectionMethod.Pnas)
+            {
+                var values = up.view(units, -1);
+                t.Seed ??= new SeedHistogram(SeedFloor(values, s.Quantile), values.amax(1).data<float>().ToArray(), searchBins);
+                t.Seed.Add(values);
+            }
         }
         if (s.Method == DissectionMethod.Cvpr17) Seed(a.transpose(0, 1).reshape(units, -1));
+    }
+
+    /// <summary>Per unit, a level well below the first batch's top-q level (its top 4q fraction): the seed histogram
+    /// spans [floor, max] so its bins are fine where the threshold lies, and later maps that cannot reach the floor are
+    /// counted as underflow without upsampling. If the data later puts T below the floor, the search falls back to
+    /// narrowing passes, so the result stays exact either way. A unit whose floor equals its max uses its minimum.</summary>
+    private static float[] SeedFloor(Tensor values, double quantile)
+    {
+        var n = values.shape[1];
+        var top = Math.Clamp((long)Math.Ceiling(4 * quantile * n), 1, n);
+        var floor = values.kthvalue(n - top + 1, 1).values.data<float>().ToArray();
+        var min = values.amin(1).data<float>().ToArray();
+        var max = values.amax(1).data<float>().ToArray();
+        for (var u = 0; u < floor.Length; u++) if (!(floor[u] < max[u])) floor[u] = min[u];
+        return floor;
+    }
+
+    /// <summary>Pass 1 after the first batch (PNAS): only maps whose bound reaches the seed's floor are upsampled and
+    /// histogrammed; the rest are all below it and count as underflow. The upsampled maximum stays exact (skipped
+    /// maps are below the first batch's maximum); the minimum becomes a lower bound, min(0, raw min) with margin.</summary>
+    private static void SeedCandidates(LayerTally t, Tensor a, long[] rows, int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        var units = t.Units;
+        var sub = Rows(a, rows).transpose(0, 1);                                   // (U, R, h, w)
+        var r = rows.Length;
+        var pixels = (long)height * width;
+        var bound = sub.amax([2, 3]).clamp_min(0).mul_(1 + 1.0 / 65536);          // (U, R)
+        var keep = bound.ge(tensor(t.Seed!.Lo).unsqueeze(1));
+        var lowBound = sub.amin([2, 3]).clamp_max(0).mul_(1 + 1.0 / 65536).masked_fill_(keep, float.PositiveInfinity)
+            .amin(1).data<float>().ToArray();
+        var selected = keep.flatten().nonzero().flatten();
+        var picked = selected.data<long>().ToArray();
+        var rowUnits = picked.Select(i => i / r).ToArray();
+        var below = new long[units];
+        var kept = keep.sum(1, type: ScalarType.Int64).data<long>().ToArray();
+        for (var u = 0; u < units; u++) below[u] = (r - kept[u]) * pixels;
+        t.Seed.AddBelow(below);
+        var min = (float[])lowBound.Clone();
+        var max = Enumerable.Repeat(float.NegativeInfinity, units).ToArray();
+        if (picked.Length > 0)
+        {
+            var maps = sub.reshape(units * r, sub.shape[2], sub.shape[3]).index_select(0, selected);
+            var up = BilinearUpsampling.Apply(maps, height, width).reshape(picked.Length, -1);
+            t.Seed.AddRows(up, rowUnits);
+            var rowMin = up.amin(1).data<float>().ToArray();
+            var rowMax = up.amax(1).data<float>().ToArray();
+            for (var i = 0; i < picked.Length; i++)
+            {
+                var u = (int)rowUnits[i];
+                if (rowMin[i] < min[u]) min[u] = rowMin[i];
+                if (rowMax[i] > max[u]) max[u] = rowMax[i];
+            }
+        }
+        LayerTally.Widen(t.UpMin, t.UpMax, min, max);
+        t.UpValues += r * pixels;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -313,9 +375,8 @@ internal static class DissectionPipeline
             if (t.Iou is { } iou && labels is not null)
             {
                 var groupLabels = groupRows.Select(r => labels[r]).ToList();
-                // 1 where up > T, else 0, directly as float: v - T > 0 exactly when v > T (IEEE subtraction never
-                // rounds a nonzero difference to 0), and this is cheaper than a bool mask converted to float.
-                var mask = up.sub(threshold).sign_().clamp_min_(0);
+                // A bool mask: IouTally visits only its active (~1 %) pixels.
+                var mask = up.gt(threshold);
                 iou.Add(mask.view(t.Units, groupRows.Length, (long)h * w), groupLabels);
             }
         }

@@ -43,12 +43,48 @@ internal sealed class SeedHistogram
             using var scope = NewDisposeScope();
             var count = Math.Min(step, units - first);
             var index = values.narrow(0, first, count).sub(tensor(Lo.AsSpan(first, count).ToArray()).unsqueeze(1))
-                .mul_(tensor(Scale.AsSpan(first, count).ToArray()).unsqueeze(1)).floor_().clamp_(-1, Bins)
-                .to_type(ScalarType.Int64).add_(arange(count, ScalarType.Int64).mul(Bins + 2).add(1).unsqueeze(1));
+                .mul_(tensor(Scale.AsSpan(first, count).ToArray()).unsqueeze(1)).floor_().clamp_(-1, Bins);
+            // Offsets added in float while exact (< 2^24), then one int32 conversion instead of int64 arithmetic.
+            index = (long)count * (Bins + 2) < (1L << 24)
+                ? index.add_(arange(count, ScalarType.Float32).mul_(Bins + 2).add_(1).unsqueeze(1)).to_type(ScalarType.Int32)
+                : index.to_type(ScalarType.Int64).add_(arange(count, ScalarType.Int64).mul(Bins + 2).add(1).unsqueeze(1));
             var c = bincount(index.flatten(), minlength: count * (Bins + 2)).data<long>().ToArray();
             var offset = first * (Bins + 2);
             for (var i = 0; i < c.Length; i++) _counts[offset + i] += c[i];
         }
+    }
+
+    /// <summary>values: (rows, n) float32 where row r belongs to unit rowUnits[r]; lets the model pass histogram only
+    /// the maps that can reach a unit's range and count the others with <see cref="AddBelow"/>.</summary>
+    public void AddRows(Tensor values, long[] rowUnits)
+    {
+        if (values.shape[0] != rowUnits.Length) throw new ArgumentException("one unit per row is needed");
+        var rows = rowUnits.Length;
+        var step = (int)Math.Clamp((1L << 22) / Math.Max(1, values.shape[1]), 1, Math.Max(1, rows));
+        using var outer = NewDisposeScope();
+        var lo = tensor(Lo);
+        var scale = tensor(Scale);
+        var offset = arange(Units, ScalarType.Int64).mul(Bins + 2).add(1);
+        for (var first = 0; first < rows; first += step)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(step, rows - first);
+            var units = tensor(rowUnits.AsSpan(first, count).ToArray());
+            var index = values.narrow(0, first, count).sub(lo.index_select(0, units).unsqueeze(1))
+                .mul_(scale.index_select(0, units).unsqueeze(1)).floor_().clamp_(-1, Bins);
+            index = _counts.Length < (1 << 24)
+                ? index.add_(offset.index_select(0, units).to_type(ScalarType.Float32).unsqueeze(1)).to_type(ScalarType.Int32)
+                : index.to_type(ScalarType.Int64).add_(offset.index_select(0, units).unsqueeze(1));
+            var c = bincount(index.flatten(), minlength: _counts.Length).data<long>().ToArray();
+            for (var i = 0; i < c.Length; i++) _counts[i] += c[i];
+        }
+    }
+
+    /// <summary>Counts values known to lie below <see cref="Lo"/> (underflow) without looking at them.</summary>
+    public void AddBelow(long[] perUnit)
+    {
+        if (perUnit.Length != Units) throw new ArgumentException($"expected {Units} units, got {perUnit.Length}");
+        for (var u = 0; u < Units; u++) _counts[u * (Bins + 2)] += perUnit[u];
     }
 
     public void Merge(SeedHistogram other)

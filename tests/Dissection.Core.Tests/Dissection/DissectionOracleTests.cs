@@ -89,4 +89,28 @@ public class DissectionOracleTests
         var used = oracle.Images;
         for (var u = 0; u < DissectionOracle.Units; u++) Assert.Equal(oracle.Threshold(used, u, 0.1, raw: false), results[1].Units[u].Threshold);
     }
+
+    [Theory]
+    [InlineData(0.02, 1)]
+    [InlineData(0.05, 2)]
+    public void Small_quantiles_that_let_pass_1_skip_maps_still_match_brute_force(double quantile, int batch)
+    {
+        // The seed floor is the first batch's top-4q level, so with small q most later maps are skipped in pass 1.
+        using var oracle = new DissectionOracle(images: 12, seed: 7);
+        var settings = new DissectionSettings { Quantile = quantile, BatchSize = batch, TopK = 2, TopConcepts = 4 };
+        var layer = Assert.Single(DissectionPipeline.Run(oracle.Inputs(), ["conv"], settings, null, default, null, 8, 16));
+        var used = oracle.Images;
+        for (var u = 0; u < DissectionOracle.Units; u++)
+        {
+            var threshold = oracle.Threshold(used, u, quantile, raw: false);
+            Assert.Equal(threshold, layer.Units[u].Threshold);
+            var ious = Enumerable.Range(1, DissectionOracle.Concepts.Length - 1)
+                .Select(c => (Concept: c, Iou: oracle.Iou(used, u, c, threshold, false))).Where(p => p.Iou > 0)
+                .OrderByDescending(p => p.Iou).ThenBy(p => p.Concept).Take(4).ToList();
+            Assert.Equal(ious, layer.Units[u].TopConcepts.Select(s => (s.Concept, s.Iou)));
+            var values = used.SelectMany(i => oracle.UpMap(i.Index, u).Cast<double>()).ToList();
+            Assert.Equal((float)values.Max(), layer.Units[u].Histogram.Max);
+            Assert.True(layer.Units[u].Histogram.Min <= values.Min(), "the histogram range must cover every value");
+        }
+    }
 }
