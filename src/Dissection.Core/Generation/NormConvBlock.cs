@@ -1,4 +1,5 @@
-// A ProGAN generator block at constant resolution: PixelNorm → conv (no bias) → WScale → LeakyReLU(0.2).
+// A ProGAN generator block: PixelNorm → (nearest ×2 when it upscales) → conv (no bias) → WScale → LeakyReLU(0.2).
+// The reference names the two variants NormConvBlock and NormUpscaleConvBlock; they differ only by the upscale.
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,9 +12,11 @@ public sealed class NormConvBlock : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv;
     private readonly WScale wscale;
     private readonly LeakyReLU relu = nn.LeakyReLU(0.2);
+    private readonly bool _upscale;
 
-    public NormConvBlock(int inChannels, int outChannels, int kernel, int padding) : base(nameof(NormConvBlock))
+    public NormConvBlock(int inChannels, int outChannels, int kernel, int padding, bool upscale = false) : base(nameof(NormConvBlock))
     {
+        _upscale = upscale;
         conv = nn.Conv2d(inChannels, outChannels, kernel, stride: 1, padding: padding, bias: false);
         wscale = new WScale(outChannels, inChannels, Math.Sqrt(2) / kernel);
         RegisterComponents();
@@ -21,10 +24,13 @@ public sealed class NormConvBlock : nn.Module<Tensor, Tensor>
 
     public Conv2d Conv => conv;
     public WScale WScale => wscale;
+    public bool Upscales => _upscale;
 
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return relu.call(wscale.call(conv.call(norm.call(x)))).MoveToOuterDisposeScope();
+        var h = norm.call(x);
+        if (_upscale) h = nn.functional.interpolate(h, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
+        return relu.call(wscale.call(conv.call(h))).MoveToOuterDisposeScope();
     }
 }

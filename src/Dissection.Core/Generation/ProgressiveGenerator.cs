@@ -22,7 +22,7 @@ public sealed class ProgressiveGenerator : nn.Module<Tensor, Tensor>
             nn.Module<Tensor, Tensor> block = i switch
             {
                 0 => new NormConvBlock(inCh, outCh, kernel: 4, padding: 3),
-                _ when i % 2 == 0 => new NormUpscaleConvBlock(inCh, outCh, kernel: 3, padding: 1),
+                _ when i % 2 == 0 => new NormConvBlock(inCh, outCh, kernel: 3, padding: 1, upscale: true),
                 _ => new NormConvBlock(inCh, outCh, kernel: 3, padding: 1),
             };
             Add($"layer{i + 1}", block);

@@ -51,7 +51,7 @@ public class ProGanBlockTests
     [Fact]
     public void Upscale_block_equals_norm_then_nearest_repeat_then_scaled_conv_and_leaky_relu()
     {
-        var block = new NormUpscaleConvBlock(4, 5, kernel: 3, padding: 1);
+        var block = new NormConvBlock(4, 5, kernel: 3, padding: 1, upscale: true);
         using (no_grad()) { block.Conv.weight!.normal_(generator: new Generator(3)); block.WScale.Bias.normal_(generator: new Generator(4)); }
         using var x = randn(2, 4, 3, 3, generator: new Generator(5));
         using var actual = block.call(x);
