@@ -19,24 +19,8 @@ public static class AblationCharts
         var x = curve.Points.Select(p => (object)p.N).ToList();
         IList<ITrace> data =
         [
-            new Scatter
-            {
-                Name = "remove the top N units",
-                X = x,
-                Y = curve.Points.Select(p => (object)p.RemoveTop).ToList(),
-                Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines | Plotly.Blazor.Traces.ScatterLib.ModeFlag.Markers,
-                Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#e15759", Width = 2 },
-                HoverTemplate = "top %{x} removed: %{y:.3f}<extra></extra>",
-            },
-            new Scatter
-            {
-                Name = "remove all but the top N",
-                X = x,
-                Y = curve.Points.Select(p => (object)p.KeepTop).ToList(),
-                Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines | Plotly.Blazor.Traces.ScatterLib.ModeFlag.Markers,
-                Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#4e79a7", Width = 2 },
-                HoverTemplate = "only the top %{x} kept: %{y:.3f}<extra></extra>",
-            },
+            CurveTrace("remove the top N units", x, curve.Points.Select(p => p.RemoveTop), "#e15759", "top %{x} removed: %{y:.3f}<extra></extra>"),
+            CurveTrace("remove all but the top N", x, curve.Points.Select(p => p.KeepTop), "#4e79a7", "only the top %{x} kept: %{y:.3f}<extra></extra>"),
         ];
         var layout = Layout("N (units, log scale)", metric);
         layout.XAxis[0].Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Log;
@@ -105,6 +89,16 @@ public static class AblationCharts
         layout.XAxis[0].CategoryOrder = Plotly.Blazor.LayoutLib.XAxisLib.CategoryOrderEnum.Array;
         return new Figure(data, layout);
     }
+
+    private static Scatter CurveTrace(string name, IList<object> x, IEnumerable<double> y, string color, string hover) => new()
+    {
+        Name = name,
+        X = x,
+        Y = y.Select(v => (object)v).ToList(),
+        Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines | Plotly.Blazor.Traces.ScatterLib.ModeFlag.Markers,
+        Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = color, Width = 2 },
+        HoverTemplate = hover,
+    };
 
     private static Shape HLine(double y, string color, string dash) => new()
     {

@@ -105,6 +105,12 @@ internal sealed class DissectionOracle : IDisposable
     public double Threshold(IReadOnlyList<DatasetImage> used, int unit, double q, bool raw) =>
         ExactThreshold(used.SelectMany(i => (raw ? RawMap(i.Index, unit) : UpMap(i.Index, unit)).Cast<double>()), q);
 
+    /// <summary>Every concept with a positive IoU for the unit, best first (ties by concept number).</summary>
+    public List<(int Concept, double Iou)> RankedIous(IReadOnlyList<DatasetImage> used, int unit, double threshold, bool perCategory) =>
+        Enumerable.Range(1, Concepts.Length - 1)
+            .Select(c => (Concept: c, Iou: Iou(used, unit, c, threshold, perCategory))).Where(p => p.Iou > 0)
+            .OrderByDescending(p => p.Iou).ThenBy(p => p.Concept).ToList();
+
     public double Iou(IReadOnlyList<DatasetImage> used, int unit, int concept, double threshold, bool perCategory)
     {
         double isect = 0, mask = 0, label = 0;

@@ -33,9 +33,7 @@ public class DissectionOracleTests
             var threshold = oracle.Threshold(used, u, 0.1, raw: perCategory);
             Assert.Equal(threshold, unit.Threshold);
 
-            var ious = Enumerable.Range(1, DissectionOracle.Concepts.Length - 1)
-                .Select(c => (Concept: c, Iou: oracle.Iou(used, u, c, threshold, perCategory))).Where(p => p.Iou > 0)
-                .OrderByDescending(p => p.Iou).ThenBy(p => p.Concept).ToList();
+            var ious = oracle.RankedIous(used, u, threshold, perCategory);
             Assert.Equal(ious.Take(4).Select(p => (p.Concept, p.Iou)), unit.TopConcepts.Select(s => (s.Concept, s.Iou)));
             Assert.Equal(ious.FirstOrDefault().Concept, unit.Label?.Concept ?? 0);
             var best = ious.GroupBy(p => DissectionOracle.Concepts[p.Concept].Category).Select(g => g.First().Concept).Order();

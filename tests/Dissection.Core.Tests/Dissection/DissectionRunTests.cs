@@ -102,9 +102,7 @@ public sealed class DissectionRunTests : IDisposable
             var unit = layer.Units[u];
             var threshold = oracle.Threshold(used, u, 0.1, raw: cvpr);
             Assert.Equal(threshold, unit.Threshold);
-            var ious = Enumerable.Range(1, DissectionOracle.Concepts.Length - 1)
-                .Select(c => (Concept: c, Iou: oracle.Iou(used, u, c, threshold, cvpr))).Where(p => p.Iou > 0)
-                .OrderByDescending(p => p.Iou).ThenBy(p => p.Concept).ToList();
+            var ious = oracle.RankedIous(used, u, threshold, cvpr);
             Assert.Equal(ious.Take(4).Select(p => (p.Concept, p.Iou)), unit.TopConcepts.Select(s => (s.Concept, s.Iou)));
             Assert.Equal(ious.FirstOrDefault().Concept, unit.Label?.Concept ?? 0);
             var top = oracle.TopK(used, u, 3);

@@ -15,11 +15,6 @@ public sealed partial class LayerPage
 {
     [Parameter] public long Run { get; set; }
     [Parameter] public string Layer { get; set; } = "";
-    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
-    [SupplyParameterFromQuery(Name = "cat")] public string? Category { get; set; }
-    [SupplyParameterFromQuery(Name = "concept")] public string? Concept { get; set; }
-    [SupplyParameterFromQuery(Name = "min")] public string? Min { get; set; }
-    [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
 
     [Inject] private ResultsService Results { get; set; } = default!;
     [Inject] private ThumbnailService Thumbnails { get; set; } = default!;
@@ -44,7 +39,7 @@ public sealed partial class LayerPage
     protected override async Task OnParametersSetAsync()
     {
         if (_loaded != (Run, Layer)) await Load();
-        _query = GalleryQuery.From(Sort, Category, Concept, Min, Search);
+        _query = QueryFromUrl();
         _queryString = _query.ToQueryString();
         if (_units is not null) _filtered = [.. GalleryFilter.Apply(_units, _query)];
     }

@@ -17,11 +17,6 @@ public sealed partial class UnitPage : IAsyncDisposable
     [Parameter] public long Run { get; set; }
     [Parameter] public string Layer { get; set; } = "";
     [Parameter] public int UnitNumber { get; set; }
-    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
-    [SupplyParameterFromQuery(Name = "cat")] public string? Category { get; set; }
-    [SupplyParameterFromQuery(Name = "concept")] public string? Concept { get; set; }
-    [SupplyParameterFromQuery(Name = "min")] public string? Min { get; set; }
-    [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
 
     [Inject] private ResultsService Results { get; set; } = default!;
     [Inject] private ThumbnailService Thumbnails { get; set; } = default!;
@@ -46,7 +41,7 @@ public sealed partial class UnitPage : IAsyncDisposable
     protected override async Task OnParametersSetAsync()
     {
         _notFound = null;
-        _query = GalleryQuery.From(Sort, Category, Concept, Min, Search);
+        _query = QueryFromUrl();
         _run = await Results.GetRunAsync(Run);
         if (_run is null)
         {
