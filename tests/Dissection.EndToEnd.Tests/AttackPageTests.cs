@@ -1,8 +1,8 @@
 // The /attack page in a real browser on the shipped world classifier: a freshly generated world, a run of
 // world-vgg, and its conv5_2 ablated the way `dissect ablate` does it (AblationSession + AblationRunner). The page's
 // controls pick the image, target and budget; the attack runs with progress; the charts and images appear; the
-// permalink reproduces the same numbers in a fresh browser; a layer without ablation results is explained; a long
-// attack is cancelled.
+// permalink reproduces the same numbers in a fresh browser; a layer without ablation results and an ε out of range are
+// explained; a long attack is cancelled.
 using Dissection.Core.Ablation;
 using Dissection.Core.Datasets;
 using Dissection.Core.Models;
@@ -128,7 +128,7 @@ public class AttackPageTests(DashboardFixture app)
     }
 
     [Fact]
-    public async Task Layer_without_ablation_is_explained_and_a_long_attack_can_be_cancelled()
+    public async Task Missing_ablation_and_bad_budget_are_explained_and_a_long_attack_can_be_cancelled()
     {
         var world = await Prepare();
         var page = await app.NewPage();
@@ -141,6 +141,12 @@ public class AttackPageTests(DashboardFixture app)
         Assert.Contains("no ablation results", message);
         Assert.Contains($"dissect ablate --run {world.Run} --layer features.conv4_1", message);
         Assert.True(await page.Locator("#attack-run-one").IsDisabledAsync());
+
+        // An ε outside [0, 1] is refused with the reason, before any work.
+        await app.Open(page, $"/attack?run={world.Run}&layer={Layer}&target={Uri.EscapeDataString(world.Target)}&image={world.Image}&eps=2");
+        await page.Locator("#attack-run-one").ClickAsync();
+        Assert.Contains("within [0, 1]", await page.Locator("#attack-message").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#attack-result").CountAsync());
 
         // A zero budget never reaches a class the image is not predicted as, so 500 steps run until cancelled.
         await app.Open(page, $"/attack?run={world.Run}&layer={Layer}&target={Uri.EscapeDataString(world.OtherTarget)}" +
