@@ -18,6 +18,8 @@ public sealed class ComparePageTests : IAsyncLifetime
     private readonly string _root = Directory.CreateTempSubdirectory("dd-compare-").FullName;
     private readonly BunitContext _ctx = new();
     private long _run;
+    /// <summary>The page loads on the thread pool; on a starved CI machine that can take a while.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     public Task InitializeAsync()
     {
@@ -58,7 +60,7 @@ public sealed class ComparePageTests : IAsyncLifetime
         var nav = _ctx.Services.GetRequiredService<NavigationManager>();
         nav.NavigateTo(nav.GetUriWithQueryParameters("/compare", new Dictionary<string, object?> { ["a"] = a, ["b"] = b }));
         var cut = _ctx.Render<ComparePage>();
-        cut.WaitForState(() => cut.FindAll(".mud-progress-linear").Count == 0, TimeSpan.FromSeconds(10));
+        cut.WaitForState(() => cut.FindAll(".mud-progress-linear").Count == 0, Patience);
         return cut;
     }
 
@@ -66,7 +68,7 @@ public sealed class ComparePageTests : IAsyncLifetime
     public void Two_layers_show_both_histograms_the_delta_the_one_sided_concepts_and_categories()
     {
         var cut = Render($"{_run}:conv3", $"{_run}:conv5");
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#compare-results")), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#compare-results")), Patience);
         Assert.NotNull(cut.Find("#compare-hist-a"));
         Assert.NotNull(cut.Find("#compare-hist-b"));
         Assert.NotNull(cut.Find("#compare-delta"));
@@ -93,7 +95,7 @@ public sealed class ComparePageTests : IAsyncLifetime
     public void A_bad_side_gives_a_clear_message_and_no_charts(string a, string expected)
     {
         var cut = Render(a.Replace("{run}", _run.ToString(System.Globalization.CultureInfo.InvariantCulture)), $"{_run}:conv5");
-        cut.WaitForAssertion(() => Assert.Contains(expected, cut.Find(".compare-problem").TextContent), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Contains(expected, cut.Find(".compare-problem").TextContent), Patience);
         Assert.StartsWith("Side A", cut.Find(".compare-problem").TextContent.Trim());
         Assert.Empty(cut.FindAll("#compare-results"));
         if (expected.Contains("conv9")) Assert.Contains("its layers are conv3, conv5", cut.Find(".compare-problem").TextContent);
@@ -104,7 +106,7 @@ public sealed class ComparePageTests : IAsyncLifetime
     {
         var cut = Render(null, null);
         cut.WaitForAssertion(() => Assert.Equal(Links.Compare(_run, "conv3", _run, "conv5"), cut.Find("#compare-suggestion").GetAttribute("href")),
-            TimeSpan.FromSeconds(10));
+            Patience);
         Assert.Empty(cut.FindAll(".compare-problem"));
     }
 
