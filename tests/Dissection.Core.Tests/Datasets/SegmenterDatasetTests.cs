@@ -16,12 +16,7 @@ public sealed class SegmenterDatasetTests : IDisposable
     private string Photos => _tmp.File("photos");
     private string Output => _tmp.File("labelled");
 
-    private static string ShippedSegmenter()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Dissection.Dashboard.sln"))) return Path.Combine(dir.FullName, "data", "models", "world-seg.pt");
-        throw new FileNotFoundException($"no repository above {AppContext.BaseDirectory}");
-    }
+    private static string ShippedSegmenter() => RepositoryFiles.Path("data/models/world-seg.pt");
 
     /// <summary>A few world images (JPEG, as the world writes them) in a plain folder with a subfolder, no labels.</summary>
     private void WritePhotos(int count = 6)
