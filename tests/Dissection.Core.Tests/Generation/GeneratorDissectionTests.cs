@@ -104,7 +104,7 @@ public sealed class GeneratorDissectionTests : IDisposable
                 var values = up.select(1, u).contiguous().data<float>().ToArray();   // N·64, image-major
                 var r = result.Units[u];
                 var threshold = values.OrderByDescending(v => v).ElementAt((int)Math.Floor(0.01 * values.Length));
-                Assert.InRange(Math.Abs(threshold - r.Threshold), 0, 1e-5 * Math.Max(1, Math.Abs(threshold)));
+                Assert.InRange((double)Math.Abs(threshold - r.Threshold), 0.0, 1e-5 * Math.Max(1.0, Math.Abs(threshold)));
 
                 foreach (var concept in GanFixture.Concepts.Skip(1))
                 {

@@ -40,7 +40,7 @@ public sealed class GanStoreTests : IDisposable
         Assert.Equal((want.Layer, want.Concept, want.ConceptName, want.Samples, want.Seed), (got.Layer, got.Concept, got.ConceptName, got.Samples, got.Seed));
         Assert.Equal(want.RankedUnits, got.RankedUnits);
         Assert.Equal(want.Points, got.Points);   // records of doubles: NaN equals NaN
-        Assert.Equal([id, second], store.GetRemovalCurves(run).Select(c => c.Id));
+        Assert.Equal(new[] { id, second }, store.GetRemovalCurves(run).Select(c => c.Id));
 
         var cid = store.SaveContextInsertion(run, Context());
         var c = Assert.Single(store.GetContextInsertions(run)).Result;
@@ -48,7 +48,7 @@ public sealed class GanStoreTests : IDisposable
         Assert.Equal(Context().Units, c.Units);
         Assert.Equal(Context().Levels, c.Levels);
         Assert.Equal(0.01, c.BaselineFraction);
-        Assert.Equal(["sky", "house", "unlabelled"], c.Contexts.Select(r => r.ContextName));   // most cells first
+        Assert.Equal(new[] { "sky", "house", "unlabelled" }, c.Contexts.Select(r => r.ContextName));   // most cells first
         Assert.Equal(Context().Contexts.OrderByDescending(r => r.Cells), c.Contexts);
         Assert.Empty(store.GetContextInsertions(run, "layer5"));
     }
