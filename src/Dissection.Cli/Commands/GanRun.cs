@@ -49,6 +49,9 @@ internal static class GanRun
         var samples = GanSamples.Materialize(generator, spec.ToString(), segmenter, z.Seed, z.Count, samplesDir, segSize,
             Math.Min(settings.BatchSize, 32), console, cancel);
         var folder = ConceptDataset.Open(samples.Folder);
+        // Stored as given (like a classifier run's --dataset), so a relative data/gan/... keeps working when the
+        // repository moves.
+        samples = samples with { Folder = samplesDir };
 
         if (Path.GetDirectoryName(Path.GetFullPath(db)) is { } dbFolder) Directory.CreateDirectory(dbFolder);
         using var store = ResultsStore.Open(db);
@@ -56,7 +59,7 @@ internal static class GanRun
         // The run's dataset is the samples folder: galleries read the generated images from it.
         var runId = store.CreateRun(name, spec.ToString(), samples.Folder, layers, settings with { Split = null });
         store.SetStatus(runId, RunStatus.Running);
-        Console.Error.WriteLine($"run {runId}: {name} (samples in {samples.Folder})");
+        Console.Error.WriteLine($"run {runId}: {name} (samples in {folder.Root})");
         var lastStore = DateTime.MinValue;
         var progress = new Relay(p =>
         {
