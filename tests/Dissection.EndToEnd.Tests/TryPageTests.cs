@@ -18,7 +18,7 @@ public class TryPageTests(DashboardFixture app)
     private static readonly object Gate = new();
     private static long? _run;
 
-    /// <summary>A finished world-vgg run with its conv5_2 (256 units, 8x8 at 128 px): low thresholds, so an untrained
+    /// <summary>A finished world-vgg run with its conv5_2 (256 units, 16x16 at 128 px): low thresholds, so an untrained
     /// network still exceeds them, and labels above the IoU cut-off for most units.</summary>
     private long Run()
     {
@@ -34,7 +34,7 @@ public class TryPageTests(DashboardFixture app)
                 var label = new ConceptScore(u % DemoResults.Concepts.Length + 1, name, category, u % 5 == 0 ? 0.01 : 0.05 + u % 7 * 0.02);
                 return new UnitResult(u, 0.02f + u % 9 * 0.01f, label, [label], [label], [], new ActivationHistogram(0f, 1f, new long[8]));
             }).ToList();
-            store.SaveLayer(id, new LayerResult(Layer, [256, 8, 8], units, DemoResults.Images, TimeSpan.FromSeconds(1)));
+            store.SaveLayer(id, new LayerResult(Layer, [256, 16, 16], units, DemoResults.Images, TimeSpan.FromSeconds(1)));
             store.SetStatus(id, RunStatus.Done, null, DemoResults.Images);
             _run = id;
             return id;

@@ -47,7 +47,7 @@ public sealed class TryPageTests : IDisposable
                 var label = new ConceptScore(u % 3 + 1, new[] { "sky", "tree", "grass" }[u % 3], new[] { "scene", "object", "material" }[u % 3], 0.1);
                 return new UnitResult(u, 0.05f, label, [label], [label], [], new ActivationHistogram(0f, 1f, new long[4]));
             }).ToList();
-            s.SaveLayer(id, new LayerResult(Layer, [256, 8, 8], units, 10, TimeSpan.FromSeconds(1)));
+            s.SaveLayer(id, new LayerResult(Layer, [256, 16, 16], units, 10, TimeSpan.FromSeconds(1)));
             s.SetStatus(id, RunStatus.Done, null, 10);
             return id;
         });
