@@ -28,6 +28,7 @@ builder.Services.AddSingleton<ExportService>();
 builder.Services.AddSingleton<AblationService>();
 builder.Services.AddSingleton<ModelCatalog>();
 builder.Services.AddSingleton<AttackService>();
+builder.Services.AddSingleton<TryImageService>();
 builder.Services.AddSingleton<JobQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
 builder.Services.AddSingleton<IDemoBootstrap, WorldDemoBootstrap>();

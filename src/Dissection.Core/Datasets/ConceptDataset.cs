@@ -50,6 +50,14 @@ public sealed class ConceptDataset
     /// <summary>Absolute path of an image file.</summary>
     public string ImagePath(DatasetImage image) => Path.Combine(_imagesDirectory, image.Path);
 
+    /// <summary>Decodes an image at its own size as RGB (for display and single-image probing).</summary>
+    /// <exception cref="BadImageException">the file is missing, corrupt or too large.</exception>
+    public SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24> LoadPicture(DatasetImage image)
+    {
+        RequireOwn(image);
+        return ImageDecoding.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(ImagePath(image));
+    }
+
     /// <summary>Decodes an image as RGB float (3,size,size) in [0,1], resized to size x size.</summary>
     /// <exception cref="BadImageException">the file is missing, corrupt or too large.</exception>
     public Tensor LoadImage(DatasetImage image, int size)

@@ -29,33 +29,65 @@ internal static class ImageDecoding
     public static Image<TPixel> Load<TPixel>(string path, long maxPixels = MaxPixels) where TPixel : unmanaged, IPixel<TPixel>
     {
         if (!File.Exists(path)) throw new BadImageException(path, "missing");
+        byte[] bytes;
         try
         {
-            long bytes = new FileInfo(path).Length;
-            if (bytes > MaxFileBytes) throw new BadImageException(path, $"too large: file is {bytes / (1024 * 1024)} MB");
+            long length = new FileInfo(path).Length;
+            if (length > MaxFileBytes) throw new BadImageException(path, $"too large: file is {length / (1024 * 1024)} MB");
             // One read into memory: the header check and the decode then share the bytes without a second file open.
-            using var stream = new MemoryStream(File.ReadAllBytes(path), writable: false);
-            var info = Image.Identify(Safe, stream)
-                ?? throw new BadImageException(path, "corrupt: not a recognised image format");
-            long pixels = (long)info.Width * info.Height;
-            if (info.Width <= 0 || info.Height <= 0) throw new BadImageException(path, "corrupt: empty image");
-            if (pixels > maxPixels)
-                throw new BadImageException(path, $"too large: {info.Width}x{info.Height} exceeds {maxPixels:N0} pixels");
-            stream.Position = 0;
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (IOException e) when (e is not BadImageException) { throw new BadImageException(path, $"unreadable: {e.Message}", e); }
+        catch (UnauthorizedAccessException e) { throw new BadImageException(path, $"unreadable: {e.Message}", e); }
+        return Decode<TPixel>(bytes, path, maxPixels, out _);
+    }
+
+    /// <summary>Decodes in-memory bytes (an upload) the same guarded way: header first, pixel count checked before any
+    /// pixel is allocated, then a bounded decode. <paramref name="name"/> names the image in the BadImageException;
+    /// <paramref name="format"/> is the detected format (JPEG, PNG, WEBP, ...).</summary>
+    public static Image<TPixel> Decode<TPixel>(byte[] bytes, string name, long maxPixels, out string format)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        format = Identify(bytes, name, maxPixels).Format;
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
             return Image.Load<TPixel>(Safe, stream);
         }
-        catch (BadImageException) { throw; }
-        catch (InvalidMemoryOperationException e) { throw new BadImageException(path, "too large: exceeds the decode memory limit", e); }
-        catch (InvalidImageContentException e) when (e.InnerException is InvalidMemoryOperationException)
-        { throw new BadImageException(path, "too large: exceeds the decode memory limit", e); }
-        catch (UnknownImageFormatException e) { throw new BadImageException(path, "corrupt: not a recognised image format", e); }
-        catch (ImageFormatException e) { throw new BadImageException(path, $"corrupt: {e.Message}", e); }
-        catch (IOException e) { throw new BadImageException(path, $"unreadable: {e.Message}", e); }
-        catch (UnauthorizedAccessException e) { throw new BadImageException(path, $"unreadable: {e.Message}", e); }
-        catch (NotSupportedException e) { throw new BadImageException(path, $"corrupt: {e.Message}", e); }
-        catch (ArgumentException e) { throw new BadImageException(path, $"corrupt: {e.Message}", e); }
-        catch (IndexOutOfRangeException e) { throw new BadImageException(path, "corrupt: truncated data", e); }
+        catch (Exception e) when (Describe(e) is { } reason) { throw new BadImageException(name, reason, e); }
     }
+
+    /// <summary>Reads only the header: format name and size. Throws BadImageException when the bytes are not a known
+    /// image format or claim more than <paramref name="maxPixels"/> pixels (a decompression bomb stops here).</summary>
+    public static (string Format, int Width, int Height) Identify(byte[] bytes, string name, long maxPixels)
+    {
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            var info = Image.Identify(Safe, stream, out var format);
+            if (info is null || format is null) throw new BadImageException(name, "corrupt: not a recognised image format");
+            if (info.Width <= 0 || info.Height <= 0) throw new BadImageException(name, "corrupt: empty image");
+            long pixels = (long)info.Width * info.Height;
+            if (pixels > maxPixels)
+                throw new BadImageException(name, $"too large: {info.Width}x{info.Height} exceeds {maxPixels:N0} pixels");
+            return (format.Name.ToUpperInvariant(), info.Width, info.Height);
+        }
+        catch (Exception e) when (Describe(e) is { } reason) { throw new BadImageException(name, reason, e); }
+    }
+
+    /// <summary>The reason for a decoding failure, or null for exceptions that are not about the image (rethrown as is).</summary>
+    static string? Describe(Exception e) => e switch
+    {
+        BadImageException => null,
+        InvalidMemoryOperationException => "too large: exceeds the decode memory limit",
+        InvalidImageContentException { InnerException: InvalidMemoryOperationException } => "too large: exceeds the decode memory limit",
+        UnknownImageFormatException => "corrupt: not a recognised image format",
+        ImageFormatException => $"corrupt: {e.Message}",
+        IOException => $"unreadable: {e.Message}",
+        NotSupportedException or ArgumentException => $"corrupt: {e.Message}",
+        IndexOutOfRangeException => "corrupt: truncated data",
+        _ => null,
+    };
 
     /// <summary>Resizes in place to size x size with the triangle (bilinear) filter; like PIL BILINEAR it widens the
     /// kernel when shrinking (antialiased), unlike torch interpolate(bilinear, antialias=False).</summary>

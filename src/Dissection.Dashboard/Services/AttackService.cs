@@ -33,8 +33,7 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
 {
     public const int ImageSize = 256;
     public const int MaxPickerImages = 500;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private (long Run, DateTime Created, string Db, LoadedModel Model, ConceptDataset Dataset)? _warm;
+    private readonly WarmModel _model = new(store, paths, log, "Attack");
 
     /// <summary>Classes, ablated layers and pickable images of a run; Problem says why attacks are impossible.</summary>
     public async Task<AttackSetup?> SetupAsync(long runId, CancellationToken cancel)
@@ -101,10 +100,10 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
                 var group = targetUnits.Contains(u) ? "target" : sourceUnits.Contains(u) ? "source" : "other";
                 using var m1 = MaskOverlay.Render(cleanImage, c, h, w, threshold, ImageSize / 2);
                 using var m2 = MaskOverlay.Render(advImage, a, h, w, threshold, ImageSize / 2);
-                masks.Add(new UnitMaskPair(u, shift.Clean[u], shift.Adversarial[u], group, DataUrl(m1), DataUrl(m2)));
+                masks.Add(new UnitMaskPair(u, shift.Clean[u], shift.Adversarial[u], group, PngDataUrl.Of(m1), PngDataUrl.Of(m2)));
             }
             using var perturbation = ToImage((delta * amplification + 0.5).clamp(0, 1));
-            var view = new AttackView(DataUrl(cleanImage), DataUrl(advImage), DataUrl(perturbation), amplification, outcome,
+            var view = new AttackView(PngDataUrl.Of(cleanImage), PngDataUrl.Of(advImage), PngDataUrl.Of(perturbation), amplification, outcome,
                 model.ClassNames?.ToList() ?? Enumerable.Range(0, model.NumClasses ?? 0).Select(i => $"class {i}").ToList(),
                 shift, targetUnits, sourceUnits, masks, source.Label);
             cleanImage.Dispose();
@@ -135,29 +134,8 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
     public Task<IReadOnlyList<StoredAttackExperiment>> ListExperimentsAsync(long run, string layer) =>
         store.ReadAsync(s => s.GetAttackExperiments(run, layer));
 
-    private async Task<T> WithModel<T>(RunInfo run, Func<LoadedModel, ConceptDataset, T> work, CancellationToken cancel)
-    {
-        await _gate.WaitAsync(cancel);
-        try
-        {
-            return await Task.Run(() =>
-            {
-                if (_warm is not { } w || w.Run != run.Id || w.Created != run.CreatedUtc || w.Db != store.DatabasePath)
-                {
-                    _warm?.Model.Dispose();
-                    _warm = null;
-                    var spec = ModelSpec.Parse(run.Model);
-                    if (spec.Checkpoint is { } ck && !Path.IsPathRooted(ck)) spec = spec with { Checkpoint = paths.Resolve(ck) };
-                    var dataset = ConceptDataset.Open(paths.Resolve(run.Dataset));
-                    var model = ModelRegistry.Load(spec);
-                    _warm = (run.Id, run.CreatedUtc, store.DatabasePath, model, dataset);
-                    log.LogInformation("Attack model for run {Run} loaded", run.Id);
-                }
-                return work(_warm.Value.Model, _warm.Value.Dataset);
-            }, cancel);
-        }
-        finally { _gate.Release(); }
-    }
+    private Task<T> WithModel<T>(RunInfo run, Func<LoadedModel, ConceptDataset, T> work, CancellationToken cancel) =>
+        _model.With(run, work, cancel);
 
     private static Tensor Load(AttackImageSource source, ConceptDataset dataset, int size)
     {
@@ -167,18 +145,8 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
             return dataset.LoadImage(dataset.Images[i], size);
         }
         if (source.Upload is not { Length: > 0 } bytes) throw new ArgumentException("no image was chosen");
-        using var image = SixLabors.ImageSharp.Image.Load<Rgb24>(bytes);
-        image.Mutate(x => x.Resize(size, size));
-        var data = new float[3 * size * size];
-        for (var y = 0; y < size; y++)
-            for (var x = 0; x < size; x++)
-            {
-                var p = image[x, y];
-                data[y * size + x] = p.R / 255f;
-                data[size * size + y * size + x] = p.G / 255f;
-                data[2 * size * size + y * size + x] = p.B / 255f;
-            }
-        return tensor(data, [3L, size, size]);
+        using var image = ImageUpload.Decode(bytes, source.Label);
+        return SingleImageProbe.ToTensor(image, size);
     }
 
     /// <summary>(3,H,W) in [0,1] → an RGB image scaled to ImageSize (nearest neighbour keeps the pixels honest).</summary>
@@ -198,16 +166,5 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
         return image;
     }
 
-    private static string DataUrl(Image<Rgb24> image)
-    {
-        using var stream = new MemoryStream();
-        image.SaveAsPng(stream);
-        return "data:image/png;base64," + Convert.ToBase64String(stream.ToArray());
-    }
-
-    public void Dispose()
-    {
-        _warm?.Model.Dispose();
-        _warm = null;
-    }
+    public void Dispose() => _model.Dispose();
 }

@@ -103,16 +103,15 @@ public sealed partial class AttackPage : IDisposable
 
     private async Task OnUpload(InputFileChangeEventArgs e)
     {
+        _upload = null;
         try
         {
-            using var stream = e.File.OpenReadStream(maxAllowedSize: 8 * 1024 * 1024);
-            using var memory = new MemoryStream();
-            await stream.CopyToAsync(memory);
-            _upload = memory.ToArray();
-            _uploadName = e.File.Name;
+            var upload = await BrowserImageUpload.ReadAsync(e.File);
+            _upload = upload.Bytes;
+            _uploadName = upload.Name;
             _message = "Uploaded images cannot be part of a link; the link keeps the other settings.";
         }
-        catch (IOException ex) { _message = $"Upload failed: {ex.Message}"; }
+        catch (Dissection.Core.Datasets.BadImageException ex) { _message = BrowserImageUpload.Describe(ex); }
     }
 
     private AttackSettings? Settings()

@@ -1,0 +1,158 @@
+// The /try page: "your own image". Its state (run, layer, and a sample photo, dataset image or saved upload) lives in
+// the URL, so a pasted link re-creates the same view; a fresh upload lives only in this circuit until it is saved.
+// The model runs only once the circuit is interactive, not during prerendering, so a link runs the model once.
+using Dissection.Core.Datasets;
+using Dissection.Core.Storage;
+using Dissection.Dashboard.Services;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+
+namespace Dissection.Dashboard.Components.Pages;
+
+public sealed partial class TryPage : IDisposable
+{
+    [SupplyParameterFromQuery(Name = "run")] public long? RunId { get; set; }
+    [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
+    [SupplyParameterFromQuery(Name = "sample")] public string? Sample { get; set; }
+    [SupplyParameterFromQuery(Name = "image")] public int? Image { get; set; }
+    [SupplyParameterFromQuery(Name = "upload")] public string? Saved { get; set; }
+
+    [Inject] private TryImageService Try { get; set; } = default!;
+    [Inject] private NavigationManager Nav { get; set; } = default!;
+
+    private IReadOnlyList<RunInfo> _runs = [];
+    private RunInfo? _run;
+    private IReadOnlyList<string> _layers = [];
+    private IReadOnlyList<string> _samples = [];
+    private string? _layer;
+    private UploadedImage? _upload;
+    private TryView? _view;
+    private string? _viewKey;
+    private string? _message;
+    private bool _busy;
+    private CancellationTokenSource? _cancel;
+
+    private TryImageSource? Source =>
+        Sample is not null ? new TryImageSource(Sample: Sample)
+        : Image is not null ? new TryImageSource(DatasetIndex: Image)
+        : Saved is not null ? new TryImageSource(Saved: Saved)
+        : _upload is not null ? new TryImageSource(Upload: _upload) : null;
+
+    /// <summary>True when the view can be re-created from the URL alone.</summary>
+    private bool Linkable => Sample is not null || Image is not null || Saved is not null;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _message = null;
+        if (Sample is not null || Image is not null || Saved is not null) _upload = null;
+        _samples = Try.Samples();
+        _runs = await Try.RunsAsync();
+        _run = RunId is { } id ? _runs.FirstOrDefault(r => r.Id == id) : TryImageService.DefaultRun(_runs);
+        if (_run is null)
+        {
+            _message = RunId is { } missing ? $"There is no finished run #{missing} in this results database."
+                : "There is no finished run yet: start one on the Runs page (the demo run appears there on first start).";
+            _view = null;
+            return;
+        }
+        _layers = await Try.LayersAsync(_run);
+        _layer = Layer ?? _layers.LastOrDefault();
+        if (_layer is null) { _message = $"Run #{_run.Id} has no saved layer yet."; _view = null; return; }
+        if (!_layers.Contains(_layer))
+        {
+            _message = $"Run #{_run.Id} has no results for layer '{_layer}'; its layers are {string.Join(", ", _layers)}.";
+            _view = null;
+            return;
+        }
+        if (RendererInfo.IsInteractive) await Analyse();
+    }
+
+    /// <summary>Runs the model when the run, layer or image changed since the view on screen.</summary>
+    private async Task Analyse(bool force = false)
+    {
+        if (_run is null || _layer is null || Source is not { } source) { _view = null; _viewKey = null; return; }
+        var key = $"{_run.Id}|{_run.CreatedUtc.Ticks}|{_layer}|{source.Label}|{_upload?.GetHashCode()}";
+        if (!force && key == _viewKey) return;
+        _cancel?.Cancel();
+        var cancel = _cancel = new CancellationTokenSource();
+        _busy = true;
+        _viewKey = key;
+        try
+        {
+            var view = await Try.AnalyseAsync(_run, _layer, source, cancel.Token);
+            if (!cancel.IsCancellationRequested) _view = view;
+        }
+        catch (OperationCanceledException) { }
+        catch (BadImageException e) { Fail(BrowserImageUpload.Describe(e)); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException)
+        {
+            Fail(e.Message);
+        }
+        finally
+        {
+            if (ReferenceEquals(_cancel, cancel)) { _busy = false; _cancel = null; }
+            cancel.Dispose();
+        }
+
+        void Fail(string message)
+        {
+            _message = message;
+            _view = null;
+            _viewKey = null;
+        }
+    }
+
+    private async Task OnUpload(InputFileChangeEventArgs e)
+    {
+        _message = null;
+        try { _upload = await BrowserImageUpload.ReadAsync(e.File); }
+        catch (BadImageException ex) { _message = BrowserImageUpload.Describe(ex); return; }
+        // The upload replaces a linked image: the URL keeps only run and layer, and the view is computed here (navigating
+        // to an unchanged URL would not set the parameters again).
+        if (Linkable) Go(sample: "", image: "", upload: "");
+        else await Analyse(force: true);
+    }
+
+    private async Task SaveUpload()
+    {
+        if (_upload is null) return;
+        try
+        {
+            var id = await Try.SaveAsync(_upload);
+            Go(upload: id, sample: "", image: "");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            _message = $"The upload could not be saved: {ex.Message}";
+        }
+    }
+
+    private void OnRun(long run) => Nav.NavigateTo(Nav.GetUriWithQueryParameters("/try", new Dictionary<string, object?>
+    {
+        ["run"] = run, ["layer"] = null, ["sample"] = Sample, ["image"] = Image, ["upload"] = Saved,
+    }));
+
+    private void OnSample(string? sample) => Go(sample: sample ?? "", image: "", upload: "", dropUpload: true);
+    private void OnImage(int? index) => Go(image: index?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", sample: "", upload: "", dropUpload: true);
+
+    /// <summary>Writes changed controls into the URL ("" removes a key, null keeps it); the page re-reads its state there.</summary>
+    private void Go(string? layer = null, string? sample = null, string? image = null, string? upload = null, bool dropUpload = false)
+    {
+        if (dropUpload) _upload = null;
+        static object? Pick(string? changed, object? current) => changed is null ? current : changed.Length == 0 ? null : changed;
+        var q = new Dictionary<string, object?>
+        {
+            ["run"] = _run?.Id ?? RunId,
+            ["layer"] = Pick(layer, _layer),
+            ["sample"] = Pick(sample, Sample),
+            ["image"] = Pick(image, Image),
+            ["upload"] = Pick(upload, Saved),
+        };
+        Nav.NavigateTo(Nav.GetUriWithQueryParameters("/try", q));
+    }
+
+    private static string Percent(double p) => p.ToString("P0", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Number(double v, string format) => v.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+
+    public void Dispose() => _cancel?.Cancel();
+}
