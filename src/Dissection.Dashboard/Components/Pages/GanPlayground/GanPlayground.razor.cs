@@ -320,8 +320,11 @@ public sealed partial class GanPlayground : IAsyncDisposable
     /// <summary>Keeps the URL in step with the state without a reload (replace: the back button skips each stroke).</summary>
     private void UpdateLink()
     {
+        var link = PlaygroundLink.Build(Name, _seed, _layer, Session.Strokes);
+        // The same URL would not set parameters again, and the guard would then swallow the next real navigation.
+        if ("/" + Nav.ToBaseRelativePath(Nav.Uri) == link) return;
         _selfNavigation = true;
-        Nav.NavigateTo(PlaygroundLink.Build(Name, _seed, _layer, Session.Strokes), replace: true);
+        Nav.NavigateTo(link, replace: true);
     }
 
     private static string DataUrl(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
