@@ -68,7 +68,7 @@ public class GanPlaygroundPageTests
         Assert.Equal("12", cut.Find("#gan-seed-shown").TextContent);
         // No stored dissection of this generator: units are picked by hand, one checkbox per unit of layer4.
         Assert.Contains("No stored dissection", cut.Find("#gan-stored-run").TextContent);
-        Assert.Equal(12, cut.FindAll("#gan-unit-picker input[type=checkbox]").Count);
+        Assert.Equal(16, cut.FindAll("#gan-unit-picker input[type=checkbox]").Count);
         Assert.StartsWith("data:image/png;base64,", cut.Find("#gan-edited").GetAttribute("src"));
         Assert.Equal(cut.Find("#gan-original").GetAttribute("src"), cut.Find("#gan-edited").GetAttribute("src"));
         Assert.NotNull(cut.Find("#gan-download").GetAttribute("download"));
@@ -95,7 +95,7 @@ public class GanPlaygroundPageTests
         var wrongUnit = PlaygroundLink.EncodeStroke(new PaintStroke(null, [40], PaintMode.Erase, [], 8, new bool[64]));
         cut = Open(ctx, "test-gan", "?seed=1&layer=layer4&strokes=" + wrongUnit);
         cut.WaitForElement("#gan-original", TimeSpan.FromSeconds(30));
-        Assert.Contains("unit 40, outside 0…11 of layer4", cut.Find("#gan-link-error").TextContent);
+        Assert.Contains("unit 40, outside 0…15 of layer4", cut.Find("#gan-link-error").TextContent);
     }
 
     [Fact]

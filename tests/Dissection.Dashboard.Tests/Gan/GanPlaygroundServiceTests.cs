@@ -24,7 +24,7 @@ public class GanPlaygroundServiceTests
         var path = dir.Service.FindCheckpoint("test-gan")!;
         var model = await dir.Service.LoadAsync("test-gan", path);
         Assert.Equal(new[] { "layer1", "layer2", "layer3", "layer4", "layer5", "layer6", "layer7", "layer8" }, model.Layers);
-        Assert.Equal((12, 8), model.LayerShape("layer4"));
+        Assert.Equal((16, 8), model.LayerShape("layer4"));
 
         using var head = await dir.Service.HeadAsync(model, seed: 9, "layer4");
         using var plain = await dir.Service.TailAsync(model, head, "layer4", []);
@@ -50,10 +50,10 @@ public class GanPlaygroundServiceTests
         using var dir = new GanTestFolder();
         var path = dir.Service.FindCheckpoint("test-gan")!;
         var model = await dir.Service.LoadAsync("test-gan", path);
-        var levels = await dir.Service.LevelsAsync(model, "layer3", stored: null);
+        var levels = await dir.Service.LevelsAsync(model, "layer5", stored: null);
         Assert.Equal(12, levels.Length);
 
-        // Brute force over the same samples: every layer3 activation of unit u, sorted, interpolated at 0.99.
+        // Brute force over the same samples: every layer5 activation of unit u, sorted, interpolated at 0.99.
         using var g = GanTestFolder.NewGenerator();
         using var zs = ZDataset.FromSeed(16, 1, GanPlaygroundService.LevelSamples);
         using var z = zs.All();
@@ -65,7 +65,7 @@ public class GanPlaygroundServiceTests
             foreach (var (name, m) in g.named_children())
             {
                 x = ((nn.Module<Tensor, Tensor>)m).call(x);
-                if (name == "layer3") break;
+                if (name == "layer5") break;
             }
             for (var u = 0; u < 12; u++) acts[u].AddRange(x.select(1, u).flatten().data<float>().ToArray());
         }
@@ -78,12 +78,12 @@ public class GanPlaygroundServiceTests
             Assert.Equal(expected, levels[u], 4);
         }
 
-        var cacheFiles = Directory.GetFiles(dir.Paths.CacheFolder, "layer3-q99.json", SearchOption.AllDirectories);
+        var cacheFiles = Directory.GetFiles(dir.Paths.CacheFolder, "layer5-q99.json", SearchOption.AllDirectories);
         Assert.Single(cacheFiles);
         // A new service (a restarted dashboard) reads the cached levels instead of recomputing.
         File.WriteAllText(cacheFiles[0], System.Text.Json.JsonSerializer.Serialize(Enumerable.Repeat(1.25f, 12)));
         var fresh = new GanPlaygroundService(dir.Paths, dir.Store, Microsoft.Extensions.Logging.Abstractions.NullLogger<GanPlaygroundService>.Instance);
-        var again = await fresh.LevelsAsync(await fresh.LoadAsync("test-gan", path), "layer3", null);
+        var again = await fresh.LevelsAsync(await fresh.LoadAsync("test-gan", path), "layer5", null);
         Assert.All(again, v => Assert.Equal(1.25f, v));
         fresh.Dispose();
     }

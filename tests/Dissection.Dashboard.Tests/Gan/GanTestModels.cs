@@ -31,7 +31,7 @@ internal sealed class GanTestFolder : IDisposable
     public StoreAccess Store { get; }
     public GanPlaygroundService Service { get; }
 
-    /// <summary>32 px, z 16: layer4 is 12 units at 8×8.</summary>
+    /// <summary>32 px, z 16: layer4 is 16 units at 8×8, layer5 12 units at 16×16.</summary>
     public static ProgressiveGenerator NewGenerator()
     {
         var g = new ProgressiveGenerator(ProGanLayout.PerResolution(16, [16, 16, 12, 8]));

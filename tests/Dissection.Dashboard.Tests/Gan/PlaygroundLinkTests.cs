@@ -89,7 +89,7 @@ public class PlaygroundLinkTests
         wrongVersion[0] = 0x21;
         Assert.Contains("version 2", Assert.Throws<FormatException>(() => PlaygroundLink.DecodeStrokes(Base64Url.EncodeToString(wrongVersion))).Message);
         Assert.Contains("ends inside", Assert.Throws<FormatException>(() => PlaygroundLink.DecodeStrokes(Base64Url.EncodeToString(bytes[..5]))).Message);
-        Assert.Contains("empty", Assert.Throws<FormatException>(() => PlaygroundLink.DecodeStrokes("a.")).Message);
+        Assert.Contains("stroke 2 in the link is empty", Assert.Throws<FormatException>(() => PlaygroundLink.DecodeStrokes(good + ".")).Message);
         Assert.Empty(PlaygroundLink.DecodeStrokes(null));
         Assert.Empty(PlaygroundLink.DecodeStrokes(""));
     }
