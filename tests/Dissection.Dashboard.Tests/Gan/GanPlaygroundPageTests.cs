@@ -11,6 +11,9 @@ namespace Dissection.Dashboard.Tests.Gan;
 
 public class GanPlaygroundPageTests
 {
+    // Generous: the first test to run also loads TorchSharp, and CI machines are shared.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(180);
+
     private static BunitContext Context(GanTestFolder dir)
     {
         var ctx = new BunitContext();
@@ -55,7 +58,7 @@ public class GanPlaygroundPageTests
         using var dir = new GanTestFolder();
         await using var ctx = Context(dir);
         var cut = Open(ctx, "test-gan", "?seed=12");
-        cut.WaitForElement("#gan-original", TimeSpan.FromSeconds(30));
+        cut.WaitForElement("#gan-original", Wait);
         Assert.NotNull(cut.Find("#gan-seed"));
         Assert.NotNull(cut.Find("#gan-random"));
         Assert.NotNull(cut.Find("#gan-layer"));
@@ -74,28 +77,30 @@ public class GanPlaygroundPageTests
         Assert.NotNull(cut.Find("#gan-download").GetAttribute("download"));
     }
 
+    /// <summary>The page opened at a link in its own context (one circuit), once its pictures are there.</summary>
+    private static async Task<string> LinkError(GanTestFolder dir, string query)
+    {
+        await using var ctx = Context(dir);
+        var cut = Open(ctx, "test-gan", query);
+        cut.WaitForElement("#gan-original", Wait);
+        return cut.Find("#gan-link-error").TextContent;
+    }
+
     [Fact]
     public async Task Bad_seed_layer_or_strokes_in_the_link_are_explained()
     {
         using var dir = new GanTestFolder();
-        await using var ctx = Context(dir);
-        var cut = Open(ctx, "test-gan", "?seed=-5&layer=layer99&strokes=AAAA");
-        cut.WaitForElement("#gan-original", TimeSpan.FromSeconds(30));
-        var text = cut.Find("#gan-link-error").TextContent;
+        var text = await LinkError(dir, "?seed=-5&layer=layer99&strokes=AAAA");
         Assert.Contains("seed '-5' is not a whole number from 0 to 2147483647", text);
         Assert.Contains("'layer99' is not a layer of test-gan", text);
         Assert.Contains("edits were not applied", text);
 
         var tooMany = string.Join('.', Enumerable.Repeat(
             PlaygroundLink.EncodeStroke(new PaintStroke(null, [1], PaintMode.Erase, [], 8, new bool[64])), 100));
-        cut = Open(ctx, "test-gan", "?seed=1&layer=layer4&strokes=" + tooMany);
-        cut.WaitForElement("#gan-original", TimeSpan.FromSeconds(30));
-        Assert.Contains($"at most {PlaygroundLink.MaxStrokes} are allowed", cut.Find("#gan-link-error").TextContent);
+        Assert.Contains($"at most {PlaygroundLink.MaxStrokes} are allowed", await LinkError(dir, "?seed=1&layer=layer4&strokes=" + tooMany));
 
         var wrongUnit = PlaygroundLink.EncodeStroke(new PaintStroke(null, [40], PaintMode.Erase, [], 8, new bool[64]));
-        cut = Open(ctx, "test-gan", "?seed=1&layer=layer4&strokes=" + wrongUnit);
-        cut.WaitForElement("#gan-original", TimeSpan.FromSeconds(30));
-        Assert.Contains("unit 40, outside 0…15 of layer4", cut.Find("#gan-link-error").TextContent);
+        Assert.Contains("unit 40, outside 0…15 of layer4", await LinkError(dir, "?seed=1&layer=layer4&strokes=" + wrongUnit));
     }
 
     [Fact]
@@ -104,15 +109,15 @@ public class GanPlaygroundPageTests
         using var dir = new GanTestFolder();
         await using var ctx = Context(dir);
         var cut = Open(ctx, "test-gan", "?seed=3&layer=layer4");
-        cut.WaitForElement("#gan-original", TimeSpan.FromSeconds(30));
+        cut.WaitForElement("#gan-original", Wait);
         foreach (var u in new[] { 0, 2, 5, 7 }) cut.Find($"#gan-unit-{u}").Change(true);
-        Assert.Equal("4", cut.Find("#gan-hand-count").TextContent);
+        cut.WaitForAssertion(() => Assert.Equal("4", cut.Find("#gan-hand-count").TextContent), Wait);
 
         // What ganpaint.js sends: a 32×32 painting, bit-packed; here rows 8..15, columns 8..15 → cells (2..3, 2..3).
         var bits = new byte[32 * 32 / 8];
         for (var r = 8; r < 16; r++) for (var c = 8; c < 16; c++) { var i = r * 32 + c; bits[i >> 3] |= (byte)(1 << (i & 7)); }
         await cut.InvokeAsync(() => cut.Instance.OnStroke(Convert.ToBase64String(bits), 32, 32));
-        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("#gan-edited").GetAttribute("data-strokes")), TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("#gan-edited").GetAttribute("data-strokes")), Wait);
         Assert.NotEqual(cut.Find("#gan-original").GetAttribute("src"), cut.Find("#gan-edited").GetAttribute("src"));
 
         var uri = new Uri(ctx.Services.GetRequiredService<NavigationManager>().Uri);
@@ -125,7 +130,7 @@ public class GanPlaygroundPageTests
         Assert.Equal(Enumerable.Range(0, 64).Select(i => i / 8 is 2 or 3 && i % 8 is 2 or 3), stroke.Mask);
 
         cut.Find("#gan-undo").Click();
-        cut.WaitForAssertion(() => Assert.Equal("0", cut.Find("#gan-edited").GetAttribute("data-strokes")), TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.Equal("0", cut.Find("#gan-edited").GetAttribute("data-strokes")), Wait);
         Assert.Equal(cut.Find("#gan-original").GetAttribute("src"), cut.Find("#gan-edited").GetAttribute("src"));
     }
 }
