@@ -14,7 +14,7 @@ public sealed class RunCommand : ICommand
     public string Summary => "dissect layers of a model on a concept dataset into the results database";
     public string Usage => """
         --model SPEC            architecture or ARCH:CHECKPOINT (required)
-        --dataset DIR           Broden-format concept dataset (required)
+        --dataset DIR           Broden-format concept dataset, or z:SEED:COUNT for a generator (required)
         --layers a,b            layers to dissect (required; see 'dissect layers')
         --method pnas|cvpr17    thresholding rule (default pnas)
         --quantile Q            top fraction of activations kept (default 0.01; 0.005 with --method cvpr17)
@@ -29,11 +29,12 @@ public sealed class RunCommand : ICommand
         --mean r,g,b --std r,g,b  override the model's normalisation
         --db PATH               results database (default data/results.db)
         --name NAME             run name (default: model, dataset and layers)
-        """;
+        """ + GanRun.Usage;
 
     public int Run(Args args, CancellationToken cancel)
     {
         var (spec, options, datasetDir, layers, settings) = ReadCommon(args);
+        if (Dissection.Core.Generation.ZSpec.IsZSpec(datasetDir)) return GanRun.Run(args, spec, datasetDir, layers, settings, cancel);
         var db = args.String("db", "data/results.db");
         var name = args.String("name");
         args.EnsureAllUsed();

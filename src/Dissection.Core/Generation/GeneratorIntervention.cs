@@ -57,6 +57,14 @@ public static class GeneratorIntervention
                 alpha[u] = alpha[u] * (1 - region) + region;
             }
         }
-        return (output * (1 - alpha.unsqueeze(0)) + premultiplied.unsqueeze(0)).MoveToOuterDisposeScope();
+        return Blend(output, alpha.unsqueeze(0), premultiplied.unsqueeze(0)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The edit itself, x·(1−α) + α·r with α and the premultiplied target α·r broadcast against x: the one
+    /// formula every edit path uses (strokes above, the experiments' batched per-cell and per-k edits).</summary>
+    internal static Tensor Blend(Tensor x, Tensor alpha, Tensor premultipliedTarget)
+    {
+        using var scope = NewDisposeScope();
+        return (x * (1 - alpha) + premultipliedTarget).MoveToOuterDisposeScope();
     }
 }

@@ -1,8 +1,9 @@
 // The demo classifier: a small VGG-like CNN with PyTorch-style layer names, sized to train on 2 CPU cores.
 // Five conv blocks (16-32-64-128-256 channels, one conv each and two in the last) with BatchNorm; pooling after blocks
-// 1-4 keeps conv5 at 1/16 of the input (8x8 at 128 px), global average pooling keeps the head tiny. One conv per early
-// block halves the cost of the VGG pattern, which matters on a shared 2-core machine; the receptive field of conv5_2
-// still spans ~110 px of a 128 px image.
+// 1-3 only keeps conv4 and conv5 at 1/8 of the input (16x16 at 128 px, like VGG-16's 14x14 conv5 at 224 px): at 8x8 a
+// unit's upsampled mask was too coarse to outline a house or a car, which capped the IoU of every object detector.
+// Global average pooling keeps the head tiny. One conv per early block halves the cost of the VGG pattern, which
+// matters on a 2-core machine; the receptive field of conv5_2 still spans ~70 px of a 128 px image.
 // State-dict keys look like features.conv5_2.weight, classifier.fc.bias.
 using TorchSharp;
 using TorchSharp.Modules;
@@ -16,6 +17,9 @@ public static class WorldVgg
 
     /// <summary>Channels and convs per block, in order; conv names are conv{block}_{k}.</summary>
     internal static readonly (int Channels, int Convs)[] Blocks = [(16, 1), (32, 1), (64, 1), (128, 1), (256, 2)];
+
+    /// <summary>Blocks followed by 2x2 max pooling (the first three).</summary>
+    private const int PooledBlocks = 3;
 
     /// <summary>The dissection target layers, first to last.</summary>
     public static IReadOnlyList<string> ConvLayers { get; } =
@@ -49,7 +53,7 @@ public static class WorldVgg
                     layers.Add(($"relu{n}", nn.ReLU()));
                     inC = outC;
                 }
-                if (b < Blocks.Length - 1) layers.Add(($"pool{b + 1}", nn.MaxPool2d(2, 2)));
+                if (b < PooledBlocks) layers.Add(($"pool{b + 1}", nn.MaxPool2d(2, 2)));
             }
             features = nn.Sequential(layers);
             avgpool = nn.AdaptiveAvgPool2d(1);

@@ -179,6 +179,84 @@ internal static class Migrations
             PRIMARY KEY (experiment_id, grp)
         ) WITHOUT ROWID;
         """,
+        // 4: GAN dissection (network-dissection.md §5): what a generator run dissected, every unit's IoU with every
+        // concept (the playground and the causal experiments rank a concept's units by it, beyond each unit's top 5),
+        // and the two causal experiments: the object-removal curve and the context dependence of insertion.
+        """
+        CREATE TABLE gan_runs (
+            run_id      INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+            generator   TEXT NOT NULL,
+            segmenter   TEXT NOT NULL,
+            z_seed      INTEGER NOT NULL,
+            z_count     INTEGER NOT NULL CHECK (z_count >= 0),
+            z_dim       INTEGER NOT NULL CHECK (z_dim > 0),
+            resolution  INTEGER NOT NULL CHECK (resolution > 0),
+            seg_size    INTEGER NOT NULL CHECK (seg_size > 0),
+            folder      TEXT NOT NULL
+        );
+        CREATE INDEX gan_runs_by_generator ON gan_runs (generator);
+
+        CREATE TABLE unit_concept_ious (
+            run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            layer    TEXT NOT NULL,
+            concept  INTEGER NOT NULL,
+            name     TEXT NOT NULL,
+            category TEXT NOT NULL,
+            unit     INTEGER NOT NULL CHECK (unit >= 0),
+            iou      REAL NOT NULL,
+            PRIMARY KEY (run_id, layer, concept, unit)
+        ) WITHOUT ROWID;
+        CREATE INDEX unit_concept_ious_by_name ON unit_concept_ious (run_id, layer, name, iou DESC);
+
+        CREATE TABLE gan_removals (
+            id           INTEGER PRIMARY KEY,
+            run_id       INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            layer        TEXT NOT NULL,
+            concept      INTEGER NOT NULL,
+            concept_name TEXT NOT NULL,
+            units        TEXT NOT NULL,               -- JSON array: the concept's units by IoU, best first
+            samples      INTEGER NOT NULL CHECK (samples >= 0),
+            z_seed       INTEGER NOT NULL,
+            created_utc  TEXT NOT NULL
+        );
+        CREATE INDEX gan_removals_by_run ON gan_removals (run_id, layer, id);
+
+        CREATE TABLE gan_removal_points (
+            removal_id    INTEGER NOT NULL REFERENCES gan_removals (id) ON DELETE CASCADE,
+            k             INTEGER NOT NULL CHECK (k >= 0),
+            mean_fraction REAL,
+            remaining     REAL,
+            low           REAL,
+            high          REAL,
+            PRIMARY KEY (removal_id, k)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE gan_contexts (
+            id                INTEGER PRIMARY KEY,
+            run_id            INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            layer             TEXT NOT NULL,
+            concept           INTEGER NOT NULL,
+            concept_name      TEXT NOT NULL,
+            units             TEXT NOT NULL,          -- JSON array of the units switched on
+            levels            TEXT NOT NULL,          -- JSON array: the value each unit was set to
+            samples           INTEGER NOT NULL CHECK (samples >= 0),
+            z_seed            INTEGER NOT NULL,
+            baseline_fraction REAL,
+            created_utc       TEXT NOT NULL
+        );
+        CREATE INDEX gan_contexts_by_run ON gan_contexts (run_id, layer, id);
+
+        CREATE TABLE gan_context_rows (
+            context_id   INTEGER NOT NULL REFERENCES gan_contexts (id) ON DELETE CASCADE,
+            context      INTEGER NOT NULL,
+            context_name TEXT NOT NULL,
+            cells        INTEGER NOT NULL CHECK (cells >= 0),
+            mean_added   REAL,
+            low          REAL,
+            high         REAL,
+            PRIMARY KEY (context_id, context)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this code writes: the number of migrations.</summary>

@@ -13,7 +13,14 @@ internal static class ObjectPainter
 
     public static void Sky(Canvas cv, ref WorldRng r, float horizon)
     {
-        var c = Vary(new Rgb(70, 130, 215), ref r, 20);
+        // Not always blue: overcast, dusk and twilight skies keep colour units from standing in for "sky".
+        var c = r.Float() switch
+        {
+            < 0.55f => Vary(new Rgb(70, 130, 215), ref r, 20),
+            < 0.72f => Vary(new Rgb(165, 170, 180), ref r, 12),
+            < 0.88f => Vary(new Rgb(235, 140, 90), ref r, 15),
+            _ => Vary(new Rgb(125, 80, 160), ref r, 15),
+        };
         cv.FillRect(0, 0, cv.Size, horizon, new Paint(WorldLabels.Sky, 0, 0, Texture.Sky, c, S(ref r), horizon));
     }
 
@@ -40,33 +47,49 @@ internal static class ObjectPainter
         cv.FillPolygon(xy, p);
     }
 
+    private static readonly Rgb[] CloudHues = [new(240, 242, 248), new(240, 242, 248), new(185, 188, 195), new(245, 185, 190)];
+    private static readonly Rgb[] GrassHues = [new(80, 150, 60), new(80, 150, 60), new(150, 160, 60), new(175, 140, 70), new(200, 120, 50)];
+    private static readonly Rgb[] SeaHues = [new(35, 95, 170), new(35, 95, 170), new(40, 135, 135), new(95, 110, 120)];
+    private static readonly Rgb[] LakeHues = [new(45, 110, 140), new(45, 110, 140), new(60, 120, 95), new(100, 105, 125)];
+
+    /// <summary>Paint colours shared by man-made objects: every Broden colour name occurs on cars, houses, boats and furniture.</summary>
+    private static readonly Rgb[] Paints =
+    [
+        new(190, 30, 30), new(30, 60, 170), new(230, 200, 40), new(235, 235, 235), new(35, 35, 35), new(40, 130, 60),
+        new(150, 150, 160), new(240, 130, 30), new(135, 55, 160), new(240, 160, 185), new(120, 75, 40),
+    ];
+
     private static Paint GroundPaint(ref WorldRng r, ushort obj)
     {
-        if (obj == Grass) return new Paint(Grass, 0, Foliage, Texture.Foliage, Vary(new Rgb(80, 150, 60), ref r, 20), S(ref r));
+        // Grass and water come in several hues (lush, dry, autumn; blue, teal, grey), so that colour alone does not name the ground.
+        if (obj == Grass) return new Paint(Grass, 0, Foliage, Texture.Foliage, Vary(r.Pick(GrassHues), ref r, 15), S(ref r));
         if (obj == WorldLabels.Sand) return new Paint(WorldLabels.Sand, 0, 0, Texture.Sand, Vary(new Rgb(222, 200, 145), ref r, 12), S(ref r));
-        if (obj == Sea || obj == Lake) return new Paint(obj, 0, Water, Texture.Water, Vary(obj == Sea ? new Rgb(35, 95, 170) : new Rgb(45, 110, 140), ref r, 18), S(ref r));
+        if (obj == Sea || obj == Lake) return new Paint(obj, 0, Water, Texture.Water, Vary(r.Pick(obj == Sea ? SeaHues : LakeHues), ref r, 15), S(ref r));
         if (obj == WorldLabels.Road) return new Paint(WorldLabels.Road, 0, Asphalt, Texture.Asphalt, Vary(new Rgb(75, 75, 80), ref r, 10), S(ref r));
         throw new ArgumentException($"no ground paint for label {obj}");
     }
 
-    public static void Road(Canvas cv, ref WorldRng r, float top)
+    /// <summary>A road from <paramref name="top"/> down to <paramref name="bottom"/> (the image's bottom edge by default).</summary>
+    public static void Road(Canvas cv, ref WorldRng r, float top, float? bottom = null)
     {
-        Ground(cv, ref r, WorldLabels.Road, top, cv.Size);
+        var yb = bottom ?? cv.Size;
+        Ground(cv, ref r, WorldLabels.Road, top, yb);
         var line = new Paint(WorldLabels.Road, 0, Asphalt, Texture.Flat, new Rgb(235, 235, 225));
-        var y = top + (cv.Size - top) * 0.5f; var th = Math.Max(1.5f, cv.Size * 0.015f);
+        var y = top + (yb - top) * 0.5f; var th = Math.Max(1.5f, cv.Size * 0.015f);
         var dash = cv.Size * 0.1f; var off = r.Range(0, dash * 2);
         for (var x = -off; x < cv.Size; x += dash * 2) cv.FillRect(x, y - th / 2, x + dash, y + th / 2, line);
     }
 
     public static void Sun(Canvas cv, ref WorldRng r, float x, float y, float rad)
     {
-        var c = r.Chance(0.7f) ? Vary(new Rgb(255, 222, 70), ref r, 10) : Vary(new Rgb(250, 160, 40), ref r, 10);
+        var c = r.Pick(new[] { new Rgb(255, 222, 70), new Rgb(250, 160, 40), new Rgb(250, 250, 235), new Rgb(230, 70, 50) });
+        c = Vary(c, ref r, 10);
         cv.FillEllipse(x, y, rad, rad, new Paint(WorldLabels.Sun, 0, 0, Texture.Flat, c));
     }
 
     public static void Cloud(Canvas cv, ref WorldRng r, float x, float y, float w)
     {
-        var p = new Paint(WorldLabels.Cloud, 0, 0, Texture.Cloud, Vary(new Rgb(240, 242, 248), ref r, 8));
+        var p = new Paint(WorldLabels.Cloud, 0, 0, Texture.Cloud, Vary(r.Pick(CloudHues), ref r, 8));
         var n = r.Int(3, 5);
         for (var k = 0; k < n; k++)
         {
@@ -147,7 +170,7 @@ internal static class ObjectPainter
         var bodyH = w * r.Range(0.6f, 0.85f);
         var wall = r.Chance(0.4f)
             ? new Paint(WorldLabels.House, 0, Brick, Texture.Brick, Vary(new Rgb(160, 65, 45), ref r, 15), S(ref r), MathF.Max(0.5f, w / 60f))
-            : new Paint(WorldLabels.House, 0, Plaster, Texture.Plaster, r.Pick(new[] { new Rgb(235, 225, 195), new Rgb(190, 210, 230), new Rgb(240, 240, 235), new Rgb(230, 200, 150), new Rgb(200, 220, 180) }), S(ref r));
+            : new Paint(WorldLabels.House, 0, Plaster, Texture.Plaster, r.Pick(new[] { new Rgb(235, 225, 195), new Rgb(190, 210, 230), new Rgb(240, 240, 235), new Rgb(230, 200, 150), new Rgb(200, 220, 180), new Rgb(240, 170, 185), new Rgb(240, 150, 70), new Rgb(150, 90, 170), new Rgb(235, 210, 70) }), S(ref r));
         var roofH = w * r.Range(0.3f, 0.5f);
         var top = yb - bodyH;
         if (r.Chance(0.6f))
@@ -193,7 +216,7 @@ internal static class ObjectPainter
     public static void Car(Canvas cv, ref WorldRng r, float x, float yb, float w)
     {
         var d = r.Chance(0.5f) ? 1f : -1f;
-        var body = new Paint(WorldLabels.Car, 0, Metal, Texture.Metal, r.Pick(new[] { new Rgb(190, 30, 30), new Rgb(30, 60, 170), new Rgb(230, 200, 40), new Rgb(235, 235, 235), new Rgb(35, 35, 35), new Rgb(40, 130, 60), new Rgb(150, 150, 160), new Rgb(240, 120, 30) }), S(ref r));
+        var body = new Paint(WorldLabels.Car, 0, Metal, Texture.Metal, r.Pick(Paints), S(ref r));
         var wr = w * 0.12f;
         var bb = yb - wr * 0.9f; var bt = bb - w * 0.22f;
         Span<float> hull = [x - w / 2, bb, x + w / 2, bb, x + w / 2, bt + w * 0.05f, x + w * 0.46f, bt, x - w * 0.47f, bt, x - w / 2, bt + w * 0.05f];
@@ -216,7 +239,7 @@ internal static class ObjectPainter
     public static void Boat(Canvas cv, ref WorldRng r, float x, float yw, float w)
     {
         var hullPaint = new Paint(WorldLabels.Boat, Hull, r.Chance(0.5f) ? Wood : Metal, Texture.Flat,
-            r.Pick(new[] { new Rgb(240, 240, 240), new Rgb(180, 40, 35), new Rgb(120, 80, 45), new Rgb(30, 45, 90) }), S(ref r));
+            r.Pick(Paints), S(ref r));
         if (hullPaint.Material == Wood) hullPaint = hullPaint with { Texture = Texture.Wood, Scale = 0.5f };
         var d = r.Chance(0.5f) ? 1f : -1f;
         if (r.Chance(0.7f))
@@ -304,7 +327,7 @@ internal static class ObjectPainter
     public static void Wall(Canvas cv, ref WorldRng r, float bottom, bool kitchen)
     {
         var pick = r.Int(0, kitchen ? 4 : 3);
-        var c = r.Pick(new[] { new Rgb(230, 220, 200), new Rgb(200, 215, 230), new Rgb(235, 200, 200), new Rgb(210, 230, 200), new Rgb(240, 240, 235), new Rgb(200, 190, 220) });
+        var c = r.Pick(new[] { new Rgb(230, 220, 200), new Rgb(200, 215, 230), new Rgb(235, 200, 200), new Rgb(210, 230, 200), new Rgb(240, 240, 235), new Rgb(200, 190, 220), new Rgb(240, 165, 180), new Rgb(240, 205, 110), new Rgb(160, 120, 195), new Rgb(120, 160, 215), new Rgb(150, 190, 140) });
         var p = pick switch
         {
             0 or 1 => new Paint(WorldLabels.Wall, 0, Plaster, Texture.Plaster, c, S(ref r)),
@@ -397,7 +420,7 @@ internal static class ObjectPainter
 
     public static void Sofa(Canvas cv, ref WorldRng r, float x, float yb, float w)
     {
-        var c = r.Pick(new[] { new Rgb(120, 50, 50), new Rgb(60, 80, 130), new Rgb(90, 120, 80), new Rgb(200, 190, 170), new Rgb(70, 70, 75), new Rgb(200, 120, 60) });
+        var c = r.Pick(Paints);
         var p = new Paint(WorldLabels.Sofa, 0, Fabric, Texture.Fabric, c, S(ref r), 1, c.Scale(0.75f));
         cv.FillRect(x - w * 0.45f, yb - w * 0.05f, x - w * 0.42f, yb, p);
         cv.FillRect(x + w * 0.42f, yb - w * 0.05f, x + w * 0.45f, yb, p);

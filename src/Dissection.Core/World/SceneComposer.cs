@@ -93,6 +93,14 @@ internal static class SceneComposer
         }
     }
 
+    /// <summary>Sometimes a road band crosses the ground, so that a road alone never says "street".</summary>
+    private static void CountryRoad(Layout l, ref WorldRng r, float groundTop, float p)
+    {
+        if (!r.Chance(p)) return;
+        var s = l.S; var top = groundTop + (s - groundTop) * r.Range(0.3f, 0.7f);
+        ObjectPainter.Road(l.Canvas, ref r, top, Math.Min(s, top + s * r.Range(0.1f, 0.18f)));
+    }
+
     private static void Rocks(Layout l, ref WorldRng r, float hz, int n, float yMin, float yMax)
     {
         var s = l.S;
@@ -213,6 +221,7 @@ internal static class SceneComposer
         var s = l.S;
         var hz = SkyAndWeather(l, ref r, 0.28f, 0.42f, 0.4f, 3);
         ObjectPainter.Ground(l.Canvas, ref r, WorldLabels.Grass, hz, s);
+        CountryRoad(l, ref r, hz, 0.35f);
         if (r.Chance(0.85f))
         {
             float x = s * r.Range(0.2f, 0.8f), yb = hz + s * r.Range(0.03f, 0.12f), w = s * r.Range(0.3f, 0.42f);
@@ -241,6 +250,7 @@ internal static class SceneComposer
         var shore = hz + (s - hz) * r.Range(0.4f, 0.6f);
         ObjectPainter.Ground(l.Canvas, ref r, WorldLabels.Lake, hz, shore + 4);
         ObjectPainter.WavyGround(l.Canvas, ref r, WorldLabels.Grass, shore, s * 0.03f);
+        CountryRoad(l, ref r, shore + 2, 0.25f);
         Trees(l, ref r, hz, r.Int(1, 4), 0.4f, 0.55f, 0.7f, shore + 4, s * 1.05f);
         Rocks(l, ref r, hz, r.Int(1, 3), shore + 3, s);
         if (r.Chance(0.3f))
@@ -256,6 +266,7 @@ internal static class SceneComposer
         var hz = SkyAndWeather(l, ref r, 0.3f, 0.48f, 0.8f, 1);
         if (r.Chance(0.5f)) Mountains(l, ref r, hz, r.Int(1, 2), 0.7f, 0.18f, 0, true);
         ObjectPainter.WavyGround(l.Canvas, ref r, WorldLabels.Sand, hz, s * 0.015f);
+        CountryRoad(l, ref r, hz, 0.3f);
         var n = r.Int(1, 4);
         for (var k = 0; k < n; k++)
         {

@@ -18,17 +18,11 @@ public sealed class ShippedClassifierAttackTests : IDisposable
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 
-    private static string RepositoryFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Dissection.Dashboard.sln"))) return Path.Combine(dir.FullName, relative);
-        throw new FileNotFoundException($"no repository above {AppContext.BaseDirectory}");
-    }
 
     [Fact]
     public void Attack_on_the_shipped_world_classifier_raises_the_target_within_budget()
     {
-        using var model = ModelRegistry.Load(ModelSpec.Parse("world-vgg:" + RepositoryFile("data/models/world-vgg.pt")), new ModelOptions("cpu"));
+        using var model = ModelRegistry.Load(ModelSpec.Parse("world-vgg:" + RepositoryFiles.Path("data/models/world-vgg.pt")), new ModelOptions("cpu"));
         WorldGenerator.Generate(new WorldOptions(_root, Count: 3, Size: 128, Seed: 11, Threads: 1));
         var dataset = ConceptDataset.Open(_root);
         using var scope = NewDisposeScope();

@@ -14,7 +14,8 @@ public class WorldVggTests
         foreach (var layer in WorldVgg.ConvLayers) Assert.Contains(layer, names);
         Assert.Contains("features.conv1_1", names);
         Assert.Contains("features.relu5_2", names);
-        Assert.Contains("features.pool4", names);
+        Assert.Contains("features.pool3", names);
+        Assert.DoesNotContain("features.pool4", names);
         Assert.Contains("classifier.fc", names);
         var keys = model.state_dict().Keys.ToHashSet();
         Assert.Contains("features.conv5_2.weight", keys);
@@ -25,7 +26,7 @@ public class WorldVggTests
     }
 
     [Fact]
-    public void ForwardGivesOneLogitPerClassAndConv5IsOneSixteenth()
+    public void ForwardGivesOneLogitPerClassAndConv5IsOneEighth()
     {
         using var model = WorldVgg.Create(7);
         model.eval();
@@ -38,7 +39,7 @@ public class WorldVggTests
         var hook = conv5.register_forward_hook((_, _, output) => { shape = output.shape; return output; });
         using var _ = model.forward(x);
         hook.remove();
-        Assert.Equal([2L, 256L, 8L, 8L], shape!);
+        Assert.Equal([2L, 256L, 16L, 16L], shape!);
     }
 
     [Fact]
