@@ -22,6 +22,7 @@ builder.Services.AddSingleton<PathPolicy>();
 builder.Services.AddSingleton<StoreAccess>();
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<ResultsService>();
+builder.Services.AddSingleton<CompareService>();
 builder.Services.AddSingleton<ThumbnailService>();
 builder.Services.AddSingleton<ExportService>();
 builder.Services.AddSingleton<AblationService>();

@@ -1,9 +1,13 @@
-// The passes of a dissection, for all layers at once. The model runs ONCE (pass 1); later passes replay the fp16
+// The passes of a dissection, for all layers at once. The model runs ONCE (pass 1); the IoU pass replays the fp16
 // activation cache, so peak memory depends on the batch size and the layer shapes, never on the dataset size.
-//   pass 1 (model):   forward, cache raw maps, top-k by spatial max, exact ranges of raw and upsampled maps.
-//   thresholds:       exact top-q level per unit by narrowing histograms over the cache (Tallies/ThresholdSearch):
-//                     one collecting pass for small data, typically one or two histogram passes more for large data.
-//   pass 2 (IoU):     upsample, threshold, IoU counts against the labels, activation histograms, top-image maps.
+//   pass 1 (model):   forward, cache raw maps, top-k by spatial max, ranges, and a seed histogram of the upsampled
+//                     values that brackets each unit's exact top-q level T (Tallies/SeedHistogram, ThresholdSearch).
+//   pass 2 (IoU):     per map, upsample only if it can reach the unit's bracket or spans several activation-histogram
+//                     bins; count mask pixels above the bracket, defer the pixels inside it (Tallies/DeferredPixels),
+//                     and at the end resolve T exactly from the deferred values and add the deferred pixels above T.
+//   So PNAS reads the data twice. A threshold pass over the cache runs before pass 2 only for units whose bracket
+//   holds more than collectCap values (very large data, or data whose T left the seed's range), which keeps the
+//   deferred pixels bounded; CVPR17 (per-category unions need T first) runs threshold passes until T is known.
 // All activations are rounded to fp16 when captured (relative error <= 2^-11) and every statistic is computed on the
 // rounded values, so thresholds, masks and stored maps agree with each other exactly.
 using System.Diagnostics;
@@ -253,9 +257,13 @@ internal static class DissectionPipeline
                 cvpr ? t.RawMin : t.UpMin, cvpr ? t.RawMax : t.UpMax, bins, cap);
             t.Search.Seed(t.Seed!);
         }
-        for (var pass = 1; layers.Any(l => !tallies[l].Search!.Done); pass++)
+        // PNAS: the IoU pass defers the pixels inside each unit's bracket and finds T from them, so a cache pass is
+        // only needed while a bracket holds more than the cap (large data, or data that moved T out of the seed's
+        // range). CVPR17's union needs T before the IoU pass.
+        bool NeedsPass(string l) => cvpr ? !tallies[l].Search!.Done : tallies[l].Search!.NeedsPassBeforeDeferral;
+        for (var pass = 1; layers.Any(NeedsPass); pass++)
         {
-            var active = layers.Where(l => !tallies[l].Search!.Done).ToList();
+            var active = layers.Where(NeedsPass).ToList();
             var phase = new PhaseClock($"thresholds: pass {pass}", (long)processed.Count * active.Count, progress);
             phase.Report(0);
             long done = 0;
@@ -287,7 +295,6 @@ internal static class DissectionPipeline
                 t.Search.EndPass();
             }
         }
-        foreach (var t in tallies.Values) t.Thresholds = t.Search!.Thresholds;
     }
 
     /// <summary>Feeds only the maps that can reach a unit's floor (most maps never reach the top-q level), which
@@ -314,6 +321,9 @@ internal static class DissectionPipeline
             var t = tallies[layer];
             t.Histogram = new HistogramTally(t.UpMin, t.UpMax, s.HistogramBins);
             t.Iou = inputs.Labels is null ? null : new IouTally(t.Units, inputs.Concepts, inputs.Categories, s.Method == DissectionMethod.Cvpr17);
+            t.Deferred = t.Search!.Done ? null : new DeferredPixels(t.Units);
+            t.Brackets = Enumerable.Range(0, t.Units).Select(t.Search.Bracket).ToArray();
+            t.Open = Enumerable.Range(0, t.Units).Select(u => !t.Search.IsDone(u)).ToArray();
             t.TopMaps = Enumerable.Range(0, t.Units).Select(u => new float[t.TopK.Top(u).Count][]).ToArray();
             var lookup = new Dictionary<int, List<(int, int)>>();
             for (var u = 0; u < t.Units; u++)
@@ -334,16 +344,36 @@ internal static class DissectionPipeline
                 var rows = processed.GetRange(first, chunk);
                 first += chunk;
                 var labels = inputs.Labels is { } read ? ReadLabels(rows, read) : null;
-                for (var li = 0; li < layers.Count; li++)
+                // Label planes are prepared once per batch (and segmentation size) for all layers.
+                var prepared = new Dictionary<string, BatchLabels>(StringComparer.Ordinal);
+                BatchLabels Prepared(long[] groupRows)
                 {
-                    if (!readers[li].MoveNext()) throw new InvalidOperationException($"activation cache of layer {layers[li]} ended early");
-                    var (_, half) = readers[li].Current;
-                    ObservePass2(tallies[layers[li]], half, rows, labels, topOf[layers[li]]);
+                    var key = string.Join(",", groupRows);
+                    if (!prepared.TryGetValue(key, out var b))
+                        prepared[key] = b = new BatchLabels(groupRows.Select(r => labels![r]).ToList(), inputs.Concepts.Count);
+                    return b;
                 }
+                try
+                {
+                    for (var li = 0; li < layers.Count; li++)
+                    {
+                        if (!readers[li].MoveNext()) throw new InvalidOperationException($"activation cache of layer {layers[li]} ended early");
+                        var (_, half) = readers[li].Current;
+                        ObservePass2(tallies[layers[li]], half, rows, labels is null ? null : Prepared, topOf[layers[li]]);
+                    }
+                }
+                finally { foreach (var b in prepared.Values) b.Dispose(); }
                 phase.Report(first);
             }
         }
         finally { foreach (var r in readers) r.Dispose(); }
+        foreach (var layer in layers)
+        {
+            var t = tallies[layer];
+            t.Deferred?.Resolve(t.Search!, t.Iou);
+            t.Deferred = null;
+            t.Thresholds = t.Search!.Thresholds;
+        }
     }
 
     private static PixelLabels[] ReadLabels(List<DatasetImage> rows, Func<DatasetImage, PixelLabels> read)
@@ -362,22 +392,58 @@ internal static class DissectionPipeline
         return labels;
     }
 
-    private static void ObservePass2(LayerTally t, Tensor half, List<DatasetImage> rows, PixelLabels[]? labels,
+    /// <summary>One layer's batch in the IoU pass. Only maps that matter are upsampled: those that can reach the
+    /// unit's bracket (their mask or deferred pixels), and those whose values may span several histogram bins; every
+    /// other map lies below the bracket and inside one histogram bin, so it is counted into that bin whole. Bounds:
+    /// zero-padded bilinear weights are >= 0 and sum to <= 1, so an upsampled map lies in [min(0, raw min),
+    /// max(0, raw max)] (with a margin for float rounding).</summary>
+    private static void ObservePass2(LayerTally t, Tensor half, List<DatasetImage> rows, Func<long[], BatchLabels>? labelsFor,
         Dictionary<int, List<(int Unit, int Rank)>> topOf)
     {
         using var scope = NewDisposeScope();
         var a = half.to(ScalarType.Float32);
-        var threshold = tensor(t.Thresholds).view(t.Units, 1, 1, 1);
+        var mapMax = a.amax([2, 3]);                                               // (B, U)
+        var mapMin = a.amin([2, 3]);
+        var histogram = t.Histogram!;
+        var units = t.Units;
         foreach (var (h, w, groupRows) in BySegSize(rows, t))
         {
-            var up = UnitsFirstUpsampled(a, groupRows, h, w);
-            t.Histogram!.Add(up.view(t.Units, -1));
-            if (t.Iou is { } iou && labels is not null)
+            var r = groupRows.Length;
+            var pixels = (long)h * w;
+            var bound = Rows(mapMax, groupRows).t().clamp_min(0).mul_(1 + 1.0 / 65536).contiguous().data<float>().ToArray();
+            var low = Rows(mapMin, groupRows).t().clamp_max(0).mul_(1 + 1.0 / 65536).contiguous().data<float>().ToArray();
+            var batch = labelsFor?.Invoke(groupRows);
+            if (batch is not null) t.Iou?.AddLabels(batch);
+            var picked = new List<long>();
+            for (var u = 0; u < units; u++)
             {
-                var groupLabels = groupRows.Select(r => labels[r]).ToList();
-                // A bool mask: IouTally visits only its active (~1 %) pixels.
-                var mask = up.gt(threshold);
-                iou.Add(mask.view(t.Units, groupRows.Length, (long)h * w), groupLabels);
+                var cut = t.Brackets[u].Lo;
+                for (var i = 0; i < r; i++)
+                {
+                    var m = u * r + i;
+                    var bin = histogram.BinOf(u, low[m]);
+                    if (bound[m] >= cut || histogram.BinOf(u, bound[m]) != bin) picked.Add(m);
+                    else histogram.AddCount(u, bin, pixels);
+                }
+            }
+            if (picked.Count == 0) continue;
+            var rowUnits = picked.Select(m => (int)(m / r)).ToArray();
+            var rowImages = picked.Select(m => (int)(m % r)).ToArray();
+            var selected = tensor(picked.ToArray());
+            var maps = Rows(a, groupRows).transpose(0, 1).reshape(units * r, a.shape[2], a.shape[3]).index_select(0, selected);
+            var up = BilinearUpsampling.Apply(maps, h, w).reshape(picked.Count, -1);
+            histogram.AddRows(up, rowUnits.Select(u => (long)u).ToArray());
+            var unitIndex = tensor(rowUnits.Select(u => (long)u).ToArray());
+            var hi = tensor(t.Brackets.Select(b => b.Hi).ToArray()).index_select(0, unitIndex).unsqueeze(1);
+            if (t.Iou is { } iou && batch is not null)
+            {
+                iou.AddMasks(rowUnits, rowImages, up.gt(hi), batch);
+            }
+            if (t.Deferred is { } deferred)
+            {
+                var lo = tensor(t.Brackets.Select(b => b.Lo).ToArray()).index_select(0, unitIndex).unsqueeze(1);
+                var open = tensor(t.Open).index_select(0, unitIndex).unsqueeze(1);
+                deferred.Add(rowUnits, rowImages, up, up.ge(lo).logical_and_(up.le(hi)).logical_and_(open), batch);
             }
         }
         for (var r = 0; r < rows.Count; r++)

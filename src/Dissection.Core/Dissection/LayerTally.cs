@@ -24,6 +24,11 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
     public SeedHistogram? Seed { get; set; }
     public ThresholdSearch? Search { get; set; }
     public float[] Thresholds { get; set; } = [];
+    /// <summary>Per unit, the search's interval around T when the IoU pass starts, and whether T is still open
+    /// (then the pixels inside the interval are deferred until T is known).</summary>
+    public (float Lo, float Hi)[] Brackets { get; set; } = [];
+    public bool[] Open { get; set; } = [];
+    public DeferredPixels? Deferred { get; set; }
 
     // Pass 2.
     public HistogramTally? Histogram { get; set; }

@@ -43,71 +43,63 @@ internal sealed class IouTally
     {
         using var scope = NewDisposeScope();
         var b = (int)masks.shape[1];
-        var p = (int)masks.shape[2];
         if (masks.shape[0] != Units) throw new ArgumentException($"expected {Units} units, got {masks.shape[0]}");
         if (labels.Count != b) throw new ArgumentException("one PixelLabels per image is needed");
-        // Masks are ~1 % active by construction, so only active pixels are visited: counts come from bincounts of
-        // (unit, concept) keys over the nonzero mask entries instead of a dense pixels x concepts product.
-        var maskB = (masks.dtype == ScalarType.Bool ? masks : masks.ne(0)).reshape(Units, (long)b * p);
-        var perUnit = maskB.view(Units, b, p).sum(2, type: ScalarType.Int64).contiguous().data<long>().ToArray();   // (units, B)
-        var perImage = new long[b * Units];
-        for (var u = 0; u < Units; u++) for (var i = 0; i < b; i++) perImage[i * Units + u] = perUnit[u * b + i];
+        using var batch = new BatchLabels(labels, Concepts);
+        if (batch.Pixels != masks.shape[2]) throw new ArgumentException($"labels have {batch.Pixels} pixels, masks have {masks.shape[2]}");
+        AddLabels(batch);
+        var rows = Enumerable.Range(0, Units * b).ToArray();
+        AddMasks(rows.Select(r => r / b).ToArray(), rows.Select(r => r % b).ToArray(), masks.reshape(Units * b, -1), batch);
+    }
 
-        // Deduplicated label planes: a concept is counted once per pixel, and not at all in the planes when it is also
-        // an image-level label of that image (which already covers every pixel).
-        var planes = labels.Max(l => l.Planes.Count);
-        var index = new long[planes][];
-        for (var j = 0; j < planes; j++) index[j] = new long[b * p];
-        for (var i = 0; i < b; i++)
-        {
-            var l = labels[i];
-            if (l.SegHeight * l.SegWidth != p) throw new ArgumentException($"labels of image {i} are {l.SegHeight}x{l.SegWidth}, masks have {p} pixels");
-            var imageLabels = l.ImageLabels.Where(c => c > 0).Distinct().ToArray();
-            foreach (var c in imageLabels)
-            {
-                CheckConcept(c);
-                LabelPixels[c] += p;
-                for (var u = 0; u < Units; u++) Intersections[u * Concepts + c] += perImage[i * Units + u];
-            }
-            for (var px = 0; px < p; px++)
-            {
-                for (var j = 0; j < l.Planes.Count; j++)
-                {
-                    var c = l.Planes[j][px];
-                    if (c <= 0) continue;
-                    CheckConcept(c);
-                    var seen = Array.IndexOf(imageLabels, c) >= 0;
-                    for (var j2 = 0; j2 < j && !seen; j2++) seen = l.Planes[j2][px] == c;
-                    if (seen) continue;
-                    index[j][i * p + px] = c;
-                    LabelPixels[c]++;
-                }
-            }
-            if (PerCategoryUnion)
-            {
-                foreach (var cat in l.Categories.Distinct())
-                    if (_categoryIndex.TryGetValue(cat, out var k))
-                        for (var u = 0; u < Units; u++) MaskPixels[u * Categories.Count + k] += perImage[i * Units + u];
-            }
-            else
-            {
-                for (var u = 0; u < Units; u++) MaskPixels[u] += perImage[i * Units + u];
-            }
-        }
+    /// <summary>Counts the batch's label pixels; once per batch, whatever the masks.</summary>
+    public void AddLabels(BatchLabels batch)
+    {
+        if (batch.Concepts != Concepts) throw new ArgumentException($"labels have {batch.Concepts} concepts, expected {Concepts}");
+        for (var c = 0; c < Concepts; c++) LabelPixels[c] += batch.LabelPixels[c];
+    }
 
-        if (planes > 0)
+    /// <summary>Masks of some (unit, image) pairs of a batch: row r of <paramref name="masks"/> (rows, P) is the mask
+    /// of unit rowUnits[r] on image rowImages[r]. Pairs left out have empty masks. Masks are ~1 % active by
+    /// construction, so only active pixels are visited: intersections come from bincounts of (unit, concept) keys
+    /// over the nonzero mask entries instead of a dense pixels x concepts product.</summary>
+    public void AddMasks(int[] rowUnits, int[] rowImages, Tensor masks, BatchLabels batch)
+    {
+        using var scope = NewDisposeScope();
+        if (rowUnits.Length == 0) return;
+        var maskB = masks.dtype == ScalarType.Bool ? masks : masks.ne(0);
+        var perRow = maskB.sum(1, type: ScalarType.Int64).data<long>().ToArray();
+        for (var r = 0; r < rowUnits.Length; r++)
         {
-            var active = maskB.nonzero();                                     // (K, 2): unit, image*P + pixel
-            if (active.shape[0] > 0)
-            {
-                var unitKey = active.select(1, 0).mul(Concepts);
-                var column = active.select(1, 1);
-                var keys = cat(Enumerable.Range(0, planes).Select(j => unitKey.add(tensor(index[j]).index_select(0, column))).ToArray());
-                var counts = bincount(keys, minlength: Units * Concepts).data<long>().ToArray();
-                // Key u*Concepts + 0 gathers pixels without a label in that plane; label 0 is never a concept.
-                for (var i = 0; i < counts.Length; i++) if (i % Concepts != 0) Intersections[i] += counts[i];
-            }
+            var (u, i, n) = (rowUnits[r], rowImages[r], perRow[r]);
+            if (n == 0) continue;
+            foreach (var c in batch.ImageLabels[i]) Intersections[u * Concepts + c] += n;
+            AddMaskPixels(u, batch.Categories[i], n);
         }
+        if (batch.PlaneConcepts is not { } planes) return;
+        var active = maskB.nonzero();                                          // (K, 2): row, pixel
+        if (active.shape[0] == 0) return;
+        var row = active.select(1, 0);
+        var column = tensor(rowImages.Select(i => (long)i * batch.Pixels).ToArray()).index_select(0, row).add_(active.select(1, 1));
+        var unitKey = tensor(rowUnits.Select(u => (long)u * Concepts).ToArray()).index_select(0, row);
+        var keys = planes.index_select(1, column).add_(unitKey.unsqueeze(0)).flatten();
+        var counts = bincount(keys, minlength: Units * Concepts).data<long>().ToArray();
+        // Key u*Concepts + 0 gathers pixels without a label in that plane; label 0 is never a concept.
+        for (var i = 0; i < counts.Length; i++) if (i % Concepts != 0) Intersections[i] += counts[i];
+    }
+
+    /// <summary>One mask pixel of a unit, known by its concepts (each counted once) and its image's categories.</summary>
+    public void AddPixel(int unit, ReadOnlySpan<int> concepts, IReadOnlyList<string> categories)
+    {
+        foreach (var c in concepts) Intersections[unit * Concepts + c]++;
+        AddMaskPixels(unit, categories, 1);
+    }
+
+    private void AddMaskPixels(int unit, IReadOnlyList<string> categories, long n)
+    {
+        if (!PerCategoryUnion) { MaskPixels[unit] += n; return; }
+        foreach (var cat in categories.Distinct())
+            if (_categoryIndex.TryGetValue(cat, out var k)) MaskPixels[unit * Categories.Count + k] += n;
     }
 
     public void Merge(IouTally other)
@@ -131,10 +123,5 @@ internal sealed class IouTally
         else a = MaskPixels[unit];
         var union = a + LabelPixels[concept] - i;
         return union > 0 ? i / union : 0;
-    }
-
-    private void CheckConcept(int c)
-    {
-        if (c >= Concepts) throw new InvalidDataException($"label {c} is not in the dataset's label list ({Concepts - 1} labels)");
     }
 }

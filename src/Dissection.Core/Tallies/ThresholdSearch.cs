@@ -17,6 +17,8 @@
 // (e.g. the zeros after a ReLU) finish the search at once. With Bins = 4096 a unit typically needs one histogram
 // pass for a few million values and two for ~10^8. A SeedHistogram filled during the model pass can narrow the
 // interval before the first pass (Seed), so that usually a single collecting pass remains.
+// The last step can also be done without a pass of its own: once every open unit's interval holds <= CollectCap values,
+// the IoU pass collects those values anyway (as deferred pixels) and ResolveDeferred finishes the unit from them.
 // Memory per unit: Bins counts + CollectCap floats, independent of N.
 //
 // Mergeable: a pass's histogram counts (same lo/scale) and collected values from several shards add/concatenate, so
@@ -85,6 +87,26 @@ internal sealed class ThresholdSearch
                 break;
             }
         }
+    }
+
+    /// <summary>Whether a pass is still needed before the open units can be deferred: some unit's interval holds
+    /// more than CollectCap values (the deferred pixels of the IoU pass are bounded by CollectCap per unit).</summary>
+    public bool NeedsPassBeforeDeferral => Enumerable.Range(0, Units).Any(u => !_done[u] && (_inside[u] > CollectCap || _uncapped[u]));
+
+    public bool IsDone(int unit) => _done[unit];
+
+    /// <summary>An interval known to hold the unit's threshold: values above Hi are above T, values below Lo are not
+    /// (for a finished unit, Lo = Hi = T).</summary>
+    public (float Lo, float Hi) Bracket(int unit) => _done[unit] ? (_threshold[unit], _threshold[unit]) : (_lo[unit], _hi[unit]);
+
+    /// <summary>Finishes an open unit from exactly the values of its interval [Lo, Hi] (the IoU pass's deferred
+    /// pixels); a finished unit is left as it is. The list is not changed.</summary>
+    public void ResolveDeferred(int unit, IReadOnlyCollection<float> inside)
+    {
+        if (_done[unit]) return;
+        if (inside.Count != _inside[unit])
+            throw new InvalidOperationException($"unit {unit}: data changed between passes ({inside.Count} values in range, expected {_inside[unit]})");
+        Resolve(unit, inside.ToList());
     }
 
     public int Units { get; }

@@ -7,6 +7,9 @@ public static class Links
     public static string Layer(long run, string layer) => $"/runs/{run}/layers/{Uri.EscapeDataString(layer)}";
     public static string Unit(long run, string layer, int unit) => $"{Layer(run, layer)}/units/{unit}";
     public static string Concept(long run, string concept) => $"/runs/{run}/concepts/{Uri.EscapeDataString(concept)}";
+    /// <summary>The comparison of two layers; a side left null is left for the pickers.</summary>
+    public static string Compare(long runA, string layerA, long? runB = null, string? layerB = null) =>
+        $"/compare?a={runA}:{Uri.EscapeDataString(layerA)}" + (runB is { } rb && layerB is not null ? $"&b={rb}:{Uri.EscapeDataString(layerB)}" : "");
 
     public static string Api(long run, string layer) => $"/api/runs/{run}/layers/{Uri.EscapeDataString(layer)}";
     public static string Strip(long run, string layer, int unit, int count, int size) => $"{Api(run, layer)}/units/{unit}/strip.png?size={size}&count={count}";

@@ -55,6 +55,19 @@ public sealed class ImageNetResNet18PipelineTests(ImageNetResNet18Fixture fixtur
     }
 
     [Fact]
+    public void DemoLayersAreTheLastBlockOfEachStage()
+    {
+        var names = LayerProbe.ListLayers(fixture.Loaded).Select(l => l.Name).ToHashSet();
+        foreach (var block in ImageNetResNet18.BlockOutputs)
+        {
+            Assert.Contains(block, names);
+            var (stage, index) = (block[..block.IndexOf('.')], int.Parse(block[(block.IndexOf('.') + 1)..]));
+            Assert.DoesNotContain($"{stage}.{index + 1}", names);
+        }
+        Assert.Equal(["layer1", "layer2", "layer3", "layer4"], ImageNetResNet18.BlockOutputs.Select(b => b[..b.IndexOf('.')]));
+    }
+
+    [Fact]
     public void LayersCanBeListedAndProbed()
     {
         var layers = LayerProbe.ListLayers(fixture.Loaded);

@@ -9,6 +9,9 @@ public static class ImageNetResNet18
 {
     public const string Name = "imagenet-resnet18";
 
+    /// <summary>The last block of each stage (its layers are [2,2,2,3]): where dissection looks, early to late.</summary>
+    public static readonly IReadOnlyList<string> BlockOutputs = ["layer1.1", "layer2.1", "layer3.1", "layer4.2"];
+
     public static string ModelPath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
     public static string PreprocessPath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNetPrepOnnx", "ResNetPreprocess.onnx");
 

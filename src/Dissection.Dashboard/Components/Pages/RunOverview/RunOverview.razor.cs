@@ -63,5 +63,12 @@ public sealed partial class RunOverview : IDisposable
         }
     }
 
+    /// <summary>"Compare this layer with…": against the run's last layer (its first, for the last one), changeable on the page.</summary>
+    private string CompareLink(string layer)
+    {
+        var other = _layers is { Count: > 1 } ls ? (ls[^1].Layer == layer ? ls[0].Layer : ls[^1].Layer) : layer;
+        return Links.Compare(Run, layer, Run, other);
+    }
+
     public void Dispose() => _timer?.Dispose();
 }

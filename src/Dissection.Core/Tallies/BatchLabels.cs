@@ -1,0 +1,67 @@
+// The labels of a batch of images that share one segmentation size, prepared once and shared by every layer's IoU
+// tally: per label plane, the concept at each pixel (0 where none, and 0 where the same concept is already on an
+// earlier plane or is an image-level label of that image, so that a concept counts once per pixel), the image-level
+// labels and categories of each image, and the batch's per-concept label pixel counts.
+using Dissection.Core.Datasets;
+using static TorchSharp.torch;
+
+namespace Dissection.Core.Tallies;
+
+internal sealed class BatchLabels : IDisposable
+{
+    public BatchLabels(IReadOnlyList<PixelLabels> labels, int concepts)
+    {
+        Images = labels.Count;
+        Pixels = labels.Count == 0 ? 0 : labels[0].SegHeight * labels[0].SegWidth;
+        Concepts = concepts;
+        LabelPixels = new long[concepts];
+        var planes = labels.Count == 0 ? 0 : labels.Max(l => l.Planes.Count);
+        var index = new long[planes][];
+        for (var j = 0; j < planes; j++) index[j] = new long[(long)Images * Pixels];
+        ImageLabels = new int[Images][];
+        Categories = new IReadOnlyList<string>[Images];
+        for (var i = 0; i < Images; i++)
+        {
+            var l = labels[i];
+            if (l.SegHeight * l.SegWidth != Pixels) throw new ArgumentException($"labels of image {i} are {l.SegHeight}x{l.SegWidth}, the batch has {Pixels} pixels");
+            var imageLabels = l.ImageLabels.Where(c => c > 0).Distinct().ToArray();
+            foreach (var c in imageLabels) { Check(c); LabelPixels[c] += Pixels; }
+            ImageLabels[i] = imageLabels;
+            Categories[i] = l.Categories;
+            for (var px = 0; px < Pixels; px++)
+            {
+                for (var j = 0; j < l.Planes.Count; j++)
+                {
+                    var c = l.Planes[j][px];
+                    if (c <= 0) continue;
+                    Check(c);
+                    var seen = imageLabels.Length > 0 && Array.IndexOf(imageLabels, c) >= 0;
+                    for (var j2 = 0; j2 < j && !seen; j2++) seen = l.Planes[j2][px] == c;
+                    if (seen) continue;
+                    index[j][(long)i * Pixels + px] = c;
+                    LabelPixels[c]++;
+                }
+            }
+        }
+        PlaneConcepts = planes == 0 ? null : stack(index.Select(p => tensor(p)).ToArray()).DetachFromDisposeScope();
+    }
+
+    public int Images { get; }
+    /// <summary>Pixels per image (H*W).</summary>
+    public int Pixels { get; }
+    public int Concepts { get; }
+    /// <summary>(planes, Images*Pixels) int64 concept per pixel, deduplicated as described above; null without planes.</summary>
+    public Tensor? PlaneConcepts { get; }
+    /// <summary>Distinct image-level labels (> 0) per image.</summary>
+    public int[][] ImageLabels { get; }
+    public IReadOnlyList<string>[] Categories { get; }
+    /// <summary>Pixels labelled with each concept in this batch.</summary>
+    public long[] LabelPixels { get; }
+
+    private void Check(int c)
+    {
+        if (c >= Concepts) throw new InvalidDataException($"label {c} is not in the dataset's label list ({Concepts - 1} labels)");
+    }
+
+    public void Dispose() => PlaneConcepts?.Dispose();
+}
