@@ -29,6 +29,9 @@ builder.Services.AddSingleton<AblationService>();
 builder.Services.AddSingleton<ModelCatalog>();
 builder.Services.AddSingleton<AttackService>();
 builder.Services.AddSingleton<TryImageService>();
+builder.Services.AddSingleton<GanPlaygroundService>();
+// Per circuit: each browser's strokes and cached features are its own.
+builder.Services.AddScoped<GanPlaygroundSession>();
 builder.Services.AddSingleton<JobQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
 builder.Services.AddSingleton<IDemoBootstrap, WorldDemoBootstrap>();

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text;
 using Dissection.Core.Storage;
 using Microsoft.Playwright;
+using TorchSharp.PyBridge;
 
 namespace Dissection.EndToEnd.Tests;
 
@@ -28,6 +29,8 @@ public sealed class DashboardFixture : IAsyncLifetime
     public string Log { get { lock (_log) return _log.ToString(); } }
     public string DataFolder => Path.Combine(Root, "data");
     public string Database => Path.Combine(Root, "data", "results.db");
+    /// <summary>The GAN paint page's model: a randomly initialised 64 px generator saved as data/models/test-gan.pt.</summary>
+    public const string GanModel = "test-gan";
 
     public async Task InitializeAsync()
     {
@@ -35,6 +38,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         var dataset = Path.Combine(DataFolder, "world");
         DemoResults.WriteDataset(dataset);
         Directory.CreateDirectory(Path.Combine(DataFolder, "models"));
+        WriteTestGan(Path.Combine(DataFolder, "models", GanModel + ".pt"));
         using (var store = ResultsStore.Open(Database))
         {
             RunId = DemoResults.WriteRun(store, dataset, "demo run", units5: 512);
@@ -75,6 +79,15 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public Task Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = false });
+
+    /// <summary>Random weights are enough for the playground: every edit still changes the picture where it is painted.</summary>
+    private static void WriteTestGan(string path)
+    {
+        using var g = new Dissection.Core.Generation.ProgressiveGenerator(
+            Dissection.Core.Generation.ProGanLayout.PerResolution(32, [32, 32, 16, 16, 8]));
+        g.InitialiseForTraining(11);
+        g.save_py(path);
+    }
 
     private void StartApp(int port)
     {
