@@ -17,31 +17,24 @@ public sealed class GanContextCommand : ICommand
 
     public int Run(Args args, CancellationToken cancel)
     {
-        var runId = args.Long("run") ?? throw new ArgsException("--run is required");
-        var db = args.String("db", Core.Storage.ResultsStore.DefaultPath);
-        var layer = args.String("layer");
-        var concept = args.String("concept");
-        var segmenterSpec = args.String("segmenter");
-        var samples = args.Int("samples", 100);
-        var seedText = args.String("seed");
+        var o = GanExperimentInputs.ReadOptions(args, 100);
         var units = args.Int("units", 20);
         args.EnsureAllUsed();
-        if (samples < 1) throw new ArgsException($"--samples must be at least 1, got {samples}");
         if (units < 1) throw new ArgsException($"--units must be at least 1, got {units}");
 
         torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
-        using var inputs = GanExperimentInputs.Open(db, runId, layer, concept, segmenterSpec, units);
-        var seed = seedText is null ? Math.Min(inputs.Samples.Seed + 1, ZSpec.MaxSeed) : ZSpec.CheckSeed(seedText);
-        Console.Error.WriteLine($"inserting '{inputs.Concept.Name}' with {inputs.Units.Count} units of {inputs.Layer} on {samples} samples of seed {seed}");
-        using var z = ZDataset.FromSeed(inputs.Generator.ZDim, seed, samples);
+        using var inputs = GanExperimentInputs.Open(o, units);
+        var seed = inputs.MeasuredSeed(o.Seed);
+        Console.Error.WriteLine($"inserting '{inputs.Concept.Name}' with {inputs.Units.Count} units of {inputs.Layer} on {o.Samples} samples of seed {seed}");
+        using var z = ZDataset.FromSeed(inputs.Generator.ZDim, seed, o.Samples);
         var result = ContextInsertionExperiment.Run(inputs.Generator, inputs.Segmenter, inputs.Layer, inputs.Concept,
             inputs.Units.Select(u => u.Unit).ToList(), inputs.Units.Select(u => u.Level).ToList(), z, new ConsoleProgress(), cancel);
-        var id = inputs.Store.SaveContextInsertion(runId, result);
+        var id = inputs.Store.SaveContextInsertion(o.RunId, result);
         Console.WriteLine($"{result.ConceptName} on {result.Layer}: baseline {result.BaselineFraction:P2} of pixels ({result.Samples} samples)");
         Console.WriteLine("context\tcells\tmean added area\t99% interval");
         foreach (var r in result.Contexts)
             Console.WriteLine($"{r.ContextName}\t{r.Cells}\t{r.MeanAdded:P3}\t[{r.Low:P3}, {r.High:P3}]");
-        Console.Error.WriteLine($"stored as context experiment {id} of run {runId}");
+        Console.Error.WriteLine($"stored as context experiment {id} of run {o.RunId}");
         return 0;
     }
 }

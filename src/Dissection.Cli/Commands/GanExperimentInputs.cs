@@ -21,6 +21,22 @@ internal sealed record GanExperimentInputs(ResultsStore Store, long RunId, GanSa
           --seed S              seed of the measured latents (default: the run's seed + 1, i.e. samples the run did not see)
         """;
 
+    /// <summary>The options of <see cref="CommonUsage"/>; the caller reads its own options, then calls EnsureAllUsed.</summary>
+    internal sealed record Options(long RunId, string Db, string? Layer, string? Concept, string? Segmenter, int Samples, string? Seed);
+
+    public static Options ReadOptions(Args args, int defaultSamples)
+    {
+        var o = new Options(args.Long("run") ?? throw new ArgsException("--run is required"), args.String("db", ResultsStore.DefaultPath),
+            args.String("layer"), args.String("concept"), args.String("segmenter"), args.Int("samples", defaultSamples), args.String("seed"));
+        if (o.Samples < 1) throw new ArgsException($"--samples must be at least 1, got {o.Samples}");
+        return o;
+    }
+
+    public static GanExperimentInputs Open(Options o, int maxUnits) => Open(o.Db, o.RunId, o.Layer, o.Concept, o.Segmenter, maxUnits);
+
+    /// <summary>The measured latents' seed: --seed, else the run's seed + 1 (samples the dissection did not see).</summary>
+    public long MeasuredSeed(string? seedText) => seedText is null ? Math.Min(Samples.Seed + 1, ZSpec.MaxSeed) : ZSpec.CheckSeed(seedText);
+
     public static GanExperimentInputs Open(string db, long runId, string? layer, string? concept, string? segmenterSpec, int maxUnits)
     {
         if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");

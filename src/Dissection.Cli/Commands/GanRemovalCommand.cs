@@ -17,35 +17,28 @@ public sealed class GanRemovalCommand : ICommand
 
     public int Run(Args args, CancellationToken cancel)
     {
-        var runId = args.Long("run") ?? throw new ArgsException("--run is required");
-        var db = args.String("db", Core.Storage.ResultsStore.DefaultPath);
-        var layer = args.String("layer");
-        var concept = args.String("concept");
-        var segmenterSpec = args.String("segmenter");
-        var samples = args.Int("samples", 500);
-        var seedText = args.String("seed");
+        var o = GanExperimentInputs.ReadOptions(args, 500);
         var maxUnits = args.Int("max-units", 30);
         var batch = args.Int("batch", 8);
         args.EnsureAllUsed();
-        if (samples < 1) throw new ArgsException($"--samples must be at least 1, got {samples}");
         if (maxUnits < 1) throw new ArgsException($"--max-units must be at least 1, got {maxUnits}");
         if (batch < 1) throw new ArgsException($"--batch must be at least 1, got {batch}");
 
         torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
-        using var inputs = GanExperimentInputs.Open(db, runId, layer, concept, segmenterSpec, maxUnits);
-        var seed = seedText is null ? Math.Min(inputs.Samples.Seed + 1, ZSpec.MaxSeed) : ZSpec.CheckSeed(seedText);
+        using var inputs = GanExperimentInputs.Open(o, maxUnits);
+        var seed = inputs.MeasuredSeed(o.Seed);
         if (inputs.Units.Count < maxUnits)
             Console.Error.WriteLine($"only {inputs.Units.Count} units of {inputs.Layer} overlap '{inputs.Concept.Name}'; the curve stops at k = {inputs.Units.Count}");
-        Console.Error.WriteLine($"removing '{inputs.Concept.Name}' units of {inputs.Layer} (top: {string.Join(", ", inputs.Units.Take(8).Select(u => $"{u.Unit} ({u.Iou:F3})"))}…) on {samples} samples of seed {seed}");
-        using var z = ZDataset.FromSeed(inputs.Generator.ZDim, seed, samples);
+        Console.Error.WriteLine($"removing '{inputs.Concept.Name}' units of {inputs.Layer} (top: {string.Join(", ", inputs.Units.Take(8).Select(u => $"{u.Unit} ({u.Iou:F3})"))}…) on {o.Samples} samples of seed {seed}");
+        using var z = ZDataset.FromSeed(inputs.Generator.ZDim, seed, o.Samples);
         var curve = ObjectRemovalExperiment.Run(inputs.Generator, inputs.Segmenter, inputs.Layer, inputs.Concept,
             inputs.Units.Select(u => u.Unit).ToList(), z, batch, new ConsoleProgress(), cancel);
-        var id = inputs.Store.SaveRemovalCurve(runId, curve);
+        var id = inputs.Store.SaveRemovalCurve(o.RunId, curve);
         Console.WriteLine($"{curve.ConceptName} on {curve.Layer}: baseline {curve.BaselineFraction:P2} of pixels ({curve.Samples} samples)");
         Console.WriteLine("k\tremaining\t99% interval\tmean share");
         foreach (var p in curve.Points)
             Console.WriteLine($"{p.Units}\t{p.Remaining:F3}\t[{p.Low:F3}, {p.High:F3}]\t{p.MeanFraction:P2}");
-        Console.Error.WriteLine($"stored as removal curve {id} of run {runId}");
+        Console.Error.WriteLine($"stored as removal curve {id} of run {o.RunId}");
         return 0;
     }
 }

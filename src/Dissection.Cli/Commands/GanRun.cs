@@ -60,16 +60,7 @@ internal static class GanRun
         var runId = store.CreateRun(name, spec.ToString(), samples.Folder, layers, settings with { Split = null });
         store.SetStatus(runId, RunStatus.Running);
         Console.Error.WriteLine($"run {runId}: {name} (samples in {folder.Root})");
-        var lastStore = DateTime.MinValue;
-        var progress = new Relay(p =>
-        {
-            console.Report(p);
-            var now = DateTime.UtcNow;
-            if ((now - lastStore).TotalSeconds < 1 && p.Done < p.Total) return;
-            lastStore = now;
-            store.UpdateProgress(runId, p.Phase, p.Fraction, p.ImagesPerSecond);
-        });
-        try
+        return RunCommand.Tracked(store, runId, console, progress =>
         {
             using var latents = ZDataset.FromSeed(generator.ZDim, z.Seed, z.Count);
             var results = GeneratorDissection.Execute(generator, folder, latents, layers, settings, progress, cancel);
@@ -83,23 +74,6 @@ internal static class GanRun
                 Console.Error.WriteLine($"{layer.Layer}: {layer.Units.Count} units, {detectors} detectors (IoU > {settings.IouThreshold}) " +
                                         $"of {concepts} concepts, {layer.Images} samples, {layer.Elapsed.TotalSeconds:F1} s");
             }
-        }
-        catch (OperationCanceledException)
-        {
-            store.SetStatus(runId, RunStatus.Cancelled, "cancelled");
-            throw;
-        }
-        catch (Exception e)
-        {
-            store.SetStatus(runId, RunStatus.Failed, e.Message);
-            throw;
-        }
-        Console.WriteLine(runId);
-        return 0;
-    }
-
-    private sealed class Relay(Action<DissectionProgress> report) : IProgress<DissectionProgress>
-    {
-        public void Report(DissectionProgress value) => report(value);
+        });
     }
 }

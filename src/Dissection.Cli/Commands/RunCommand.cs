@@ -50,16 +50,7 @@ public sealed class RunCommand : ICommand
         Console.Error.WriteLine($"run {runId}: {name}");
 
         var console = new ConsoleProgress();
-        var lastStore = DateTime.MinValue;
-        var progress = new Relay(p =>
-        {
-            console.Report(p);
-            var now = DateTime.UtcNow;
-            if ((now - lastStore).TotalSeconds < 1 && p.Done < p.Total) return;
-            lastStore = now;
-            store.UpdateProgress(runId, p.Phase, p.Fraction, p.ImagesPerSecond);
-        });
-        try
+        return Tracked(store, runId, console, progress =>
         {
             var results = DissectionRun.Execute(model, dataset, layers, settings, progress, cancel);
             store.UpdateProgress(runId, "saving", 1, 0);
@@ -73,6 +64,28 @@ public sealed class RunCommand : ICommand
                 Console.Error.WriteLine($"{layer.Layer}: {layer.Units.Count} units, {detectors} detectors (IoU > {settings.IouThreshold}), " +
                                         $"{layer.Images} images, {layer.Elapsed.TotalSeconds:F1} s");
             }
+        });
+    }
+
+    /// <summary>
+    /// Does a run's work with the bookkeeping every dissecting verb shares: progress to the console and, at most once a
+    /// second, to the store (so the dashboard can follow a CLI run); the run marked cancelled or failed when the work
+    /// throws; the run id printed last on stdout, which is what scripts read.
+    /// </summary>
+    internal static int Tracked(ResultsStore store, long runId, ConsoleProgress console, Action<IProgress<DissectionProgress>> work)
+    {
+        var lastStore = DateTime.MinValue;
+        var progress = new Relay(p =>
+        {
+            console.Report(p);
+            var now = DateTime.UtcNow;
+            if ((now - lastStore).TotalSeconds < 1 && p.Done < p.Total) return;
+            lastStore = now;
+            store.UpdateProgress(runId, p.Phase, p.Fraction, p.ImagesPerSecond);
+        });
+        try
+        {
+            work(progress);
         }
         catch (OperationCanceledException)
         {

@@ -16,6 +16,10 @@ public sealed class ResultsService(StoreAccess store, IMemoryCache cache)
 
     public Task<RunInfo?> GetRunAsync(long run) => store.ReadAsync(s => s.GetRun(run));
 
+    /// <summary>A GAN run's stored causal experiments (dissect gan-removal / gan-context); empty for other runs.</summary>
+    public Task<(IReadOnlyList<StoredRemovalCurve> Removals, IReadOnlyList<StoredContextInsertion> Contexts)> GetGanExperimentsAsync(long run) =>
+        store.ReadAsync(s => (s.GetRemovalCurves(run), s.GetContextInsertions(run)));
+
     /// <summary>The run's saved layers in run order, each with its detector counts per category.</summary>
     public Task<IReadOnlyList<LayerCategoryCounts>> GetLayerCountsAsync(RunInfo run) =>
         Cached(run, "counts", () => store.ReadAsync<IReadOnlyList<LayerCategoryCounts>>(s =>

@@ -23,6 +23,7 @@ public sealed partial class RunOverview : IDisposable
     private Plotly.Blazor.Layout _stackLayout = new();
     private IList<ITrace> _stackData = [];
     private List<BreadcrumbItem> _crumbs = [];
+    private IReadOnlyList<(string Title, Figure Figure)> _ganCharts = [];
     private Timer? _timer;
 
     protected override async Task OnParametersSetAsync()
@@ -56,6 +57,12 @@ public sealed partial class RunOverview : IDisposable
             var all = new List<GalleryUnit>();
             foreach (var l in _layers) all.AddRange(await Results.GetUnitsAsync(_run, l.Layer) ?? []);
             _topConcepts = ConceptHistogram.Count(all).Take(40).ToList();
+            var (removals, contexts) = await Results.GetGanExperimentsAsync(Run);
+            _ganCharts =
+            [
+                .. removals.Select(r => ($"Removing {r.Curve.ConceptName}: {r.Curve.Layer}, {r.Curve.Samples} samples", GanExperimentCharts.Removal(r.Curve))),
+                .. contexts.Select(c => ($"Inserting {c.Result.ConceptName} by context: {c.Result.Layer}, {c.Result.Units.Count} units, {c.Result.Samples} samples", GanExperimentCharts.Context(c.Result))),
+            ];
         }
         catch (Exception e)
         {
