@@ -19,7 +19,7 @@ public sealed class DashboardOptions
     public string DemoWorld { get; set; } = "data/world";
     /// <summary>Images in the demo world: the first N of the seed-1 world the classifier was trained on. 3,000 gives
     /// ~600 validation images, enough for stable IoUs and quick enough for the first start on 2 cores.</summary>
-    public int DemoWorldCount { get; set; } = 3000;
+    public int DemoWorldCount { get; set; } = 2000;
     /// <summary>With the demo on, also dissects the ImageNet ResNet-18 on the demo world, queued behind the first demo
     /// run (a real network to compare with the toy one). Tests that start the app may turn it off.</summary>
     public bool DemoImageNet { get; set; } = true;
