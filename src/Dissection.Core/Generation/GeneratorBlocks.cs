@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Dissection.Core.Generation;
 
-internal static class GeneratorBlocks
+public static class GeneratorBlocks
 {
     /// <summary>The blocks in forward order (layer1…layerN, output_RxR): registration order is forward order.</summary>
     public static IReadOnlyList<(string Name, nn.Module<Tensor, Tensor> Block)> Of(ProgressiveGenerator g) =>

@@ -25,7 +25,6 @@ public sealed class GanModel
         Path = path;
         WrittenUtc = writtenUtc;
         Generator = generator;
-        Blocks = generator.named_children().Select(c => (c.name, (nn.Module<Tensor, Tensor>)c.module)).ToList();
     }
 
     public string Name { get; }
@@ -45,7 +44,6 @@ public sealed class GanModel
     }
 
     internal ProgressiveGenerator Generator { get; }
-    internal IReadOnlyList<(string Name, nn.Module<Tensor, Tensor> Block)> Blocks { get; }
     internal SemaphoreSlim Gate { get; } = new(1, 1);
 }
 
@@ -122,8 +120,7 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
             {
                 using var scope = NewDisposeScope();
                 using var _ = no_grad();
-                var x = Latent(model, seed).view(1, model.Layout.ZDim, 1, 1);
-                for (var i = 0; i <= stop; i++) x = model.Blocks[i].Block.call(x);
+                var x = GeneratorBlocks.Run(model.Generator, GeneratorBlocks.Input(model.Generator, Latent(model, seed)), 0, stop);
                 return x.detach().MoveToOuterDisposeScope();
             }, ct);
         }
@@ -142,7 +139,7 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
                 using var scope = NewDisposeScope();
                 using var _ = no_grad();
                 var x = strokes.Count == 0 ? head : GeneratorIntervention.Apply(head, strokes.Select(s => s.ToEdit(layer)).ToList());
-                for (var i = start; i < model.Blocks.Count; i++) x = model.Blocks[i].Block.call(x);
+                x = GeneratorBlocks.Run(model.Generator, x, start, model.Layout.LayerCount);   // through the RGB output block
                 return x[0].detach().MoveToOuterDisposeScope();
             }, ct);
         }
@@ -221,8 +218,7 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
                 var perBatch = new List<Tensor>();
                 foreach (var (_, z) in zs.Batches(32))
                 {
-                    var x = z.view(z.shape[0], z.shape[1], 1, 1);
-                    for (var i = 0; i <= stop; i++) x = model.Blocks[i].Block.call(x);
+                    var x = GeneratorBlocks.Run(model.Generator, GeneratorBlocks.Input(model.Generator, z), 0, stop);
                     perBatch.Add(x.transpose(0, 1).reshape(x.shape[1], -1));   // (U, B·h·w)
                 }
                 return UnitQuantiles(cat(perBatch, 1), LevelQuantile);
@@ -268,8 +264,8 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
 
     private static int IndexOf(GanModel model, string layer)
     {
-        for (var i = 0; i < model.Layout.LayerCount; i++)
-            if (model.Blocks[i].Name == layer) return i;
+        var i = model.Layers.ToList().IndexOf(layer);   // editable layers only, in block order
+        if (i >= 0) return i;
         throw new ArgumentException($"'{layer}' is not a layer of {model.Name}; layers: {string.Join(", ", model.Layers)}");
     }
 
