@@ -1,34 +1,35 @@
-// The passes of a dissection, for all layers at once. The model runs ONCE (pass 1); the IoU pass replays the fp16
-// activation cache, so peak memory depends on the batch size and the layer shapes, never on the dataset size.
-//   pass 1 (model):   forward, cache raw maps, top-k by spatial max, ranges, and a seed histogram of the upsampled
-//                     values that brackets each unit's exact top-q level T (Tallies/SeedHistogram, ThresholdSearch).
-//   pass 2 (IoU):     per map, upsample only if it can reach the unit's bracket or spans several activation-histogram
-//                     bins; count mask pixels above the bracket, defer the pixels inside it (Tallies/DeferredPixels),
-//                     and at the end resolve T exactly from the deferred values and add the deferred pixels above T.
-//   So PNAS reads the data twice. A threshold pass over the cache runs before pass 2 only for units whose bracket
-//   holds more than collectCap values (very large data, or data whose T left the seed's range), which keeps the
-//   deferred pixels bounded; CVPR17 (per-category unions need T first) runs threshold passes until T is known.
-// All activations are rounded to fp16 when captured (relative error <= 2^-11) and every statistic is computed on the
-// rounded values, so thresholds, masks and stored maps agree with each other exactly.
+// The passes of a dissection, for all layers at once. The model runs ONCE; the IoU pass replays an fp16 activation
+// cache on disk, so peak memory depends on the batch size and the layer shapes, never on the dataset size.
+//   pass 1 (model): forward; round every map to fp16 and cache it; per map its spatial max (top-k); per unit the raw
+//                   range; and the threshold counts (Tallies/ThresholdCounts): each map that can reach the unit's floor
+//                   is upsampled and its values counted per fp16 key, every other map is counted below the floor
+//                   wholesale. So T, the exact top-q level, is known when the model pass ends.
+//   pass 2 (IoU):   per map, the raw histogram; maps that can reach T are upsampled again and their pixels above T
+//                   counted against the labels (Tallies/IouTally).
+// PNAS thresholds the upsampled maps, CVPR17 the raw maps; both compare the upsampled map with T. Only if a unit's T
+// lies under the floor that the first batch set (data whose later batches are much weaker) do threshold passes over
+// the cache run between the two (at most two, exact).
+// Values: raw maps are rounded to fp16 when captured and upsampled maps after interpolation (relative error <= 2^-11),
+// so thresholds, masks and stored maps agree exactly, and T is exact by counting (Tallies/Fp16).
+// Hot loops are plain C# over spans, parallel over units (each unit's counts belong to one thread at a time).
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using Dissection.Core.Datasets;
 using Dissection.Core.Tallies;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Dissection;
 
 internal static class DissectionPipeline
 {
-    private const float Fp16Max = 65504f;
-
+    /// <param name="floorFactor">The floor of each unit is the first batch's top-(floorFactor * q) raw level: low enough
+    /// that T is almost always above it, high enough that most maps never need upsampling in pass 1.</param>
     public static IReadOnlyList<LayerResult> Run(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
-        IProgress<DissectionProgress>? progress, CancellationToken cancel, string? cacheRoot,
-        int searchBins = 4096, int collectCap = 8192)
+        IProgress<DissectionProgress>? progress, CancellationToken cancel, string? cacheRoot, double floorFactor = 4)
     {
         Validate(s, layers);
-        if (searchBins < 2 || collectCap < 1) throw new ArgumentOutOfRangeException(nameof(searchBins));
+        if (!(floorFactor > 0)) throw new ArgumentOutOfRangeException(nameof(floorFactor));
         var clock = Stopwatch.StartNew();
         using var noGrad = no_grad();
         using var cache = new ActivationCache(cacheRoot);
@@ -37,13 +38,13 @@ internal static class DissectionPipeline
         var skipped = new List<string>();
         var tallies = new Dictionary<string, LayerTally>(StringComparer.Ordinal);
 
-        Pass1(inputs, layers, s, progress, cancel, cache, processed, batches, skipped, tallies, searchBins);
+        Pass1(inputs, layers, s, progress, cancel, cache, processed, batches, skipped, tallies, floorFactor);
         if (processed.Count == 0)
             throw new InvalidDataException($"none of the {inputs.Images.Count} selected images could be loaded" +
                                            (skipped.Count > 0 ? $" (first: {skipped[0]})" : ""));
         cache.Complete(processed.Count);
 
-        FindThresholds(s, progress, cancel, cache, processed, batches, tallies, layers, searchBins, collectCap);
+        FindThresholds(s, progress, cancel, cache, processed, batches, tallies, layers);
         Pass2(inputs, progress, cancel, cache, processed, batches, tallies, layers, s);
 
         return layers.Select(l =>
@@ -66,21 +67,14 @@ internal static class DissectionPipeline
         if (s.TopConcepts < 0) throw new ArgumentException($"top concepts must not be negative, got {s.TopConcepts}");
     }
 
+    /// <summary>The segmentation size of an image; a dataset without labels uses the map size (no upsampling).</summary>
     private static (int H, int W) SegSize(DatasetImage image, LayerTally t) =>
         image.SegHeight > 0 && image.SegWidth > 0 ? (image.SegHeight, image.SegWidth) : (t.Height, t.Width);
-
-    /// <summary>Rows of a chunk grouped by segmentation size (usually one group), as (H, W, row numbers).</summary>
-    private static List<(int H, int W, long[] Rows)> BySegSize(IReadOnlyList<DatasetImage> images, LayerTally t) =>
-        images.Select((img, r) => (Size: SegSize(img, t), Row: (long)r)).GroupBy(x => x.Size)
-            .Select(g => (g.Key.H, g.Key.W, g.Select(x => x.Row).ToArray())).ToList();
-
-    private static Tensor Rows(Tensor a, long[] rows) =>
-        rows.Length == a.shape[0] ? a.alias() : a.index_select(0, tensor(rows));
 
     // ---------------------------------------------------------------------------------------------------------------
     private static void Pass1(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
         IProgress<DissectionProgress>? progress, CancellationToken cancel, ActivationCache cache,
-        List<DatasetImage> processed, List<int> batchRows, List<string> skipped, Dictionary<string, LayerTally> tallies, int searchBins)
+        List<DatasetImage> processed, List<int> batchRows, List<string> skipped, Dictionary<string, LayerTally> tallies, double floorFactor)
     {
         var batches = inputs.Images.Chunk(s.BatchSize).ToList();
         var phase = new PhaseClock("pass 1: model", inputs.Images.Count, progress);
@@ -108,7 +102,7 @@ internal static class DissectionPipeline
                         foreach (var layer in layers)
                         {
                             if (!acts.TryGetValue(layer, out var act)) throw new InvalidOperationException($"the probe returned no activations for layer {layer}");
-                            ObservePass1(layer, act, batch.Images, s, cache, tallies, searchBins);
+                            ObservePass1(layer, act, batch.Images, s, cache, tallies, floorFactor);
                         }
                     }
                     finally { foreach (var t in acts.Values) t.Dispose(); }
@@ -127,188 +121,191 @@ internal static class DissectionPipeline
         }
     }
 
+    /// <summary>A batch of one layer's maps as fp16 bits, (B, U, h, w) row-major.</summary>
+    private sealed record Maps(ushort[] Bits, int Images, int Units, int H, int W)
+    {
+        public int Size => H * W;
+        public ReadOnlySpan<ushort> All => Bits.AsSpan(0, Images * Units * Size);
+        public ReadOnlySpan<ushort> Map(int image, int unit) => Bits.AsSpan((image * Units + unit) * Size, Size);
+    }
+
+    /// <summary>The batch rounded to fp16, in <paramref name="buffer"/> (grown when too small and reused, so that
+    /// large batches do not churn the large-object heap).</summary>
+    private static Maps ToFp16(string layer, Tensor act, int images, ref ushort[] buffer)
+    {
+        using var scope = NewDisposeScope();
+        if (act.dim() != 4 || act.shape[0] != images)
+            throw new InvalidOperationException($"layer {layer}: expected ({images},U,h,w) activations, got [{string.Join(",", act.shape)}]");
+        var half = act.detach().to(ScalarType.Float16, CPU).contiguous();
+        if (buffer.Length < half.numel()) buffer = new ushort[half.numel()];
+        half.bytes.CopyTo(MemoryMarshal.AsBytes(buffer.AsSpan(0, (int)half.numel())));
+        return new Maps(buffer, images, (int)act.shape[1], (int)act.shape[2], (int)act.shape[3]);
+    }
+
     private static void ObservePass1(string layer, Tensor act, IReadOnlyList<DatasetImage> images, DissectionSettings s,
-        ActivationCache cache, Dictionary<string, LayerTally> tallies, int searchBins)
+        ActivationCache cache, Dictionary<string, LayerTally> tallies, double floorFactor)
     {
-        using var scope = NewDisposeScope();
-        if (act.dim() != 4 || act.shape[0] != images.Count)
-            throw new InvalidOperationException($"layer {layer}: expected ({images.Count},U,h,w) activations, got [{string.Join(",", act.shape)}]");
-        var a32 = act.detach().to(ScalarType.Float32, CPU);
-        var peak = a32.abs().max().item<float>();
-        if (!(peak <= Fp16Max))
-            throw new InvalidOperationException($"layer {layer}: activation magnitude {peak} is not finite or exceeds the fp16 cache range ({Fp16Max})");
-        var half = a32.to(ScalarType.Float16);
-        cache.Append(layer, half);
-        var a = half.to(ScalarType.Float32);
-        int units = (int)a.shape[1], h = (int)a.shape[2], w = (int)a.shape[3];
-        if (!tallies.TryGetValue(layer, out var t)) tallies[layer] = t = new LayerTally(layer, units, h, w, s.TopK);
+        if (!tallies.TryGetValue(layer, out var t))
+            tallies[layer] = t = new LayerTally(layer, (int)act.shape[1], (int)act.shape[^2], (int)act.shape[^1], s.TopK);
+        var buffer = t.Buffer;
+        var maps = ToFp16(layer, act, images.Count, ref buffer);
+        t.Buffer = buffer;
+        cache.Append(layer, maps.All, [maps.Units, maps.H, maps.W]);
+        var cvpr = s.Method == DissectionMethod.Cvpr17;
+        var sizes = images.Select(i => SegSize(i, t)).ToArray();
+        t.Counts ??= new ThresholdCounts(Floors(maps, s.Quantile * floorFactor));
 
-        var maxes = a.amax([2, 3]).contiguous().data<float>().ToArray();
+        var maxes = new float[images.Count * maps.Units];
+        var nonFinite = false;
+        Parallel.For(0, maps.Units, () => new Scratch(), (u, _, scratch) =>
+        {
+            var lowCut = t.Counts!.LowCut(u);
+            float unitMin = t.RawMin[u], unitMax = t.RawMax[u];
+            for (var i = 0; i < images.Count; i++)
+            {
+                var map = maps.Map(i, u);
+                var (min, max, bad) = Range(map);
+                nonFinite |= bad;
+                maxes[i * maps.Units + u] = max;
+                unitMin = Math.Min(unitMin, min);
+                unitMax = Math.Max(unitMax, max);
+                var (height, width) = sizes[i];
+                // Zero-padded bilinear weights are >= 0 and sum to <= 1, so an upsampled value (after fp16 rounding)
+                // never exceeds max(0, raw max): a map below the floor has every value below it.
+                if ((cvpr ? max : Math.Max(0, max)) < lowCut) { t.Counts.AddBelow(u, cvpr ? map.Length : (long)height * width); continue; }
+                t.Counts.Add(u, cvpr ? scratch.Raw(map) : scratch.Upsampled(map, t.UpsamplerTo(height, width)));
+            }
+            t.RawMin[u] = unitMin;
+            t.RawMax[u] = unitMax;
+            return scratch;
+        }, _ => { });
+        if (nonFinite) throw new InvalidOperationException($"layer {layer}: an activation is not finite or exceeds the fp16 cache range (65504)");
         t.TopK.Add(maxes, images.Select(i => i.Index).ToList());
-        LayerTally.Widen(t.RawMin, t.RawMax, a.amin([0, 2, 3]).data<float>().ToArray(), a.amax([0, 2, 3]).data<float>().ToArray());
-        t.RawValues += (long)images.Count * h * w;
-        // The seed histogram takes its range from the first batch and sees exactly the values (same tensors, same
-        // shapes) that the threshold search will replay from the cache.
-        void Seed(Tensor values)
-        {
-            t.Seed ??= new SeedHistogram(values.amin(1).data<float>().ToArray(), values.amax(1).data<float>().ToArray(), searchBins);
-            t.Seed.Add(values);
-        }
-        foreach (var (hh, ww, rows) in BySegSize(images, t))
-        {
-            if (s.Method == DissectionMethod.Pnas && t.Seed is not null) { SeedCandidates(t, a, rows, hh, ww); continue; }
-            var up = UnitsFirstUpsampled(a, rows, hh, ww);
-            LayerTally.Widen(t.UpMin, t.UpMax, up.amin([1, 2, 3]).data<float>().ToArray(), up.amax([1, 2, 3]).data<float>().ToArray());
-            t.UpValues += (long)rows.Length * hh * ww;
-            if (s.Method == DissectionMethod.Pnas)
-            {
-                var values = up.view(units, -1);
-                t.Seed ??= new SeedHistogram(SeedFloor(values, s.Quantile), values.amax(1).data<float>().ToArray(), searchBins);
-                t.Seed.Add(values);
-            }
-        }
-        if (s.Method == DissectionMethod.Cvpr17) Seed(a.transpose(0, 1).reshape(units, -1));
+        t.Values += cvpr ? (long)images.Count * maps.Size : sizes.Sum(z => (long)z.H * z.W);
     }
 
-    /// <summary>Per unit, a level well below the first batch's top-q level (its top 4q fraction): the seed histogram
-    /// spans [floor, max] so its bins are fine where the threshold lies, and later maps that cannot reach the floor are
-    /// counted as underflow without upsampling. If the data later puts T below the floor, the search falls back to
-    /// narrowing passes, so the result stays exact either way. A unit whose floor equals its max uses its minimum.</summary>
-    private static float[] SeedFloor(Tensor values, double quantile)
+    /// <summary>Per unit, the key of the first batch's top-(fraction) raw level (the floor), or of the smallest
+    /// positive value when that level is not positive (sparse units: zeros then stay below the floor).</summary>
+    private static int[] Floors(Maps maps, double fraction)
     {
-        var n = values.shape[1];
-        var top = Math.Clamp((long)Math.Ceiling(4 * quantile * n), 1, n);
-        var floor = values.kthvalue(n - top + 1, 1).values.data<float>().ToArray();
-        var min = values.amin(1).data<float>().ToArray();
-        var max = values.amax(1).data<float>().ToArray();
-        for (var u = 0; u < floor.Length; u++) if (!(floor[u] < max[u])) floor[u] = min[u];
-        return floor;
+        var floors = new int[maps.Units];
+        Parallel.For(0, maps.Units, () => new int[Fp16.Keys], (u, _, counts) =>
+        {
+            int lo = Fp16.Keys, hi = -1;
+            for (var i = 0; i < maps.Images; i++)
+                foreach (var bits in maps.Map(i, u))
+                {
+                    var k = Fp16.Key(bits);
+                    counts[k]++;
+                    if (k < lo) lo = k;
+                    if (k > hi) hi = k;
+                }
+            var n = (long)maps.Images * maps.Size;
+            var rank = Math.Clamp((long)Math.Floor(fraction * n), 0, n - 1);
+            long seen = 0;
+            var floor = lo;
+            for (var k = hi; k >= lo; k--)
+            {
+                seen += counts[k];
+                if (seen > rank) { floor = k; break; }
+            }
+            Array.Clear(counts, lo, hi - lo + 1);
+            floors[u] = Math.Max(floor, Fp16.ZeroKey + 1);
+            return counts;
+        }, _ => { });
+        return floors;
     }
 
-    /// <summary>Pass 1 after the first batch (PNAS): only maps whose bound reaches the seed's floor are upsampled and
-    /// histogrammed; the rest are all below it and count as underflow. The upsampled maximum stays exact (skipped
-    /// maps are below the first batch's maximum); the minimum becomes a lower bound, min(0, raw min) with margin.</summary>
-    private static void SeedCandidates(LayerTally t, Tensor a, long[] rows, int height, int width)
+    /// <summary>Min and max of a map's values, and whether any is not finite.</summary>
+    private static (float Min, float Max, bool NonFinite) Range(ReadOnlySpan<ushort> map)
     {
-        using var scope = NewDisposeScope();
-        var units = t.Units;
-        var sub = Rows(a, rows).transpose(0, 1);                                   // (U, R, h, w)
-        var r = rows.Length;
-        var pixels = (long)height * width;
-        var bound = sub.amax([2, 3]).clamp_min(0).mul_(1 + 1.0 / 65536);          // (U, R)
-        var keep = bound.ge(tensor(t.Seed!.Lo).unsqueeze(1));
-        var lowBound = sub.amin([2, 3]).clamp_max(0).mul_(1 + 1.0 / 65536).masked_fill_(keep, float.PositiveInfinity)
-            .amin(1).data<float>().ToArray();
-        var selected = keep.flatten().nonzero().flatten();
-        var picked = selected.data<long>().ToArray();
-        var rowUnits = picked.Select(i => i / r).ToArray();
-        var below = new long[units];
-        var kept = keep.sum(1, type: ScalarType.Int64).data<long>().ToArray();
-        for (var u = 0; u < units; u++) below[u] = (r - kept[u]) * pixels;
-        t.Seed.AddBelow(below);
-        var min = (float[])lowBound.Clone();
-        var max = Enumerable.Repeat(float.NegativeInfinity, units).ToArray();
-        if (picked.Length > 0)
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        var bad = false;
+        foreach (var bits in map)
         {
-            var maps = sub.reshape(units * r, sub.shape[2], sub.shape[3]).index_select(0, selected);
-            var up = BilinearUpsampling.Apply(maps, height, width).reshape(picked.Length, -1);
-            t.Seed.AddRows(up, rowUnits);
-            var rowMin = up.amin(1).data<float>().ToArray();
-            var rowMax = up.amax(1).data<float>().ToArray();
-            for (var i = 0; i < picked.Length; i++)
-            {
-                var u = (int)rowUnits[i];
-                if (rowMin[i] < min[u]) min[u] = rowMin[i];
-                if (rowMax[i] > max[u]) max[u] = rowMax[i];
-            }
+            bad |= Fp16.IsNonFinite(bits);
+            var v = Fp16.ToFloat(bits);
+            if (v < min) min = v;
+            if (v > max) max = v;
         }
-        LayerTally.Widen(t.UpMin, t.UpMax, min, max);
-        t.UpValues += r * pixels;
+        return (min, max, bad);
+    }
+
+    /// <summary>Per-thread buffers for one map at a time.</summary>
+    private sealed class Scratch
+    {
+        private float[] _raw = [], _wide = [], _up = [];
+        public int[] Pixels = [];
+
+        public ReadOnlySpan<float> Raw(ReadOnlySpan<ushort> map)
+        {
+            if (_raw.Length != map.Length) _raw = new float[map.Length];
+            for (var i = 0; i < map.Length; i++) _raw[i] = Fp16.ToFloat(map[i]);
+            return _raw;
+        }
+
+        public ReadOnlySpan<float> Upsampled(ReadOnlySpan<ushort> map, MapUpsampler upsampler)
+        {
+            var raw = Raw(map);
+            var size = upsampler.Height * upsampler.Width;
+            if (_wide.Length < upsampler.ScratchLength) _wide = new float[upsampler.ScratchLength];
+            if (_up.Length < size) _up = new float[size];
+            if (Pixels.Length < size) Pixels = new int[size];
+            upsampler.Apply(raw, _wide, _up);
+            return _up.AsSpan(0, size);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    /// <summary>The values the threshold is taken over: upsampled maps (PNAS) or raw maps (CVPR17), as (U, n) pieces.</summary>
-    private static IEnumerable<Tensor> DomainValues(Tensor maps, IReadOnlyList<DatasetImage> images, LayerTally t, DissectionMethod method)
-    {
-        var a = maps.to(ScalarType.Float32);
-        if (method == DissectionMethod.Cvpr17)
-        {
-            yield return a.transpose(0, 1).reshape(t.Units, -1);
-            yield break;
-        }
-        foreach (var (h, w, rows) in BySegSize(images, t))
-            yield return UnitsFirstUpsampled(a, rows, h, w).view(t.Units, -1);
-    }
-
-    /// <summary>The chosen rows of (B,U,h,w) maps, upsampled to (U, rows, H, W): units first, so that per-unit
-    /// statistics read contiguous rows without a large transpose.</summary>
-    private static Tensor UnitsFirstUpsampled(Tensor a, long[] rows, int height, int width) =>
-        BilinearUpsampling.Apply(Rows(a, rows).transpose(0, 1), height, width).contiguous();
-
+    /// <summary>Reads T off the threshold counts; for the rare unit whose T lies under its floor, replays the cache
+    /// with a window under the floor (coarse bins, then single keys) until every T is known.</summary>
     private static void FindThresholds(DissectionSettings s, IProgress<DissectionProgress>? progress, CancellationToken cancel,
         ActivationCache cache, List<DatasetImage> processed, List<int> batches, Dictionary<string, LayerTally> tallies,
-        IReadOnlyList<string> layers, int bins, int cap)
+        IReadOnlyList<string> layers)
     {
         var cvpr = s.Method == DissectionMethod.Cvpr17;
-        foreach (var t in tallies.Values)
+        // No value lies below min(0, raw min) after upsampling (PNAS) or below the raw min (CVPR17).
+        int[] Lowest(LayerTally t) => t.RawMin.Select(m => Fp16.KeyOf(cvpr ? m : Math.Min(0, m))).ToArray();
+        var open = layers.Where(l => tallies[l].Counts!.Resolve(s.Quantile, Total(tallies[l]), Lowest(tallies[l]))).ToList();
+        for (var pass = 1; open.Count > 0; pass++)
         {
-            var n = cvpr ? t.RawValues : t.UpValues;
-            t.Search = new ThresholdSearch(s.Quantile, Enumerable.Repeat(n, t.Units).ToArray(),
-                cvpr ? t.RawMin : t.UpMin, cvpr ? t.RawMax : t.UpMax, bins, cap);
-            t.Search.Seed(t.Seed!);
-        }
-        // PNAS: the IoU pass defers the pixels inside each unit's bracket and finds T from them, so a cache pass is
-        // only needed while a bracket holds more than the cap (large data, or data that moved T out of the seed's
-        // range). CVPR17's union needs T before the IoU pass.
-        bool NeedsPass(string l) => cvpr ? !tallies[l].Search!.Done : tallies[l].Search!.NeedsPassBeforeDeferral;
-        for (var pass = 1; layers.Any(NeedsPass); pass++)
-        {
-            var active = layers.Where(NeedsPass).ToList();
-            var phase = new PhaseClock($"thresholds: pass {pass}", (long)processed.Count * active.Count, progress);
+            var phase = new PhaseClock($"thresholds: pass {pass}", (long)processed.Count * open.Count, progress);
             phase.Report(0);
             long done = 0;
-            foreach (var layer in active)
+            foreach (var layer in open)
             {
                 var t = tallies[layer];
-                t.Search!.BeginPass();
-                var floor = t.Search.Floor;
-                foreach (var (first, half) in cache.Read(layer, batches))
+                var shape = cache.RowShape(layer);
+                foreach (var (first, bits) in cache.Read(layer, batches))
                 {
                     cancel.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    var rows = processed.GetRange((int)first, (int)half.shape[0]);
-                    var a = half.to(ScalarType.Float32);
-                    var mapMax = a.amax([2, 3]).t().contiguous();   // (U, images)
-                    if (s.Method == DissectionMethod.Cvpr17)
-                        ObserveCandidates(t.Search, a.transpose(0, 1).reshape(t.Units, rows.Count, -1), mapMax, floor);
-                    else
-                        foreach (var (h, w, groupRows) in BySegSize(rows, t))
+                    var rows = processed.GetRange((int)first, bits.Length / (int)(shape[0] * shape[1] * shape[2]));
+                    var maps = new Maps(bits, rows.Count, t.Units, t.Height, t.Width);
+                    Parallel.For(0, t.Units, () => new Scratch(), (u, _, scratch) =>
+                    {
+                        if (t.Counts!.IsResolved(u)) return scratch;
+                        var lowCut = t.Counts.LowCut(u);
+                        for (var i = 0; i < rows.Count; i++)
                         {
-                            // Zero-padded bilinear weights are >= 0 and sum to <= 1, so an upsampled map never exceeds
-                            // max(0, raw max) (plus float rounding, hence the margin).
-                            var bound = Rows(mapMax.t(), groupRows).t().clamp_min(0).mul_(1 + 1.0 / 65536);
-                            ObserveCandidates(t.Search, UnitsFirstUpsampled(a, groupRows, h, w).view(t.Units, groupRows.Length, -1), bound, floor);
+                            var map = maps.Map(i, u);
+                            var (_, max, _) = Range(map);
+                            if ((cvpr ? max : Math.Max(0, max)) < lowCut) continue;
+                            var (height, width) = SegSize(rows[i], t);
+                            t.Counts.Add(u, cvpr ? scratch.Raw(map) : scratch.Upsampled(map, t.UpsamplerTo(height, width)));
                         }
+                        return scratch;
+                    }, _ => { });
                     done += rows.Count;
                     phase.Report(done);
                 }
-                t.Search.EndPass();
             }
+            open = open.Where(l => tallies[l].Counts!.Resolve(s.Quantile, Total(tallies[l]), Lowest(tallies[l]))).ToList();
         }
+        foreach (var t in tallies.Values)
+            t.Thresholds = Enumerable.Range(0, t.Units).Select(u => Fp16.Value(t.Counts!.ThresholdKey(u))).ToArray();
     }
 
-    /// <summary>Feeds only the maps that can reach a unit's floor (most maps never reach the top-q level), which
-    /// keeps the comparisons and the collection small; skipped values are all below the floor, so counts are exact.</summary>
-    private static void ObserveCandidates(ThresholdSearch search, Tensor maps, Tensor mapBound, float[] floor)
-    {
-        var units = (int)maps.shape[0];
-        var images = (int)maps.shape[1];
-        var keep = mapBound.ge(tensor(floor).unsqueeze(1)).logical_or_(tensor(floor.Select(f => f <= 0).ToArray()).unsqueeze(1));
-        var selected = keep.flatten().nonzero().flatten();
-        if (selected.numel() == 0) return;
-        var rows = maps.reshape(units * images, -1).index_select(0, selected);
-        search.ObserveRows(rows, selected.div(images, rounding_mode: RoundingMode.floor));
-    }
+    private static long[] Total(LayerTally t) => Enumerable.Repeat(t.Values, t.Units).ToArray();
 
     // ---------------------------------------------------------------------------------------------------------------
     private static void Pass2(DissectionInputs inputs, IProgress<DissectionProgress>? progress, CancellationToken cancel,
@@ -319,12 +316,11 @@ internal static class DissectionPipeline
         foreach (var layer in layers)
         {
             var t = tallies[layer];
-            t.Histogram = new HistogramTally(t.UpMin, t.UpMax, s.HistogramBins);
+            t.Histogram = new HistogramTally(t.RawMin, t.RawMax, s.HistogramBins);
             t.Iou = inputs.Labels is null ? null : new IouTally(t.Units, inputs.Concepts, inputs.Categories, s.Method == DissectionMethod.Cvpr17);
-            t.Deferred = t.Search!.Done ? null : new DeferredPixels(t.Units);
-            t.Brackets = Enumerable.Range(0, t.Units).Select(t.Search.Bracket).ToArray();
-            t.Open = Enumerable.Range(0, t.Units).Select(u => !t.Search.IsDone(u)).ToArray();
             t.TopMaps = Enumerable.Range(0, t.Units).Select(u => new float[t.TopK.Top(u).Count][]).ToArray();
+            // Mask: fp16(upsampled) > T, i.e. its key >= key(T) + 1, i.e. the float itself >= this cut.
+            t.MaskCuts = Enumerable.Range(0, t.Units).Select(u => Fp16.SmallestRoundingToKey(t.Counts!.ThresholdKey(u) + 1)).ToArray();
             var lookup = new Dictionary<int, List<(int, int)>>();
             for (var u = 0; u < t.Units; u++)
                 foreach (var (rank, (_, image)) in t.TopK.Top(u).Index())
@@ -344,36 +340,31 @@ internal static class DissectionPipeline
                 var rows = processed.GetRange(first, chunk);
                 first += chunk;
                 var labels = inputs.Labels is { } read ? ReadLabels(rows, read) : null;
-                // Label planes are prepared once per batch (and segmentation size) for all layers.
-                var prepared = new Dictionary<string, BatchLabels>(StringComparer.Ordinal);
-                BatchLabels Prepared(long[] groupRows)
+                // Label planes are prepared once per batch and segmentation size, for all layers.
+                var prepared = new Dictionary<(int, int), (BatchLabels Labels, int[] Rows)>();
+                var slot = new (BatchLabels Labels, int Image)[rows.Count];
+                if (labels is not null)
                 {
-                    var key = string.Join(",", groupRows);
-                    if (!prepared.TryGetValue(key, out var b))
-                        prepared[key] = b = new BatchLabels(groupRows.Select(r => labels![r]).ToList(), inputs.Concepts.Count);
-                    return b;
-                }
-                try
-                {
-                    for (var li = 0; li < layers.Count; li++)
+                    foreach (var group in Enumerable.Range(0, rows.Count).GroupBy(r => (labels[r].SegHeight, labels[r].SegWidth)))
                     {
-                        if (!readers[li].MoveNext()) throw new InvalidOperationException($"activation cache of layer {layers[li]} ended early");
-                        var (_, half) = readers[li].Current;
-                        ObservePass2(tallies[layers[li]], half, rows, labels is null ? null : Prepared, topOf[layers[li]]);
+                        var members = group.ToArray();
+                        var batch = new BatchLabels(members.Select(r => labels[r]).ToList(), inputs.Concepts.Count);
+                        prepared[group.Key] = (batch, members);
+                        for (var i = 0; i < members.Length; i++) slot[members[i]] = (batch, i);
                     }
                 }
-                finally { foreach (var b in prepared.Values) b.Dispose(); }
+                for (var li = 0; li < layers.Count; li++)
+                {
+                    if (!readers[li].MoveNext()) throw new InvalidOperationException($"activation cache of layer {layers[li]} ended early");
+                    var t = tallies[layers[li]];
+                    foreach (var (batch, _) in prepared.Values) t.Iou?.AddLabels(batch);
+                    ObservePass2(t, new Maps(readers[li].Current.Rows, rows.Count, t.Units, t.Height, t.Width), rows,
+                        labels is null ? null : slot, topOf[layers[li]]);
+                }
                 phase.Report(first);
             }
         }
         finally { foreach (var r in readers) r.Dispose(); }
-        foreach (var layer in layers)
-        {
-            var t = tallies[layer];
-            t.Deferred?.Resolve(t.Search!, t.Iou);
-            t.Deferred = null;
-            t.Thresholds = t.Search!.Thresholds;
-        }
     }
 
     private static PixelLabels[] ReadLabels(List<DatasetImage> rows, Func<DatasetImage, PixelLabels> read)
@@ -392,64 +383,40 @@ internal static class DissectionPipeline
         return labels;
     }
 
-    /// <summary>One layer's batch in the IoU pass. Only maps that matter are upsampled: those that can reach the
-    /// unit's bracket (their mask or deferred pixels), and those whose values may span several histogram bins; every
-    /// other map lies below the bracket and inside one histogram bin, so it is counted into that bin whole. Bounds:
-    /// zero-padded bilinear weights are >= 0 and sum to <= 1, so an upsampled map lies in [min(0, raw min),
-    /// max(0, raw max)] (with a margin for float rounding).</summary>
-    private static void ObservePass2(LayerTally t, Tensor half, List<DatasetImage> rows, Func<long[], BatchLabels>? labelsFor,
+    /// <summary>One layer's batch in the IoU pass: every map goes into the raw histogram; only maps that can reach T
+    /// (max(0, raw max) at or above the mask cut, see pass 1) are upsampled, and their pixels above T are counted.</summary>
+    private static void ObservePass2(LayerTally t, Maps maps, List<DatasetImage> rows, (BatchLabels Labels, int Image)[]? slots,
         Dictionary<int, List<(int Unit, int Rank)>> topOf)
     {
-        using var scope = NewDisposeScope();
-        var a = half.to(ScalarType.Float32);
-        var mapMax = a.amax([2, 3]);                                               // (B, U)
-        var mapMin = a.amin([2, 3]);
         var histogram = t.Histogram!;
-        var units = t.Units;
-        foreach (var (h, w, groupRows) in BySegSize(rows, t))
+        Parallel.For(0, t.Units, () => new Scratch(), (u, _, scratch) =>
         {
-            var r = groupRows.Length;
-            var pixels = (long)h * w;
-            var bound = Rows(mapMax, groupRows).t().clamp_min(0).mul_(1 + 1.0 / 65536).contiguous().data<float>().ToArray();
-            var low = Rows(mapMin, groupRows).t().clamp_max(0).mul_(1 + 1.0 / 65536).contiguous().data<float>().ToArray();
-            var batch = labelsFor?.Invoke(groupRows);
-            if (batch is not null) t.Iou?.AddLabels(batch);
-            var picked = new List<long>();
-            for (var u = 0; u < units; u++)
+            var cut = t.MaskCuts[u];
+            for (var i = 0; i < rows.Count; i++)
             {
-                var cut = t.Brackets[u].Lo;
-                for (var i = 0; i < r; i++)
-                {
-                    var m = u * r + i;
-                    var bin = histogram.BinOf(u, low[m]);
-                    if (bound[m] >= cut || histogram.BinOf(u, bound[m]) != bin) picked.Add(m);
-                    else histogram.AddCount(u, bin, pixels);
-                }
+                var map = maps.Map(i, u);
+                histogram.Add(u, map);
+                if (t.Iou is not { } iou || slots is null) continue;
+                var (_, max, _) = Range(map);
+                if (Math.Max(0, max) < cut) continue;
+                var (height, width) = SegSize(rows[i], t);
+                var up = scratch.Upsampled(map, t.UpsamplerTo(height, width));
+                var n = 0;
+                for (var p = 0; p < up.Length; p++) if (up[p] >= cut) scratch.Pixels[n++] = p;
+                iou.AddMask(u, slots[i].Image, scratch.Pixels.AsSpan(0, n), slots[i].Labels);
             }
-            if (picked.Count == 0) continue;
-            var rowUnits = picked.Select(m => (int)(m / r)).ToArray();
-            var rowImages = picked.Select(m => (int)(m % r)).ToArray();
-            var selected = tensor(picked.ToArray());
-            var maps = Rows(a, groupRows).transpose(0, 1).reshape(units * r, a.shape[2], a.shape[3]).index_select(0, selected);
-            var up = BilinearUpsampling.Apply(maps, h, w).reshape(picked.Count, -1);
-            histogram.AddRows(up, rowUnits.Select(u => (long)u).ToArray());
-            var unitIndex = tensor(rowUnits.Select(u => (long)u).ToArray());
-            var hi = tensor(t.Brackets.Select(b => b.Hi).ToArray()).index_select(0, unitIndex).unsqueeze(1);
-            if (t.Iou is { } iou && batch is not null)
-            {
-                iou.AddMasks(rowUnits, rowImages, up.gt(hi), batch);
-            }
-            if (t.Deferred is { } deferred)
-            {
-                var lo = tensor(t.Brackets.Select(b => b.Lo).ToArray()).index_select(0, unitIndex).unsqueeze(1);
-                var open = tensor(t.Open).index_select(0, unitIndex).unsqueeze(1);
-                deferred.Add(rowUnits, rowImages, up, up.ge(lo).logical_and_(up.le(hi)).logical_and_(open), batch);
-            }
-        }
+            return scratch;
+        }, _ => { });
         for (var r = 0; r < rows.Count; r++)
         {
             if (!topOf.TryGetValue(rows[r].Index, out var wanted)) continue;
-            foreach (var (u, rank) in wanted) t.TopMaps[u][rank] = a[r, u].flatten().data<float>().ToArray();
+            foreach (var (u, rank) in wanted)
+            {
+                var map = maps.Map(r, u);
+                var values = new float[map.Length];
+                for (var p = 0; p < map.Length; p++) values[p] = Fp16.ToFloat(map[p]);
+                t.TopMaps[u][rank] = values;
+            }
         }
     }
 

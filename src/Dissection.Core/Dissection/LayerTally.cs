@@ -1,5 +1,5 @@
-// Everything the pipeline accumulates for one layer across its passes: pass 1 (ranges, counts, top-k), the threshold
-// search, and pass 2 (IoU counts, histogram, the raw maps of the top images). Each part is a mergeable tally.
+// Everything the pipeline accumulates for one layer across its passes: pass 1 (ranges, value count, top-k, the
+// threshold counts), and pass 2 (IoU counts, histogram, the raw maps of the top images). Each part is a mergeable tally.
 using Dissection.Core.Datasets;
 using Dissection.Core.Tallies;
 
@@ -12,36 +12,36 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
     public int Height { get; } = height;
     public int Width { get; } = width;
 
-    // Pass 1: exact ranges of the raw and the upsampled maps, value counts, and the top images by spatial max.
+    // Pass 1: exact ranges of the raw maps, the number of values each unit's threshold is taken over, and the top
+    // images by spatial max.
     public float[] RawMin { get; } = Filled(units, float.PositiveInfinity);
     public float[] RawMax { get; } = Filled(units, float.NegativeInfinity);
-    public float[] UpMin { get; } = Filled(units, float.PositiveInfinity);
-    public float[] UpMax { get; } = Filled(units, float.NegativeInfinity);
-    public long RawValues { get; set; }
-    public long UpValues { get; set; }
+    public long Values { get; set; }
     public TopKTally TopK { get; } = new(units, topK);
-
-    public SeedHistogram? Seed { get; set; }
-    public ThresholdSearch? Search { get; set; }
+    /// <summary>Created from the first batch, which sets each unit's floor.</summary>
+    public ThresholdCounts? Counts { get; set; }
+    /// <summary>Per unit, T as an fp16 value, once known.</summary>
     public float[] Thresholds { get; set; } = [];
-    /// <summary>Per unit, the search's interval around T when the IoU pass starts, and whether T is still open
-    /// (then the pixels inside the interval are deferred until T is known).</summary>
-    public (float Lo, float Hi)[] Brackets { get; set; } = [];
-    public bool[] Open { get; set; } = [];
-    public DeferredPixels? Deferred { get; set; }
+    /// <summary>Pass 1's fp16 conversion buffer, reused batch after batch.</summary>
+    public ushort[] Buffer { get; set; } = [];
 
     // Pass 2.
+    /// <summary>Per unit, the smallest float whose fp16 rounding lies above T: "upsampled >= cut" is the mask.</summary>
+    public float[] MaskCuts { get; set; } = [];
     public HistogramTally? Histogram { get; set; }
     public IouTally? Iou { get; set; }
     /// <summary>unit -> rank -> raw map of that top image.</summary>
     public float[][][] TopMaps { get; set; } = [];
 
-    public static void Widen(float[] min, float[] max, float[] batchMin, float[] batchMax)
+    private readonly Dictionary<(int, int), MapUpsampler> _upsamplers = [];
+
+    /// <summary>The upsampler from this layer's maps to a segmentation size (one per size, shared by threads).</summary>
+    public MapUpsampler UpsamplerTo(int height, int width)
     {
-        for (var u = 0; u < min.Length; u++)
+        lock (_upsamplers)
         {
-            if (batchMin[u] < min[u]) min[u] = batchMin[u];
-            if (batchMax[u] > max[u]) max[u] = batchMax[u];
+            if (!_upsamplers.TryGetValue((height, width), out var u)) _upsamplers[(height, width)] = u = new MapUpsampler(Height, Width, height, width);
+            return u;
         }
     }
 

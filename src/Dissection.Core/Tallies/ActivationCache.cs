@@ -2,8 +2,7 @@
 // order), so that the model runs once and later passes replay the maps from disk. Peak memory does not grow with
 // the dataset: rows are written and read a batch at a time. The folder is deleted on Dispose, which callers put in a
 // finally/using so that cancellation and failure leave nothing behind.
-using TorchSharp;
-using static TorchSharp.torch;
+using System.Runtime.InteropServices;
 
 namespace Dissection.Core.Tallies;
 
@@ -21,21 +20,19 @@ internal sealed class ActivationCache : IDisposable
     public string Folder { get; }
     public long Rows { get; private set; }
 
-    /// <summary>Appends a batch (B, U, h, w) of one layer; converted to fp16 on the CPU.</summary>
-    public void Append(string layer, Tensor batch)
+    /// <summary>Appends a batch of one layer: fp16 bits, row-major (B, rowShape...).</summary>
+    public void Append(string layer, ReadOnlySpan<ushort> rows, long[] rowShape)
     {
-        using var scope = NewDisposeScope();
-        var half = batch.to(ScalarType.Float16, CPU).contiguous();
         if (!_writers.TryGetValue(layer, out var w))
         {
             var path = Path.Combine(Folder, $"layer{_files.Count}.f16");
             _files[layer] = path;
-            w = (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20), half.shape.Skip(1).ToArray());
+            w = (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20), rowShape.ToArray());
             _writers[layer] = w;
         }
-        if (!half.shape.Skip(1).SequenceEqual(w.RowShape))
-            throw new InvalidOperationException($"layer {layer}: activation shape changed from [{string.Join(",", w.RowShape)}] to [{string.Join(",", half.shape.Skip(1))}]");
-        half.WriteBytesToStream(w.Stream);
+        if (!rowShape.SequenceEqual(w.RowShape))
+            throw new InvalidOperationException($"layer {layer}: activation shape changed from [{string.Join(",", w.RowShape)}] to [{string.Join(",", rowShape)}]");
+        w.Stream.Write(MemoryMarshal.AsBytes(rows));
     }
 
     /// <summary>Marks the end of writing; call once after pass 1 with the number of rows written per layer.</summary>
@@ -47,23 +44,19 @@ internal sealed class ActivationCache : IDisposable
 
     public long[] RowShape(string layer) => _writers[layer].RowShape;
 
-    /// <summary>Replays one layer in the given chunks of rows (normally pass 1's batches, so that every later
-    /// computation sees tensors of exactly the same shapes and gives bit-identical results): (firstRow, (n, U, h, w)
-    /// fp16 tensor). The tensor is disposed when the enumeration moves on.</summary>
-    public IEnumerable<(long First, Tensor Rows)> Read(string layer, IReadOnlyList<int> chunks)
+    /// <summary>Replays one layer in the given chunks of rows (normally pass 1's batches): (firstRow, fp16 bits of
+    /// those rows). The array is reused by the next chunk, so read it before moving on.</summary>
+    public IEnumerable<(long First, ushort[] Rows)> Read(string layer, IReadOnlyList<int> chunks)
     {
-        var shape = RowShape(layer);
+        var rowSize = RowShape(layer).Aggregate(1L, (a, b) => a * b);
         using var stream = new FileStream(_files[layer], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         long first = 0;
+        var buffer = Array.Empty<ushort>();
         foreach (var n in chunks)
         {
-            var t = empty([n, .. shape], ScalarType.Float16);
-            try
-            {
-                t.ReadBytesFromStream(stream);
-                yield return (first, t);
-            }
-            finally { t.Dispose(); }
+            if (buffer.Length != n * rowSize) buffer = new ushort[n * rowSize];
+            stream.ReadExactly(MemoryMarshal.AsBytes(buffer.AsSpan()));
+            yield return (first, buffer);
             first += n;
         }
         if (first != Rows) throw new InvalidOperationException($"cache of {layer} has {Rows} rows, chunks cover {first}");

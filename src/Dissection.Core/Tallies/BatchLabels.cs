@@ -3,11 +3,10 @@
 // earlier plane or is an image-level label of that image, so that a concept counts once per pixel), the image-level
 // labels and categories of each image, and the batch's per-concept label pixel counts.
 using Dissection.Core.Datasets;
-using static TorchSharp.torch;
 
 namespace Dissection.Core.Tallies;
 
-internal sealed class BatchLabels : IDisposable
+internal sealed class BatchLabels
 {
     public BatchLabels(IReadOnlyList<PixelLabels> labels, int concepts)
     {
@@ -16,8 +15,8 @@ internal sealed class BatchLabels : IDisposable
         Concepts = concepts;
         LabelPixels = new long[concepts];
         var planes = labels.Count == 0 ? 0 : labels.Max(l => l.Planes.Count);
-        var index = new long[planes][];
-        for (var j = 0; j < planes; j++) index[j] = new long[(long)Images * Pixels];
+        var index = new int[planes][];
+        for (var j = 0; j < planes; j++) index[j] = new int[Images * Pixels];
         ImageLabels = new int[Images][];
         Categories = new IReadOnlyList<string>[Images];
         for (var i = 0; i < Images; i++)
@@ -38,20 +37,20 @@ internal sealed class BatchLabels : IDisposable
                     var seen = imageLabels.Length > 0 && Array.IndexOf(imageLabels, c) >= 0;
                     for (var j2 = 0; j2 < j && !seen; j2++) seen = l.Planes[j2][px] == c;
                     if (seen) continue;
-                    index[j][(long)i * Pixels + px] = c;
+                    index[j][i * Pixels + px] = c;
                     LabelPixels[c]++;
                 }
             }
         }
-        PlaneConcepts = planes == 0 ? null : stack(index.Select(p => tensor(p)).ToArray()).DetachFromDisposeScope();
+        Planes = index;
     }
 
     public int Images { get; }
     /// <summary>Pixels per image (H*W).</summary>
     public int Pixels { get; }
     public int Concepts { get; }
-    /// <summary>(planes, Images*Pixels) int64 concept per pixel, deduplicated as described above; null without planes.</summary>
-    public Tensor? PlaneConcepts { get; }
+    /// <summary>Per plane, the concept at each pixel (image-major, Images*Pixels), deduplicated as described above.</summary>
+    public int[][] Planes { get; }
     /// <summary>Distinct image-level labels (> 0) per image.</summary>
     public int[][] ImageLabels { get; }
     public IReadOnlyList<string>[] Categories { get; }
@@ -62,6 +61,4 @@ internal sealed class BatchLabels : IDisposable
     {
         if (c >= Concepts) throw new InvalidDataException($"label {c} is not in the dataset's label list ({Concepts - 1} labels)");
     }
-
-    public void Dispose() => PlaneConcepts?.Dispose();
 }

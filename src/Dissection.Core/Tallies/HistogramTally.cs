@@ -52,34 +52,19 @@ internal sealed class HistogramTally
         }
     }
 
-    /// <summary>values: (rows, n) float32 where row r belongs to unit rowUnits[r]: lets the IoU pass histogram only
-    /// the maps it upsamples, and count the maps that fall in one bin as a whole with <see cref="AddCount"/>.</summary>
-    public void AddRows(Tensor values, long[] rowUnits)
+    /// <summary>fp16 values (bits) of one unit, by the same float arithmetic as <see cref="BinOf"/>. Calls for
+    /// different units may run in parallel.</summary>
+    public void Add(int unit, ReadOnlySpan<ushort> values)
     {
-        if (values.shape[0] != rowUnits.Length) throw new ArgumentException("one unit per row is needed");
-        var rows = rowUnits.Length;
-        var step = (int)Math.Clamp((1L << 22) / Math.Max(1, values.shape[1]), 1, Math.Max(1, rows));
-        using var outer = NewDisposeScope();
-        var min = tensor(Min);
-        var scale = tensor(Scale);
-        var offset = arange(Units, ScalarType.Int64).mul(Bins);
-        for (var first = 0; first < rows; first += step)
+        var counts = _counts.AsSpan(unit * Bins, Bins);
+        float min = Min[unit], scale = Scale[unit];
+        var last = Bins - 1;
+        foreach (var bits in values)
         {
-            using var scope = NewDisposeScope();
-            var count = Math.Min(step, rows - first);
-            var units = tensor(rowUnits.AsSpan(first, count).ToArray());
-            var bin = values.narrow(0, first, count).sub(min.index_select(0, units).unsqueeze(1))
-                .mul_(scale.index_select(0, units).unsqueeze(1)).floor_().clamp_(0, Bins - 1);
-            bin = _counts.Length < (1 << 24)
-                ? bin.add_(offset.index_select(0, units).to_type(ScalarType.Float32).unsqueeze(1)).to_type(ScalarType.Int32)
-                : bin.to_type(ScalarType.Int64).add_(offset.index_select(0, units).unsqueeze(1));
-            var c = bincount(bin.flatten(), minlength: _counts.Length).data<long>().ToArray();
-            for (var i = 0; i < c.Length; i++) _counts[i] += c[i];
+            var bin = MathF.Floor((Fp16.ToFloat(bits) - min) * scale);
+            counts[bin <= 0 ? 0 : bin >= last ? last : (int)bin]++;
         }
     }
-
-    /// <summary>Counts n values of a unit known to fall in one bin.</summary>
-    public void AddCount(int unit, int bin, long n) => _counts[unit * Bins + bin] += n;
 
     public void Merge(HistogramTally other)
     {

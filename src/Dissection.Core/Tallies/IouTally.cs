@@ -45,11 +45,19 @@ internal sealed class IouTally
         var b = (int)masks.shape[1];
         if (masks.shape[0] != Units) throw new ArgumentException($"expected {Units} units, got {masks.shape[0]}");
         if (labels.Count != b) throw new ArgumentException("one PixelLabels per image is needed");
-        using var batch = new BatchLabels(labels, Concepts);
+        var batch = new BatchLabels(labels, Concepts);
         if (batch.Pixels != masks.shape[2]) throw new ArgumentException($"labels have {batch.Pixels} pixels, masks have {masks.shape[2]}");
         AddLabels(batch);
-        var rows = Enumerable.Range(0, Units * b).ToArray();
-        AddMasks(rows.Select(r => r / b).ToArray(), rows.Select(r => r % b).ToArray(), masks.reshape(Units * b, -1), batch);
+        var on = (masks.dtype == ScalarType.Bool ? masks : masks.ne(0)).contiguous().data<bool>().ToArray();
+        var pixels = new int[batch.Pixels];
+        for (var u = 0; u < Units; u++)
+            for (var i = 0; i < b; i++)
+            {
+                var n = 0;
+                var offset = (u * b + i) * batch.Pixels;
+                for (var p = 0; p < batch.Pixels; p++) if (on[offset + p]) pixels[n++] = p;
+                AddMask(u, i, pixels.AsSpan(0, n), batch);
+            }
     }
 
     /// <summary>Counts the batch's label pixels; once per batch, whatever the masks.</summary>
@@ -59,40 +67,24 @@ internal sealed class IouTally
         for (var c = 0; c < Concepts; c++) LabelPixels[c] += batch.LabelPixels[c];
     }
 
-    /// <summary>Masks of some (unit, image) pairs of a batch: row r of <paramref name="masks"/> (rows, P) is the mask
-    /// of unit rowUnits[r] on image rowImages[r]. Pairs left out have empty masks. Masks are ~1 % active by
-    /// construction, so only active pixels are visited: intersections come from bincounts of (unit, concept) keys
-    /// over the nonzero mask entries instead of a dense pixels x concepts product.</summary>
-    public void AddMasks(int[] rowUnits, int[] rowImages, Tensor masks, BatchLabels batch)
+    /// <summary>The mask of one unit on image <paramref name="image"/> of a batch, given as its pixel indices (masks
+    /// are ~1 % active, so only active pixels are visited). Calls for different units may run in parallel.</summary>
+    public void AddMask(int unit, int image, ReadOnlySpan<int> pixels, BatchLabels batch)
     {
-        using var scope = NewDisposeScope();
-        if (rowUnits.Length == 0) return;
-        var maskB = masks.dtype == ScalarType.Bool ? masks : masks.ne(0);
-        var perRow = maskB.sum(1, type: ScalarType.Int64).data<long>().ToArray();
-        for (var r = 0; r < rowUnits.Length; r++)
+        if (pixels.Length == 0) return;
+        var row = Intersections.AsSpan(unit * Concepts, Concepts);
+        foreach (var c in batch.ImageLabels[image]) row[c] += pixels.Length;
+        var offset = image * batch.Pixels;
+        foreach (var plane in batch.Planes)
         {
-            var (u, i, n) = (rowUnits[r], rowImages[r], perRow[r]);
-            if (n == 0) continue;
-            foreach (var c in batch.ImageLabels[i]) Intersections[u * Concepts + c] += n;
-            AddMaskPixels(u, batch.Categories[i], n);
+            var concepts = plane.AsSpan(offset, batch.Pixels);
+            foreach (var p in pixels)
+            {
+                var c = concepts[p];
+                if (c > 0) row[c]++;
+            }
         }
-        if (batch.PlaneConcepts is not { } planes) return;
-        var active = maskB.nonzero();                                          // (K, 2): row, pixel
-        if (active.shape[0] == 0) return;
-        var row = active.select(1, 0);
-        var column = tensor(rowImages.Select(i => (long)i * batch.Pixels).ToArray()).index_select(0, row).add_(active.select(1, 1));
-        var unitKey = tensor(rowUnits.Select(u => (long)u * Concepts).ToArray()).index_select(0, row);
-        var keys = planes.index_select(1, column).add_(unitKey.unsqueeze(0)).flatten();
-        var counts = bincount(keys, minlength: Units * Concepts).data<long>().ToArray();
-        // Key u*Concepts + 0 gathers pixels without a label in that plane; label 0 is never a concept.
-        for (var i = 0; i < counts.Length; i++) if (i % Concepts != 0) Intersections[i] += counts[i];
-    }
-
-    /// <summary>One mask pixel of a unit, known by its concepts (each counted once) and its image's categories.</summary>
-    public void AddPixel(int unit, ReadOnlySpan<int> concepts, IReadOnlyList<string> categories)
-    {
-        foreach (var c in concepts) Intersections[unit * Concepts + c]++;
-        AddMaskPixels(unit, categories, 1);
+        AddMaskPixels(unit, batch.Categories[image], pixels.Length);
     }
 
     private void AddMaskPixels(int unit, IReadOnlyList<string> categories, long n)

@@ -28,7 +28,7 @@ public class DissectionCancellationTests
             using var cts = new CancellationTokenSource();
             var progress = new CancelOn(phase, cts);
             Assert.ThrowsAny<OperationCanceledException>(() => DissectionPipeline.Run(oracle.Inputs(), ["conv"],
-                new DissectionSettings { Quantile = 0.1, BatchSize = 2 }, progress, cts.Token, root, searchBins: 4, collectCap: 4));
+                new DissectionSettings { Quantile = 0.1, BatchSize = 2 }, progress, cts.Token, root, floorFactor: 0.05));
             Assert.Contains(progress.Phases, p => p.StartsWith(phase, StringComparison.Ordinal));
             Assert.Empty(Directory.EnumerateFileSystemEntries(root));
         }

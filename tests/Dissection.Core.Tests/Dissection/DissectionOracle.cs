@@ -90,7 +90,8 @@ internal sealed class DissectionOracle : IDisposable
             double sy = (ty + 0.5) * MapSize / Seg - 0.5, sx = (tx + 0.5) * MapSize / Seg - 0.5;
             int y0 = (int)Math.Floor(sy), x0 = (int)Math.Floor(sx);
             double fy = sy - y0, fx = sx - x0;
-            up[ty, tx] = (1 - fy) * ((1 - fx) * At(y0, x0) + fx * At(y0, x0 + 1)) + fy * ((1 - fx) * At(y0 + 1, x0) + fx * At(y0 + 1, x0 + 1));
+            // Exact in double (dyadic data), then rounded to fp16 as the engine defines upsampled values.
+            up[ty, tx] = (float)(Half)((1 - fy) * ((1 - fx) * At(y0, x0) + fx * At(y0, x0 + 1)) + fy * ((1 - fx) * At(y0 + 1, x0) + fx * At(y0 + 1, x0 + 1)));
         }
         return up;
     }

@@ -1,6 +1,6 @@
 // The dissection pipeline against a brute-force oracle on a tiny real Conv2d: thresholds (exact, the documented bound
 // is rank error 0), IoUs, unit labels, best-per-category, top-k images with their raw maps and the histograms, for
-// PNAS and CVPR17, with the default search and with tiny bins that force several threshold passes.
+// PNAS and CVPR17, with the default floor and with a floor above T that forces threshold passes over the cache.
 using Dissection.Core.Dissection;
 using Dissection.Core.Tallies;
 
@@ -9,15 +9,15 @@ namespace Dissection.Core.Tests.Dissection;
 public class DissectionOracleTests
 {
     [Theory]
-    [InlineData(DissectionMethod.Pnas, 4096, 8192, 3)]
-    [InlineData(DissectionMethod.Pnas, 4, 16, 2)]
-    [InlineData(DissectionMethod.Cvpr17, 4096, 8192, 4)]
-    [InlineData(DissectionMethod.Cvpr17, 3, 5, 1)]
-    public void Pipeline_agrees_with_brute_force(DissectionMethod method, int bins, int cap, int batch)
+    [InlineData(DissectionMethod.Pnas, 4.0, 3)]
+    [InlineData(DissectionMethod.Pnas, 0.1, 2)]
+    [InlineData(DissectionMethod.Cvpr17, 4.0, 4)]
+    [InlineData(DissectionMethod.Cvpr17, 0.1, 1)]
+    public void Pipeline_agrees_with_brute_force(DissectionMethod method, double floorFactor, int batch)
     {
         using var oracle = new DissectionOracle(images: 9, seed: 42, corrupt: 4);
         var settings = new DissectionSettings { Quantile = 0.1, Method = method, BatchSize = batch, TopK = 3, TopConcepts = 4, HistogramBins = 6 };
-        var results = DissectionPipeline.Run(oracle.Inputs(), ["conv"], settings, null, default, null, bins, cap);
+        var results = DissectionPipeline.Run(oracle.Inputs(), ["conv"], settings, null, default, null, floorFactor);
         var used = oracle.Images.Where(i => !oracle.Corrupt.Contains(i.Index)).ToList();
         var layer = Assert.Single(results);
         Assert.Equal("conv", layer.Layer);
@@ -49,7 +49,8 @@ public class DissectionOracleTests
                 Assert.Equal(oracle.RawMap(t.ImageIndex, u).Cast<double>().Select(v => (float)v), t.Map);
             }
 
-            var values = used.SelectMany(i => oracle.UpMap(i.Index, u).Cast<double>()).ToList();
+            // The histogram is of the raw (not upsampled) maps.
+            var values = used.SelectMany(i => oracle.RawMap(i.Index, u).Cast<double>()).ToList();
             Assert.Equal((float)values.Min(), unit.Histogram.Min);
             Assert.Equal((float)values.Max(), unit.Histogram.Max);
             var h = new HistogramTally([unit.Histogram.Min], [unit.Histogram.Max], 6);
@@ -93,10 +94,10 @@ public class DissectionOracleTests
     [InlineData(0.05, 2)]
     public void Small_quantiles_that_let_pass_1_skip_maps_still_match_brute_force(double quantile, int batch)
     {
-        // The seed floor is the first batch's top-4q level, so with small q most later maps are skipped in pass 1.
+        // The floor is the first batch's top-4q level, so with small q most later maps are never upsampled in pass 1.
         using var oracle = new DissectionOracle(images: 12, seed: 7);
         var settings = new DissectionSettings { Quantile = quantile, BatchSize = batch, TopK = 2, TopConcepts = 4 };
-        var layer = Assert.Single(DissectionPipeline.Run(oracle.Inputs(), ["conv"], settings, null, default, null, 8, 16));
+        var layer = Assert.Single(DissectionPipeline.Run(oracle.Inputs(), ["conv"], settings, null, default, null));
         var used = oracle.Images;
         for (var u = 0; u < DissectionOracle.Units; u++)
         {
@@ -106,9 +107,9 @@ public class DissectionOracleTests
                 .Select(c => (Concept: c, Iou: oracle.Iou(used, u, c, threshold, false))).Where(p => p.Iou > 0)
                 .OrderByDescending(p => p.Iou).ThenBy(p => p.Concept).Take(4).ToList();
             Assert.Equal(ious, layer.Units[u].TopConcepts.Select(s => (s.Concept, s.Iou)));
-            var values = used.SelectMany(i => oracle.UpMap(i.Index, u).Cast<double>()).ToList();
+            var values = used.SelectMany(i => oracle.RawMap(i.Index, u).Cast<double>()).ToList();
             Assert.Equal((float)values.Max(), layer.Units[u].Histogram.Max);
-            Assert.True(layer.Units[u].Histogram.Min <= values.Min(), "the histogram range must cover every value");
+            Assert.Equal((float)values.Min(), layer.Units[u].Histogram.Min);
         }
     }
 }

@@ -1,6 +1,6 @@
-// How often a dissection reads the data: PNAS runs the model pass and ONE pass over the activation cache (the IoU pass
-// defers the pixels inside each unit's threshold bracket and resolves them once the exact threshold is known), and
-// adds a threshold pass only when a bracket holds more values than the deferral cap. Results match brute force either way.
+// How often a dissection reads the data: the model pass, which ends with every exact threshold known, and ONE IoU pass
+// over the activation cache; threshold passes over the cache run only when a unit's threshold lies under the floor
+// that the first batch set. Results match brute force either way.
 using Dissection.Core.Dissection;
 
 namespace Dissection.Core.Tests.Dissection;
@@ -27,12 +27,12 @@ public class DissectionPassesTests
     }
 
     [Fact]
-    public void A_bracket_over_the_cap_costs_a_threshold_pass_and_stays_exact()
+    public void A_floor_above_the_threshold_costs_threshold_passes_and_stays_exact()
     {
         using var oracle = new DissectionOracle(images: 12, seed: 11);
         var phases = new Phases();
         var layer = Assert.Single(DissectionPipeline.Run(oracle.Inputs(), ["conv"],
-            new DissectionSettings { Quantile = 0.05, BatchSize = 3, TopConcepts = 4 }, phases, default, null, searchBins: 2, collectCap: 3));
+            new DissectionSettings { Quantile = 0.05, BatchSize = 3, TopConcepts = 4 }, phases, default, null, floorFactor: 0.05));
         Assert.Equal("pass 1: model", phases.Seen[0]);
         Assert.StartsWith("thresholds", phases.Seen[1]);
         Assert.Equal("pass 2: IoU", phases.Seen[^1]);

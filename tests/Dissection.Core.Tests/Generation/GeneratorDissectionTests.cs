@@ -97,14 +97,17 @@ public sealed class GeneratorDissectionTests : IDisposable
             var units = (int)acts.shape[1];
             Assert.Equal(units, result.Units.Count);
             Assert.Equal(Samples, result.Images);
-            // Upsampled to the 8×8 segmentation, after the pipeline's fp16 rounding of captured activations.
+            // Upsampled to the 8×8 segmentation, after the pipeline's fp16 rounding of captured activations, and rounded
+            // to fp16 again as the pipeline defines upsampled values.
             using var up = BilinearUpsampling.Apply(acts.to(ScalarType.Float16).to(ScalarType.Float32), 8, 8);
             for (var u = 0; u < units; u++)
             {
-                var values = up.select(1, u).contiguous().data<float>().ToArray();   // N·64, image-major
+                var values = up.select(1, u).contiguous().data<float>().ToArray().Select(v => (float)(Half)v).ToArray();   // N·64, image-major
                 var r = result.Units[u];
                 var threshold = values.OrderByDescending(v => v).ElementAt((int)Math.Floor(0.01 * values.Length));
-                Assert.InRange((double)Math.Abs(threshold - r.Threshold), 0.0, 1e-5 * Math.Max(1.0, Math.Abs(threshold)));
+                // torch's float32 upsampling may differ from the engine's in the last bit, which can move a value across
+                // an fp16 rounding boundary: within one fp16 step.
+                Assert.InRange((double)Math.Abs(threshold - r.Threshold), 0.0, 1e-3 * Math.Max(1.0, Math.Abs(threshold)));
 
                 foreach (var concept in GanFixture.Concepts.Skip(1))
                 {
@@ -198,7 +201,7 @@ public sealed class GeneratorDissectionTests : IDisposable
         {
             var v = values[i * 64 + p];
             var has = labels[i].Planes.Any(pl => pl[p] == concept);
-            var ambiguous = Math.Abs(v - threshold) <= 1e-5 * Math.Max(1, Math.Abs(threshold));
+            var ambiguous = Math.Abs(v - threshold) <= 1e-3 * Math.Max(1, Math.Abs(threshold));
             if (has) label++;
             if (ambiguous) { ambMask++; if (has) ambIsect++; continue; }
             if (v > threshold) { mask++; if (has) isect++; }

@@ -1,0 +1,116 @@
+// The exact per-unit top-q level from per-key counts of fp16 values (Fp16): no sketch, no sorting, no bracket.
+//
+// Definition. For a unit with N values and quantile q, let k = floor(q*N) (clamped to [0, N-1]). The threshold is
+// T = the (k+1)-th largest value, so #{v > T} <= k, with equality when nothing ties at T.
+// ERROR BOUND: rank error 0 over the fp16-rounded values that the mask test compares (ThresholdCountsTests checks it
+// against a full sort on random, tied, sparse and heavy-tailed data).
+//
+// How. Each unit counts keys in a window [Lo, Hi) in bins of 2^Shift keys, plus how many values fell below it. The
+// model pass opens the window at a floor (a level the first batch puts well under T) with Shift 0, so every key at or
+// above the floor has its own count and T is read off directly, and maps that cannot reach the floor are counted
+// below it wholesale, without being upsampled. Values far below T never need a key.
+// If the data puts T under the floor after all, Resolve opens a window below it: coarse bins (at most MaxBins) for one
+// pass over the cache, then single keys within the one coarse bin that holds T: at most two extra passes, exact.
+// Memory per unit: the keys between the floor and the largest value (at most 65,536 counts), not the dataset size.
+// Thread safety: calls for different units may run in parallel.
+namespace Dissection.Core.Tallies;
+
+internal sealed class ThresholdCounts
+{
+    public const int MaxBins = 4096;
+
+    private readonly Window[] _units;
+
+    private sealed class Window(int lo, int hi, int shift, long above)
+    {
+        public readonly int Lo = lo, Hi = hi, Shift = shift;
+        /// <summary>Values known to lie at or above Hi (from earlier windows); not counted again.</summary>
+        public readonly long Above = above;
+        public readonly float LoCut = Fp16.SmallestRoundingToKey(lo), HiCut = Fp16.SmallestRoundingToKey(hi);
+        public long[] Counts = new long[Math.Min(256, ((hi - lo - 1) >> shift) + 1)];
+        public long Below;
+        public int Threshold = -1;   // the key of T once known
+    }
+
+    /// <param name="floorKeys">Per unit, the key of the model pass's floor.</param>
+    public ThresholdCounts(int[] floorKeys) => _units = floorKeys.Select(f => new Window(f, Fp16.Keys, 0, 0)).ToArray();
+
+    public int Units => _units.Length;
+    public int FloorKey(int unit) => _units[unit].Lo;
+    /// <summary>Values below this float round to a key below the window: callers skip them without keying.</summary>
+    public float LowCut(int unit) => _units[unit].LoCut;
+    public bool IsResolved(int unit) => _units[unit].Threshold >= 0;
+    public bool AllResolved => _units.All(w => w.Threshold >= 0);
+    /// <summary>The key of the unit's threshold; only once resolved.</summary>
+    public int ThresholdKey(int unit) => _units[unit].Threshold >= 0 ? _units[unit].Threshold
+        : throw new InvalidOperationException($"the threshold of unit {unit} is not known yet");
+
+    /// <summary>Counts float values (rounded to fp16 here). Values below the window go to the below count; values at
+    /// or above its top were counted by an earlier window and are ignored.</summary>
+    public void Add(int unit, ReadOnlySpan<float> values)
+    {
+        var w = _units[unit];
+        if (w.Threshold >= 0) return;
+        float lo = w.LoCut, hi = w.HiCut;
+        long below = 0;
+        foreach (var v in values)
+        {
+            if (v < lo) { below++; continue; }
+            if (v >= hi) continue;
+            var index = (Fp16.KeyOf(v) - w.Lo) >> w.Shift;
+            if (index >= w.Counts.Length) Grow(w, index);
+            w.Counts[index]++;
+        }
+        w.Below += below;
+    }
+
+    /// <summary>Counts values known to lie below the window without looking at them.</summary>
+    public void AddBelow(int unit, long n) => _units[unit].Below += n;
+
+    private static void Grow(Window w, int index)
+    {
+        var full = ((w.Hi - w.Lo - 1) >> w.Shift) + 1;
+        Array.Resize(ref w.Counts, Math.Min(full, Math.Max(index + 1, w.Counts.Length * 2)));
+    }
+
+    /// <summary>After a pass: finds T for every unit whose window holds it. A unit whose T lies below its window gets a
+    /// new window under it, from <paramref name="lowestKey"/> (a key no value is below). Returns whether another pass
+    /// is needed. <paramref name="total"/> is N per unit.</summary>
+    public bool Resolve(double quantile, long[] total, int[] lowestKey)
+    {
+        var more = false;
+        for (var u = 0; u < _units.Length; u++)
+        {
+            var w = _units[u];
+            if (w.Threshold >= 0) continue;
+            var n = total[u];
+            if (n <= 0) throw new InvalidOperationException($"unit {u} has no values");
+            var k = Math.Clamp((long)Math.Floor(quantile * n + 1e-9), 0, n - 1);
+            var seen = w.Above;
+            var found = -1;
+            for (var i = w.Counts.Length - 1; i >= 0 && found < 0; i--)
+            {
+                seen += w.Counts[i];
+                if (seen > k) found = i;
+            }
+            if (found >= 0 && w.Shift == 0) { w.Threshold = w.Lo + found; continue; }
+            if (found >= 0)
+            {
+                // T is inside one coarse bin: count its keys one by one next pass.
+                var binLo = w.Lo + (found << w.Shift);
+                _units[u] = new Window(binLo, Math.Min(w.Hi, binLo + (1 << w.Shift)), 0, seen - w.Counts[found]);
+                more = true;
+                continue;
+            }
+            // T is below the window.
+            var lowest = Math.Min(lowestKey[u], w.Lo - 1);
+            if (lowest == w.Lo - 1) { w.Threshold = lowest; continue; }   // one key left: every value below is equal
+            var span = w.Lo - lowest;
+            var shift = 0;
+            while ((span - 1 >> shift) + 1 > MaxBins) shift++;
+            _units[u] = new Window(lowest, w.Lo, shift, seen);
+            more = true;
+        }
+        return more;
+    }
+}
