@@ -1,11 +1,12 @@
 // The passes of a dissection, for all layers at once. The model runs ONCE; the IoU pass replays an fp16 activation
 // cache on disk, so peak memory depends on the batch size and the layer shapes, never on the dataset size.
-//   pass 1 (model): forward; round every map to fp16 and cache it; per map its spatial max (top-k); per unit the raw
-//                   range; and the threshold counts (Tallies/ThresholdCounts): each map that can reach the unit's floor
-//                   is upsampled and its values counted per fp16 key, every other map is counted below the floor
+//   pass 1 (model): forward; round every map to fp16, note its max and min, and cache it (the disk write runs in the
+//                   background during the next forward); top-k by spatial max; and the threshold counts
+//                   (Tallies/ThresholdCounts): only the upsampled pixels that can reach the unit's floor are computed
+//                   (MapUpsampler.Above) and counted per fp16 key, every other pixel is counted below the floor
 //                   wholesale. So T, the exact top-q level, is known when the model pass ends.
-//   pass 2 (IoU):   per map, the raw histogram; maps that can reach T are upsampled again and their pixels above T
-//                   counted against the labels (Tallies/IouTally).
+//   pass 2 (IoU):   per unit, the raw histogram (values counted by fp16 bits, then folded into bins), and for maps
+//                   that can reach T the upsampled pixels above T, counted against the labels (Tallies/IouTally).
 // PNAS thresholds the upsampled maps, CVPR17 the raw maps; both compare the upsampled map with T. Only if a unit's T
 // lies under the floor that the first batch set (data whose later batches are much weaker) do threshold passes over
 // the cache run between the two (at most two, exact).
@@ -121,10 +122,12 @@ internal static class DissectionPipeline
         }
     }
 
-    /// <summary>A batch of one layer's maps as fp16 bits, (B, U, h, w) row-major.</summary>
-    private sealed record Maps(ushort[] Bits, int Images, int Units, int H, int W)
+    /// <summary>A batch of one layer's maps as fp16 bits, (B, U, h, w) row-major, with each map's maximum (B, U).</summary>
+    private sealed record Maps(ushort[] Bits, float[] Max, int Images, int Units, int H, int W)
     {
         public int Size => H * W;
+        /// <summary>Each map's minimum (B, U); pass 1 only.</summary>
+        public float[] Min { get; init; } = [];
         public ReadOnlySpan<ushort> All => Bits.AsSpan(0, Images * Units * Size);
         public ReadOnlySpan<ushort> Map(int image, int unit) => Bits.AsSpan((image * Units + unit) * Size, Size);
     }
@@ -137,9 +140,22 @@ internal static class DissectionPipeline
         if (act.dim() != 4 || act.shape[0] != images)
             throw new InvalidOperationException($"layer {layer}: expected ({images},U,h,w) activations, got [{string.Join(",", act.shape)}]");
         var half = act.detach().to(ScalarType.Float16, CPU).contiguous();
-        if (buffer.Length < half.numel()) buffer = new ushort[half.numel()];
-        half.bytes.CopyTo(MemoryMarshal.AsBytes(buffer.AsSpan(0, (int)half.numel())));
-        return new Maps(buffer, images, (int)act.shape[1], (int)act.shape[2], (int)act.shape[3]);
+        var count = (int)half.numel();
+        if (buffer.Length < count) buffer = new ushort[count];
+        half.bytes.CopyTo(MemoryMarshal.AsBytes(buffer.AsSpan(0, count)));
+        var maps = new Maps(buffer, new float[images * (int)act.shape[1]], images, (int)act.shape[1], (int)act.shape[2], (int)act.shape[3])
+        {
+            Min = new float[images * (int)act.shape[1]],
+        };
+        var nonFinite = false;
+        Parallel.For(0, maps.Max.Length, m =>
+        {
+            var (min, max, bad) = Fp16.Range(maps.Bits.AsSpan(m * maps.Size, maps.Size));
+            (maps.Min[m], maps.Max[m]) = (min, max);
+            if (bad) nonFinite = true;
+        });
+        if (nonFinite) throw new InvalidOperationException($"layer {layer}: an activation is not finite or exceeds the fp16 cache range (65504)");
+        return maps;
     }
 
     private static void ObservePass1(string layer, Tensor act, IReadOnlyList<DatasetImage> images, DissectionSettings s,
@@ -147,16 +163,15 @@ internal static class DissectionPipeline
     {
         if (!tallies.TryGetValue(layer, out var t))
             tallies[layer] = t = new LayerTally(layer, (int)act.shape[1], (int)act.shape[^2], (int)act.shape[^1], s.TopK);
-        var buffer = t.Buffer;
+        // Two buffers in turn: the cache may still be writing the previous batch from the other one.
+        var buffer = t.Buffers[t.Batches % 2];
         var maps = ToFp16(layer, act, images.Count, ref buffer);
-        t.Buffer = buffer;
-        cache.Append(layer, maps.All, [maps.Units, maps.H, maps.W]);
+        t.Buffers[t.Batches++ % 2] = buffer;
+        cache.Append(layer, maps.Bits, maps.All.Length, [maps.Units, maps.H, maps.W], maps.Max);
         var cvpr = s.Method == DissectionMethod.Cvpr17;
         var sizes = images.Select(i => SegSize(i, t)).ToArray();
         t.Counts ??= new ThresholdCounts(Floors(maps, s.Quantile * floorFactor));
 
-        var maxes = new float[images.Count * maps.Units];
-        var nonFinite = false;
         Parallel.For(0, maps.Units, () => new Scratch(), (u, _, scratch) =>
         {
             var lowCut = t.Counts!.LowCut(u);
@@ -164,23 +179,20 @@ internal static class DissectionPipeline
             for (var i = 0; i < images.Count; i++)
             {
                 var map = maps.Map(i, u);
-                var (min, max, bad) = Range(map);
-                nonFinite |= bad;
-                maxes[i * maps.Units + u] = max;
+                var (min, max) = (maps.Min[i * maps.Units + u], maps.Max[i * maps.Units + u]);
                 unitMin = Math.Min(unitMin, min);
                 unitMax = Math.Max(unitMax, max);
                 var (height, width) = sizes[i];
                 // Zero-padded bilinear weights are >= 0 and sum to <= 1, so an upsampled value (after fp16 rounding)
                 // never exceeds max(0, raw max): a map below the floor has every value below it.
                 if ((cvpr ? max : Math.Max(0, max)) < lowCut) { t.Counts.AddBelow(u, cvpr ? map.Length : (long)height * width); continue; }
-                t.Counts.Add(u, cvpr ? scratch.Raw(map) : scratch.Upsampled(map, t.UpsamplerTo(height, width)));
+                CountMap(t.Counts, u, map, cvpr, t.UpsamplerTo(height, width), scratch);
             }
             t.RawMin[u] = unitMin;
             t.RawMax[u] = unitMax;
             return scratch;
         }, _ => { });
-        if (nonFinite) throw new InvalidOperationException($"layer {layer}: an activation is not finite or exceeds the fp16 cache range (65504)");
-        t.TopK.Add(maxes, images.Select(i => i.Index).ToList());
+        t.TopK.Add(maps.Max, images.Select(i => i.Index).ToList());
         t.Values += cvpr ? (long)images.Count * maps.Size : sizes.Sum(z => (long)z.H * z.W);
     }
 
@@ -216,26 +228,17 @@ internal static class DissectionPipeline
         return floors;
     }
 
-    /// <summary>Min and max of a map's values, and whether any is not finite.</summary>
-    private static (float Min, float Max, bool NonFinite) Range(ReadOnlySpan<ushort> map)
-    {
-        float min = float.PositiveInfinity, max = float.NegativeInfinity;
-        var bad = false;
-        foreach (var bits in map)
-        {
-            bad |= Fp16.IsNonFinite(bits);
-            var v = Fp16.ToFloat(bits);
-            if (v < min) min = v;
-            if (v > max) max = v;
-        }
-        return (min, max, bad);
-    }
-
     /// <summary>Per-thread buffers for one map at a time.</summary>
     private sealed class Scratch
     {
-        private float[] _raw = [], _wide = [], _up = [];
+        private float[] _raw = [];
+        private bool[] _hot = [];
+        private float[] _wide = [];
         public int[] Pixels = [];
+        public float[] Values = [];
+        /// <summary>Values counted by fp16 bit pattern, for the histogram (HistogramTally.AddCounted zeroes it).</summary>
+        public int[] ByBits => _byBits ??= new int[Fp16.Keys];
+        private int[]? _byBits;
 
         public ReadOnlySpan<float> Raw(ReadOnlySpan<ushort> map)
         {
@@ -244,16 +247,26 @@ internal static class DissectionPipeline
             return _raw;
         }
 
-        public ReadOnlySpan<float> Upsampled(ReadOnlySpan<ushort> map, MapUpsampler upsampler)
+        /// <summary>The upsampled pixels of a map at or above <paramref name="cut"/> (MapUpsampler.Above): their count;
+        /// indices in <see cref="Pixels"/>, values in <see cref="Values"/>.</summary>
+        public int UpsampleAbove(ReadOnlySpan<ushort> map, MapUpsampler upsampler, float cut)
         {
-            var raw = Raw(map);
             var size = upsampler.Height * upsampler.Width;
-            if (_wide.Length < upsampler.ScratchLength) _wide = new float[upsampler.ScratchLength];
-            if (_up.Length < size) _up = new float[size];
-            if (Pixels.Length < size) Pixels = new int[size];
-            upsampler.Apply(raw, _wide, _up);
-            return _up.AsSpan(0, size);
+            if (Pixels.Length < size) { Pixels = new int[size]; Values = new float[size]; }
+            if (_hot.Length < upsampler.H) _hot = new bool[upsampler.H];
+            if (_wide.Length < upsampler.ScratchLength + upsampler.Width) _wide = new float[upsampler.ScratchLength + upsampler.Width];
+            return upsampler.Above(map, cut, Pixels, Values, _hot, _wide);
         }
+    }
+
+    /// <summary>Counts one map into a unit's threshold counts: the raw values (CVPR17), or the upsampled rows that can
+    /// reach the unit's window, the other rows counted below it wholesale (PNAS).</summary>
+    private static void CountMap(ThresholdCounts counts, int u, ReadOnlySpan<ushort> map, bool raw, MapUpsampler upsampler, Scratch scratch)
+    {
+        if (raw) { counts.Add(u, scratch.Raw(map)); return; }
+        var n = scratch.UpsampleAbove(map, upsampler, counts.LowCut(u));
+        counts.Add(u, scratch.Values.AsSpan(0, n));
+        counts.AddBelow(u, (long)upsampler.Height * upsampler.Width - n);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -276,11 +289,11 @@ internal static class DissectionPipeline
             {
                 var t = tallies[layer];
                 var shape = cache.RowShape(layer);
-                foreach (var (first, bits) in cache.Read(layer, batches))
+                foreach (var (first, bits, maxes) in cache.Read(layer, batches))
                 {
                     cancel.ThrowIfCancellationRequested();
-                    var rows = processed.GetRange((int)first, bits.Length / (int)(shape[0] * shape[1] * shape[2]));
-                    var maps = new Maps(bits, rows.Count, t.Units, t.Height, t.Width);
+                    var rows = processed.GetRange((int)first, maxes.Length / t.Units);
+                    var maps = new Maps(bits, maxes, rows.Count, t.Units, t.Height, t.Width);
                     Parallel.For(0, t.Units, () => new Scratch(), (u, _, scratch) =>
                     {
                         if (t.Counts!.IsResolved(u)) return scratch;
@@ -288,10 +301,10 @@ internal static class DissectionPipeline
                         for (var i = 0; i < rows.Count; i++)
                         {
                             var map = maps.Map(i, u);
-                            var (_, max, _) = Range(map);
+                            var max = maps.Max[i * t.Units + u];
                             if ((cvpr ? max : Math.Max(0, max)) < lowCut) continue;
                             var (height, width) = SegSize(rows[i], t);
-                            t.Counts.Add(u, cvpr ? scratch.Raw(map) : scratch.Upsampled(map, t.UpsamplerTo(height, width)));
+                            CountMap(t.Counts, u, map, cvpr, t.UpsamplerTo(height, width), scratch);
                         }
                         return scratch;
                     }, _ => { });
@@ -358,7 +371,8 @@ internal static class DissectionPipeline
                     if (!readers[li].MoveNext()) throw new InvalidOperationException($"activation cache of layer {layers[li]} ended early");
                     var t = tallies[layers[li]];
                     foreach (var (batch, _) in prepared.Values) t.Iou?.AddLabels(batch);
-                    ObservePass2(t, new Maps(readers[li].Current.Rows, rows.Count, t.Units, t.Height, t.Width), rows,
+                    var (_, bits, maxes) = readers[li].Current;
+                    ObservePass2(t, new Maps(bits, maxes, rows.Count, t.Units, t.Height, t.Width), rows,
                         labels is null ? null : slot, topOf[layers[li]]);
                 }
                 phase.Report(first);
@@ -395,16 +409,15 @@ internal static class DissectionPipeline
             for (var i = 0; i < rows.Count; i++)
             {
                 var map = maps.Map(i, u);
-                histogram.Add(u, map);
+                foreach (var bits in map) scratch.ByBits[bits]++;
                 if (t.Iou is not { } iou || slots is null) continue;
-                var (_, max, _) = Range(map);
-                if (Math.Max(0, max) < cut) continue;
+                if (Math.Max(0, maps.Max[i * t.Units + u]) < cut) continue;
                 var (height, width) = SegSize(rows[i], t);
-                var up = scratch.Upsampled(map, t.UpsamplerTo(height, width));
-                var n = 0;
-                for (var p = 0; p < up.Length; p++) if (up[p] >= cut) scratch.Pixels[n++] = p;
+                var upsampler = t.UpsamplerTo(height, width); var n = scratch.UpsampleAbove(map, upsampler, cut);
+                
                 iou.AddMask(u, slots[i].Image, scratch.Pixels.AsSpan(0, n), slots[i].Labels);
             }
+            histogram.AddCounted(u, scratch.ByBits);
             return scratch;
         }, _ => { });
         for (var r = 0; r < rows.Count; r++)

@@ -22,8 +22,9 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
     public ThresholdCounts? Counts { get; set; }
     /// <summary>Per unit, T as an fp16 value, once known.</summary>
     public float[] Thresholds { get; set; } = [];
-    /// <summary>Pass 1's fp16 conversion buffer, reused batch after batch.</summary>
-    public ushort[] Buffer { get; set; } = [];
+    /// <summary>Pass 1's fp16 conversion buffers, used in turn (the cache writes one while the other fills).</summary>
+    public ushort[][] Buffers { get; } = [[], []];
+    public int Batches { get; set; }
 
     // Pass 2.
     /// <summary>Per unit, the smallest float whose fp16 rounding lies above T: "upsampled >= cut" is the mask.</summary>

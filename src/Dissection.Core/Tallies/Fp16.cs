@@ -6,7 +6,9 @@
 //
 // Order key: the fp16 bit pattern mapped so that key order is value order (negatives reversed below 0x8000, -0 folded
 // into +0 so equal values share one key). NaN is never keyed: the pipeline rejects non-finite activations first.
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Dissection.Core.Tallies;
 
@@ -76,6 +78,39 @@ internal static class Fp16
     }
 
     private static float FromOrd(int o) => BitConverter.Int32BitsToSingle(o >= 0 ? o : int.MinValue - o);
+
+    /// <summary>Min and max of fp16 values, and whether any is infinite or NaN. Vectorised for the common case of no
+    /// negative values (after a ReLU), where fp16 values order like their bits read as signed shorts.</summary>
+    public static (float Min, float Max, bool NonFinite) Range(ReadOnlySpan<ushort> values)
+    {
+        var shorts = MemoryMarshal.Cast<ushort, short>(values);
+        short lo = short.MaxValue, hi = short.MinValue;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && shorts.Length >= Vector<short>.Count)
+        {
+            Vector<short> vlo = new(short.MaxValue), vhi = new(short.MinValue);
+            for (; i <= shorts.Length - Vector<short>.Count; i += Vector<short>.Count)
+            {
+                var v = new Vector<short>(shorts[i..]);
+                vlo = Vector.Min(vlo, v);
+                vhi = Vector.Max(vhi, v);
+            }
+            for (var j = 0; j < Vector<short>.Count; j++) { lo = Math.Min(lo, vlo[j]); hi = Math.Max(hi, vhi[j]); }
+        }
+        for (; i < shorts.Length; i++) { lo = Math.Min(lo, shorts[i]); hi = Math.Max(hi, shorts[i]); }
+        if (lo >= 0) return (ToFloat((ushort)lo), ToFloat((ushort)hi), hi >= 0x7C00);
+        // Negative values (or -0): compare as floats.
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        var bad = false;
+        foreach (var bits in values)
+        {
+            bad |= IsNonFinite(bits);
+            var f = ToFloat(bits);
+            if (f < min) min = f;
+            if (f > max) max = f;
+        }
+        return (min, max, bad);
+    }
 
     /// <summary>True for fp16 bits of an infinity or NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,7 @@
 // Per-unit histogram of activations over fixed equal-width bins in [Min, Max]. Mergeable: two tallies with the same
 // range add their counts. bin = clamp(floor((v - Min) * Scale), 0, Bins-1) in float32 arithmetic (BinOf repeats it
 // exactly in C#); values outside [Min, Max] are clamped to the end bins.
+using System.Numerics;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tallies;
@@ -59,11 +60,41 @@ internal sealed class HistogramTally
         var counts = _counts.AsSpan(unit * Bins, Bins);
         float min = Min[unit], scale = Scale[unit];
         var last = Bins - 1;
-        foreach (var bits in values)
+        int BinOf(ushort bits)
         {
             var bin = MathF.Floor((Fp16.ToFloat(bits) - min) * scale);
-            counts[bin <= 0 ? 0 : bin >= last ? last : (int)bin]++;
+            return bin <= 0 ? 0 : bin >= last ? last : (int)bin;
         }
+        // Post-ReLU maps are mostly zeros in runs: whole vectors of +0 are counted at once.
+        long zeros = 0;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= values.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
+            {
+                if (new Vector<ushort>(values[i..]) == Vector<ushort>.Zero) { zeros += Vector<ushort>.Count; continue; }
+                for (var j = i; j < i + Vector<ushort>.Count; j++) counts[BinOf(values[j])]++;
+            }
+        for (; i < values.Length; i++) counts[BinOf(values[i])]++;
+        if (zeros > 0) counts[BinOf(0)] += zeros;
+    }
+
+    /// <summary>Adds values counted by fp16 bit pattern (<paramref name="byBits"/>[bits] = how many), folding every
+    /// pattern of the unit's range into its bin by <see cref="BinOf"/>, and zeroes those counts for reuse. Counting
+    /// bits is one increment per value, far cheaper than binning each value when there are many; the range must
+    /// cover [Min, Max] of the unit. Calls for different units may run in parallel.</summary>
+    public void AddCounted(int unit, Span<int> byBits)
+    {
+        var counts = _counts.AsSpan(unit * Bins, Bins);
+        var hiPositive = Max[unit] >= 0 ? Fp16.Round(Max[unit]) : 0;
+        var hiNegative = Min[unit] < 0 ? Fp16.Round(Min[unit]) : 0x8000;
+        foreach (var (first, last) in new[] { (0, (int)hiPositive), (0x8000, (int)hiNegative) })
+            for (var bits = first; bits <= last; bits++)
+            {
+                var n = byBits[bits];
+                if (n == 0) continue;
+                counts[BinOf(unit, Fp16.ToFloat((ushort)bits))] += n;
+                byBits[bits] = 0;
+            }
     }
 
     public void Merge(HistogramTally other)

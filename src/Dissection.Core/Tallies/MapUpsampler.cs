@@ -30,7 +30,7 @@ internal sealed class MapUpsampler
     public int W { get; }
     public int Height { get; }
     public int Width { get; }
-    /// <summary>Floats of scratch that <see cref="Apply"/> needs.</summary>
+    /// <summary>Floats of scratch that <see cref="Apply"/> needs (<see cref="Above"/> needs Width more).</summary>
     public int ScratchLength => H * Width;
 
     internal static Tap[] Taps(int source, int target)
@@ -68,6 +68,84 @@ internal sealed class MapUpsampler
             var r1 = has1 ? wide.Slice((t.Index + 1) * Width, Width) : default;
             Blend(dst, r0, t.Weight0, has0, r1, t.Weight1, has1);
         }
+    }
+
+    /// <summary>The output pixels whose value is at or above <paramref name="cut"/>, with those values, exactly as
+    /// <see cref="Apply"/> computes them (the same float operations), without computing the rest: an output pixel
+    /// blends its 2x2 source neighbours with weights >= 0 that sum to <= 1, so it can only reach a positive cut if one
+    /// of them does. The float rounding of the blend is far below an fp16 step, so for cuts taken from fp16 keys
+    /// (Fp16.SmallestRoundingToKey) the skipped pixels are exactly those below the cut. Top activations are ~1 % of a
+    /// layer's values, so this visits a small part of each map. Returns how many pixels were written to
+    /// <paramref name="pixels"/> (row-major indices) and <paramref name="values"/>.</summary>
+    public int Above(ReadOnlySpan<ushort> map, float cut, Span<int> pixels, Span<float> values, Span<bool> hot, Span<float> scratch)
+    {
+        if (map.Length != H * W) throw new ArgumentException($"map has {map.Length} values, expected {H}x{W}");
+        if (!(cut > 0))
+        {
+            // The zero padding itself reaches a cut <= 0: compute every pixel (rare: thresholds at or below 0).
+            var raw = new float[map.Length];
+            for (var i = 0; i < raw.Length; i++) raw[i] = Fp16.ToFloat(map[i]);
+            Apply(raw, new float[ScratchLength], values);
+            var m = 0;
+            for (var p = 0; p < Height * Width; p++)
+                if (values[p] >= cut) { pixels[m] = p; values[m++] = values[p]; }
+            return m;
+        }
+        // A source value reaches the cut iff its bits, read as a signed short, reach those of the smallest fp16 at
+        // or above it (positive fp16 values order like their bits; negative ones read as negative shorts).
+        var key = Fp16.KeyOf(cut);
+        if (Fp16.Value(key) < cut) key++;
+        var cutBits = (short)(key & 0x7FFF);
+        var hotRows = hot[..H];
+        var any = false;
+        for (var y = 0; y < H; y++)
+        {
+            var rowHot = false;
+            foreach (var bits in map.Slice(y * W, W)) rowHot |= (short)bits >= cutBits;
+            hotRows[y] = rowHot;
+            any |= rowHot;
+        }
+        if (!any) return 0;
+        // Only output rows next to a hot source row can reach the cut. Their source rows are column-interpolated once
+        // (in increasing order, so 'widened' says how far 'wide' is filled), then each row is blended whole
+        // (vectorised) and scanned for the cut.
+        var wide = scratch[..ScratchLength];
+        var row = scratch.Slice(ScratchLength, Width);
+        var widened = -1;
+        var n = 0;
+        for (var y = 0; y < Height; y++)
+        {
+            var t = _rows[y];
+            bool has0 = t.Index >= 0, has1 = t.Index + 1 < H;
+            if (!(has0 && hotRows[t.Index]) && !(has1 && hotRows[t.Index + 1])) continue;
+            for (var s = Math.Max(widened + 1, Math.Max(0, t.Index)); s <= Math.Min(H - 1, t.Index + 1); s++)
+            {
+                var src = map.Slice(s * W, W);
+                var w = wide.Slice(s * Width, Width);
+                for (var x = 0; x < Width; x++) w[x] = Sample(src, _columns[x]);
+                widened = s;
+            }
+            var r0 = has0 ? wide.Slice(t.Index * Width, Width) : default;
+            var r1 = has1 ? wide.Slice((t.Index + 1) * Width, Width) : default;
+            Blend(row, r0, t.Weight0, has0, r1, t.Weight1, has1);
+            for (var x = 0; x < Width; x++)
+            {
+                if (row[x] < cut) continue;
+                pixels[n] = y * Width + x;
+                values[n++] = row[x];
+            }
+        }
+        return n;
+    }
+
+    /// <summary><see cref="Sample(ReadOnlySpan{float}, Tap)"/> on fp16 bits: the same float operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sample(ReadOnlySpan<ushort> a, Tap t)
+    {
+        var v = 0f;
+        if (t.Index >= 0 && t.Index < a.Length) v += t.Weight0 * Fp16.ToFloat(a[t.Index]);
+        if (t.Index + 1 >= 0 && t.Index + 1 < a.Length) v += t.Weight1 * Fp16.ToFloat(a[t.Index + 1]);
+        return v;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

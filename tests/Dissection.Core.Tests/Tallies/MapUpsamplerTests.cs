@@ -49,4 +49,30 @@ public class MapUpsamplerTests
         Assert.Equal(a, b);
         Assert.Equal(a, global::Dissection.Core.Rendering.Upsampler.Upsample(map, 16, 16, 64, 64));
     }
+
+    [Theory]
+    [InlineData(16, 16, 64, 64, 0.9)]
+    [InlineData(128, 128, 64, 64, 0.8)]
+    [InlineData(7, 5, 56, 23, 0.95)]
+    [InlineData(8, 8, 8, 8, 0.5)]
+    [InlineData(6, 6, 30, 30, -0.1)]
+    public void Above_lists_exactly_the_pixels_of_the_full_upsampling_at_or_above_the_cut(int h, int w, int height, int width, double level)
+    {
+        var rng = new Random(h + width);
+        // Sparse fp16 maps with a few peaks, as after a ReLU, plus some negative values.
+        var bits = Enumerable.Range(0, h * w).Select(_ => BitConverter.HalfToUInt16Bits((Half)(rng.Next(4) == 0 ? rng.NextDouble() * 2 - 0.2 : 0))).ToArray();
+        var map = bits.Select(b => Fp16.ToFloat(b)).ToArray();
+        var upsampler = new MapUpsampler(h, w, height, width);
+        var full = new float[height * width];
+        upsampler.Apply(map, new float[upsampler.ScratchLength], full);
+        var cut = level > 0 ? Fp16.SmallestRoundingToKey(Fp16.KeyOf((float)level * full.Max())) : (float)level;
+
+        var pixels = new int[height * width];
+        var values = new float[height * width];
+        var n = upsampler.Above(bits, cut, pixels, values, new bool[h], new float[upsampler.ScratchLength + width]);
+        var expected = Enumerable.Range(0, full.Length).Where(p => full[p] >= cut).ToArray();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, pixels[..n]);
+        Assert.Equal(expected.Select(p => full[p]), values[..n]);
+    }
 }
