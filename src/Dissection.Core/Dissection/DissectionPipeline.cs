@@ -172,6 +172,7 @@ internal static class DissectionPipeline
         var sizes = images.Select(i => SegSize(i, t)).ToArray();
         t.Counts ??= new ThresholdCounts(Floors(maps, s.Quantile * floorFactor));
 
+        var batchValues = cvpr ? (long)images.Count * maps.Size : sizes.Sum(z => (long)z.H * z.W);
         Parallel.For(0, maps.Units, () => new Scratch(), (u, _, scratch) =>
         {
             var lowCut = t.Counts!.LowCut(u);
@@ -190,10 +191,11 @@ internal static class DissectionPipeline
             }
             t.RawMin[u] = unitMin;
             t.RawMax[u] = unitMax;
+            t.Counts.RaiseFloor(u, (long)Math.Floor(floorFactor * s.Quantile * (t.Values + batchValues)));
             return scratch;
         }, _ => { });
         t.TopK.Add(maps.Max, images.Select(i => i.Index).ToList());
-        t.Values += cvpr ? (long)images.Count * maps.Size : sizes.Sum(z => (long)z.H * z.W);
+        t.Values += batchValues;
     }
 
     /// <summary>Per unit, the key of the first batch's top-(fraction) raw level (the floor), or of the smallest

@@ -9,7 +9,8 @@
 // model pass opens the window at a floor (a level the first batch puts well under T) with Shift 0, so every key at or
 // above the floor has its own count and T is read off directly, and maps that cannot reach the floor are counted
 // below it wholesale, without being upsampled. Values far below T never need a key.
-// If the data puts T under the floor after all, Resolve opens a window below it: coarse bins (at most MaxBins) for one
+// As the model pass goes on, each unit's floor rises to the level its data so far puts well under T (RaiseFloor),
+// which keeps the pixels to compute near the top. If the data puts T under the floor after all, Resolve opens a window below it: coarse bins (at most MaxBins) for one
 // pass over the cache, then single keys within the one coarse bin that holds T: at most two extra passes, exact.
 // Memory per unit: the keys between the floor and the largest value (at most 65,536 counts), not the dataset size.
 // Thread safety: calls for different units may run in parallel.
@@ -62,6 +63,26 @@ internal sealed class ThresholdCounts
             w.Counts[index]++;
         }
         w.Below += below;
+    }
+
+    /// <summary>Raises a unit's pass-1 floor to the level that <paramref name="rank"/> values lie above so far, when that
+    /// is higher: the counts under it move to the below count, so later maps compute and count fewer pixels. Exact
+    /// whatever follows (if later data puts T under the raised floor, Resolve opens a window below it).</summary>
+    public void RaiseFloor(int unit, long rank)
+    {
+        var w = _units[unit];
+        if (w.Threshold >= 0 || w.Shift != 0 || w.Hi != Fp16.Keys || w.Above != 0) return;
+        long seen = 0;
+        var found = -1;
+        for (var i = w.Counts.Length - 1; i > 0; i--)
+        {
+            seen += w.Counts[i];
+            if (seen > rank) { found = i; break; }
+        }
+        if (found <= 0) return;
+        var raised = new Window(w.Lo + found, w.Hi, 0, 0) { Below = w.Below, Counts = w.Counts[found..] };
+        for (var i = 0; i < found; i++) raised.Below += w.Counts[i];
+        _units[unit] = raised;
     }
 
     /// <summary>Counts values known to lie below the window without looking at them.</summary>

@@ -112,4 +112,25 @@ public class DissectionOracleTests
             Assert.Equal((float)values.Min(), layer.Units[u].Histogram.Min);
         }
     }
+
+    [Theory]
+    [InlineData(1e6f)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NaN)]
+    public void An_activation_outside_the_fp16_range_fails_with_a_message_naming_the_layer(float bad)
+    {
+        using var oracle = new DissectionOracle(images: 4, seed: 2);
+        var inputs = oracle.Inputs() with
+        {
+            Forward = pixels =>
+            {
+                var conv = oracle.Model.call(pixels);
+                conv[0, 1, 2, 3] = TorchSharp.torch.tensor(bad);
+                return new Dictionary<string, TorchSharp.torch.Tensor> { ["conv"] = conv };
+            },
+        };
+        var e = Assert.Throws<InvalidOperationException>(() => DissectionPipeline.Run(inputs, ["conv"], new DissectionSettings { BatchSize = 2 }, null, default, null));
+        Assert.Contains("layer conv", e.Message);
+        Assert.Contains("fp16", e.Message);
+    }
 }

@@ -16,7 +16,8 @@ public class ThresholdCountsTests
 
     /// <summary>Runs the counts as the pipeline does: values under the floor are counted below without keys, each
     /// further pass replays the data in chunks. Returns the thresholds and the number of passes.</summary>
-    private static (float[] Thresholds, int Passes) Count(float[][] data, double q, Func<float[], int> floorKey, int chunk = 97)
+    private static (float[] Thresholds, int Passes) Count(float[][] data, double q, Func<float[], int> floorKey, int chunk = 97,
+        double? raiseTo = null)
     {
         var counts = new ThresholdCounts(data.Select(floorKey).ToArray());
         var total = data.Select(d => (long)d.Length).ToArray();
@@ -30,8 +31,10 @@ public class ThresholdCountsTests
                 for (var start = 0; start < data[u].Length; start += chunk)
                 {
                     var piece = data[u].AsSpan(start, Math.Min(chunk, data[u].Length - start));
-                    if (piece.ToArray().Max() < counts.LowCut(u)) { if (passes == 1) counts.AddBelow(u, piece.Length); continue; }
-                    counts.Add(u, piece);
+                    if (piece.ToArray().Max() < counts.LowCut(u)) { if (passes == 1) counts.AddBelow(u, piece.Length); }
+                    else counts.Add(u, piece);
+                    // As the model pass does: raise the floor to the level that raiseTo * (values so far) lie above.
+                    if (passes == 1 && raiseTo is { } f) counts.RaiseFloor(u, (long)Math.Floor(f * (start + piece.Length)));
                 }
             more = counts.Resolve(q, total, lowest);
         } while (more);
@@ -89,5 +92,18 @@ public class ThresholdCountsTests
         var (thresholds, passes) = Count(data, 0.01, _ => Fp16.ZeroKey + 1);
         Assert.Equal([0f, 0f], thresholds);
         Assert.Equal(1, passes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Raising_the_floor_as_data_arrives_stays_exact(string kind, double q)
+    {
+        var data = Data(kind);
+        var (thresholds, passes) = Count(data, q, d => Math.Max(Fp16.KeyOf(d.Min()), d.Min() >= 0 ? Fp16.ZeroKey + 1 : 0), raiseTo: 2 * q);
+        Assert.Equal(data.Select(d => Exact(d, q)), thresholds);
+        Assert.InRange(passes, 1, 3);
+        // Raised too far (above T) still ends exact, through the extra passes.
+        var (high, _) = Count(data, q, d => Math.Max(Fp16.KeyOf(d.Min()), d.Min() >= 0 ? Fp16.ZeroKey + 1 : 0), raiseTo: q / 4);
+        Assert.Equal(data.Select(d => Exact(d, q)), high);
     }
 }
