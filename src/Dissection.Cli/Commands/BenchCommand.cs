@@ -1,7 +1,8 @@
 // `dissect bench`: how much a dissection costs compared with just running the model, and whether its peak memory
 // stays flat as the dataset grows. Machines are noisy, so every figure is a ratio against a baseline measured in the
 // same invocation: dissection time / plain forward time (target <= 2), and peak memory at 4N images / at N images
-// (target <= 1.10), each peak measured in a fresh child process from /proc/self/status VmHWM.
+// (target <= 1.10), each peak measured in a fresh child process from /proc/self/status VmHWM. The time pair (forward,
+// then dissection) is repeated and the median ratio reported, because one pair can land on a noisy second.
 using System.Diagnostics;
 using System.Globalization;
 using Dissection.Core.Datasets;
@@ -20,6 +21,7 @@ public sealed class BenchCommand : ICommand
         --model SPEC --dataset DIR --layers a,b   as for 'dissect run'
         --images N              images for the timing and the small memory run (default 64); the large run uses 4N
         --batch B --method M --quantile Q --split NAME --device D --input-size S --mean --std   as for 'dissect run'
+        --repeat R              forward/dissection pairs to time, and processes per memory peak (default 3); medians are reported
         --no-memory             skip the two child processes that measure peak memory
         """;
 
@@ -29,8 +31,10 @@ public sealed class BenchCommand : ICommand
         var n = args.Int("images", 64);
         var child = args.Flag("child-peak");
         var noMemory = args.Flag("no-memory");
+        var repeat = args.Int("repeat", 3);
         args.EnsureAllUsed();
         if (n < 1) throw new ArgsException($"--images must be at least 1, got {n}");
+        if (repeat < 1) throw new ArgsException($"--repeat must be at least 1, got {repeat}");
 
         torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
         var dataset = ConceptDataset.Open(datasetDir);
@@ -49,31 +53,49 @@ public sealed class BenchCommand : ICommand
         Console.Error.WriteLine($"bench: {spec} on {datasetDir}, layers {string.Join(",", layers)}, {n} images, batch {run.BatchSize}, " +
                                 $"{torch.get_num_threads()} torch threads");
         PlainForward(model, dataset, images.Take(run.BatchSize).ToList(), run.BatchSize, cancel);   // warm-up
-        var forward = Stopwatch.StartNew();
-        PlainForward(model, dataset, images, run.BatchSize, cancel);
-        forward.Stop();
-        var phases = new PhaseTimes();
-        var dissect = Stopwatch.StartNew();
-        DissectionRun.Execute(model, dataset, layers, run, phases, cancel);
-        dissect.Stop();
-        phases.Stop();
+        var ratios = new List<double>();
+        for (var r = 1; r <= repeat; r++)
+        {
+            var forward = Stopwatch.StartNew();
+            PlainForward(model, dataset, images, run.BatchSize, cancel);
+            forward.Stop();
+            var phases = new PhaseTimes();
+            var dissect = Stopwatch.StartNew();
+            DissectionRun.Execute(model, dataset, layers, run, phases, cancel);
+            dissect.Stop();
+            phases.Stop();
 
-        var f = forward.Elapsed.TotalSeconds;
-        var d = dissect.Elapsed.TotalSeconds;
-        Console.WriteLine($"plain forward:   {n / f,8:F1} images/s  ({f:F2} s)");
-        Console.WriteLine($"full dissection: {n / d,8:F1} images/s  ({d:F2} s)");
-        Console.WriteLine($"dissection / forward time: {d / f:F2}x  (target <= 2.00)");
-        foreach (var (phase, seconds) in phases.Seconds) Console.WriteLine($"  {phase,-22} {seconds,7:F2} s  ({seconds / f:F2}x forward)");
+            var f = forward.Elapsed.TotalSeconds;
+            var d = dissect.Elapsed.TotalSeconds;
+            ratios.Add(d / f);
+            Console.WriteLine($"pair {r}/{repeat}:");
+            Console.WriteLine($"  plain forward:   {n / f,8:F1} images/s  ({f:F2} s)");
+            Console.WriteLine($"  full dissection: {n / d,8:F1} images/s  ({d:F2} s)");
+            Console.WriteLine($"  dissection / forward time: {d / f:F2}x");
+            foreach (var (phase, seconds) in phases.Seconds) Console.WriteLine($"    {phase,-22} {seconds,7:F2} s  ({seconds / f:F2}x forward)");
+        }
+        var sorted = ratios.Order().ToList();
+        var median = Median(ratios);
+        Console.WriteLine($"dissection / forward time, median of {repeat}: {median:F2}x  (range {sorted[0]:F2}-{sorted[^1]:F2}; target <= 2.00)");
 
         if (noMemory) return 0;
         var big = 4 * n;
         if (available < big) Console.Error.WriteLine($"bench: only {available} images, the large memory run uses {available} instead of {big}");
         big = Math.Min(big, available);
-        var peakSmall = ChildPeak(spec, options, datasetDir, layers, settings, n);
-        var peakBig = ChildPeak(spec, options, datasetDir, layers, settings, big);
-        Console.WriteLine($"peak memory (VmHWM): {peakSmall / 1024.0:F0} MiB at {n} images, {peakBig / 1024.0:F0} MiB at {big} images");
+        // Each peak is the median of `repeat` fresh processes: one process's peak varies by a few percent from run to run.
+        long MedianPeak(int images) =>
+            (long)Median(Enumerable.Range(0, repeat).Select(_ => (double)ChildPeak(spec, options, datasetDir, layers, settings, images)).ToList());
+        var peakSmall = MedianPeak(n);
+        var peakBig = MedianPeak(big);
+        Console.WriteLine($"peak memory (VmHWM, median of {repeat} processes each): {peakSmall / 1024.0:F0} MiB at {n} images, {peakBig / 1024.0:F0} MiB at {big} images");
         Console.WriteLine($"peak at {big} / peak at {n}: {(double)peakBig / peakSmall:F3}  (target <= 1.10)");
         return 0;
+    }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <summary>Model only: the same batching and parallel decoding as the dissection, no hooks, no tallies.</summary>

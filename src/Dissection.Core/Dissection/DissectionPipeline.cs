@@ -173,7 +173,7 @@ internal static class DissectionPipeline
         t.Counts ??= new ThresholdCounts(Floors(maps, s.Quantile * floorFactor));
 
         var batchValues = cvpr ? (long)images.Count * maps.Size : sizes.Sum(z => (long)z.H * z.W);
-        Parallel.For(0, maps.Units, () => new Scratch(), (u, _, scratch) =>
+        Parallel.For(0, maps.Units, Scratch.Rent, (u, _, scratch) =>
         {
             var lowCut = t.Counts!.LowCut(u);
             float unitMin = t.RawMin[u], unitMax = t.RawMax[u];
@@ -193,7 +193,7 @@ internal static class DissectionPipeline
             t.RawMax[u] = unitMax;
             t.Counts.RaiseFloor(u, (long)Math.Floor(floorFactor * s.Quantile * (t.Values + batchValues)));
             return scratch;
-        }, _ => { });
+        }, Scratch.Return);
         t.TopK.Add(maps.Max, images.Select(i => i.Index).ToList());
         t.Values += batchValues;
     }
@@ -203,8 +203,9 @@ internal static class DissectionPipeline
     private static int[] Floors(Maps maps, double fraction)
     {
         var floors = new int[maps.Units];
-        Parallel.For(0, maps.Units, () => new int[Fp16.Keys], (u, _, counts) =>
+        Parallel.For(0, maps.Units, Scratch.Rent, (u, _, scratch) =>
         {
+            var counts = scratch.ByBits;   // indexed by key here; zeroed again below
             int lo = Fp16.Keys, hi = -1;
             for (var i = 0; i < maps.Images; i++)
                 foreach (var bits in maps.Map(i, u))
@@ -225,20 +226,26 @@ internal static class DissectionPipeline
             }
             Array.Clear(counts, lo, hi - lo + 1);
             floors[u] = Math.Max(floor, Fp16.ZeroKey + 1);
-            return counts;
-        }, _ => { });
+            return scratch;
+        }, Scratch.Return);
         return floors;
     }
 
-    /// <summary>Per-thread buffers for one map at a time.</summary>
+    /// <summary>Per-thread buffers for one map at a time, pooled: the parallel loops run once per layer and batch, and
+    /// fresh buffers each time (the bit counts alone are 256 KB) would churn the large-object heap.</summary>
     private sealed class Scratch
     {
+        private static readonly System.Collections.Concurrent.ConcurrentBag<Scratch> Pool = [];
+        public static Scratch Rent() => Pool.TryTake(out var s) ? s : new Scratch();
+        public static void Return(Scratch s) { if (Pool.Count < 2 * Environment.ProcessorCount) Pool.Add(s); }
+
         private float[] _raw = [];
         private bool[] _hot = [];
         private float[] _wide = [];
         public int[] Pixels = [];
         public float[] Values = [];
-        /// <summary>Values counted by fp16 bit pattern, for the histogram (HistogramTally.AddCounted zeroes it).</summary>
+        /// <summary>65,536 counts, all zero between uses: values by fp16 bit pattern for the histogram
+        /// (HistogramTally.AddCounted zeroes it), or by key for the floors.</summary>
         public int[] ByBits => _byBits ??= new int[Fp16.Keys];
         private int[]? _byBits;
 
@@ -291,12 +298,12 @@ internal static class DissectionPipeline
             {
                 var t = tallies[layer];
                 var shape = cache.RowShape(layer);
-                foreach (var (first, bits, maxes) in cache.Read(layer, batches))
+                foreach (var (first, bits, maxes) in cache.Read(layer, batches, t.Buffers[0]))
                 {
                     cancel.ThrowIfCancellationRequested();
                     var rows = processed.GetRange((int)first, maxes.Length / t.Units);
                     var maps = new Maps(bits, maxes, rows.Count, t.Units, t.Height, t.Width);
-                    Parallel.For(0, t.Units, () => new Scratch(), (u, _, scratch) =>
+                    Parallel.For(0, t.Units, Scratch.Rent, (u, _, scratch) =>
                     {
                         if (t.Counts!.IsResolved(u)) return scratch;
                         var lowCut = t.Counts.LowCut(u);
@@ -309,7 +316,7 @@ internal static class DissectionPipeline
                             CountMap(t.Counts, u, map, cvpr, t.UpsamplerTo(height, width), scratch);
                         }
                         return scratch;
-                    }, _ => { });
+                    }, Scratch.Return);
                     done += rows.Count;
                     phase.Report(done);
                 }
@@ -345,7 +352,7 @@ internal static class DissectionPipeline
 
         var phase = new PhaseClock("pass 2: IoU", processed.Count, progress);
         phase.Report(0);
-        var readers = layers.Select(l => cache.Read(l, batches).GetEnumerator()).ToList();
+        var readers = layers.Select(l => cache.Read(l, batches, tallies[l].Buffers[0]).GetEnumerator()).ToList();
         try
         {
             var first = 0;
@@ -368,15 +375,19 @@ internal static class DissectionPipeline
                         for (var i = 0; i < members.Length; i++) slot[members[i]] = (batch, i);
                     }
                 }
-                for (var li = 0; li < layers.Count; li++)
+                try
                 {
-                    if (!readers[li].MoveNext()) throw new InvalidOperationException($"activation cache of layer {layers[li]} ended early");
-                    var t = tallies[layers[li]];
-                    foreach (var (batch, _) in prepared.Values) t.Iou?.AddLabels(batch);
-                    var (_, bits, maxes) = readers[li].Current;
-                    ObservePass2(t, new Maps(bits, maxes, rows.Count, t.Units, t.Height, t.Width), rows,
-                        labels is null ? null : slot, topOf[layers[li]]);
+                    for (var li = 0; li < layers.Count; li++)
+                    {
+                        if (!readers[li].MoveNext()) throw new InvalidOperationException($"activation cache of layer {layers[li]} ended early");
+                        var t = tallies[layers[li]];
+                        foreach (var (batch, _) in prepared.Values) t.Iou?.AddLabels(batch);
+                        var (_, bits, maxes) = readers[li].Current;
+                        ObservePass2(t, new Maps(bits, maxes, rows.Count, t.Units, t.Height, t.Width), rows,
+                            labels is null ? null : slot, topOf[layers[li]]);
+                    }
                 }
+                finally { foreach (var (batch, _) in prepared.Values) batch.Dispose(); }
                 phase.Report(first);
             }
         }
@@ -405,13 +416,13 @@ internal static class DissectionPipeline
         Dictionary<int, List<(int Unit, int Rank)>> topOf)
     {
         var histogram = t.Histogram!;
-        Parallel.For(0, t.Units, () => new Scratch(), (u, _, scratch) =>
+        Parallel.For(0, t.Units, Scratch.Rent, (u, _, scratch) =>
         {
             var cut = t.MaskCuts[u];
             for (var i = 0; i < rows.Count; i++)
             {
                 var map = maps.Map(i, u);
-                foreach (var bits in map) scratch.ByBits[bits]++;
+                Fp16.CountBits(map, scratch.ByBits);
                 if (t.Iou is not { } iou || slots is null) continue;
                 if (Math.Max(0, maps.Max[i * t.Units + u]) < cut) continue;
                 var (height, width) = SegSize(rows[i], t);
@@ -421,7 +432,7 @@ internal static class DissectionPipeline
             }
             histogram.AddCounted(u, scratch.ByBits);
             return scratch;
-        }, _ => { });
+        }, Scratch.Return);
         for (var r = 0; r < rows.Count; r++)
         {
             if (!topOf.TryGetValue(rows[r].Index, out var wanted)) continue;

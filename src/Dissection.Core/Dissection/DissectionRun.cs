@@ -25,7 +25,7 @@ public static class DissectionRun
         var images = SelectImages(dataset.Images, settings);
         if (images.Count == 0)
             throw new ArgumentException(settings.Split is null ? "the dataset has no images" : $"the dataset has no images in split '{settings.Split}'");
-        using var probe = new LayerProbe(model, layers);
+        using var probe = new LayerProbe(model, layers, asHalf: true);
         var inputs = new DissectionInputs(
             images,
             batch => LoadBatch(dataset, batch, model.Preprocessing.InputSize, settings.OnBadImage, cancel),

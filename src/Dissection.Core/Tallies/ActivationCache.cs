@@ -63,21 +63,22 @@ internal sealed class ActivationCache : IDisposable
 
     /// <summary>Replays one layer in the given chunks of rows (normally pass 1's batches): (firstRow, fp16 bits of
     /// those rows, each row's per-unit maximum as appended). The arrays are reused by the next chunk, so read them
-    /// before moving on.</summary>
-    public IEnumerable<(long First, ushort[] Rows, float[] RowMax)> Read(string layer, IReadOnlyList<int> chunks)
+    /// before moving on. The bits are read into <paramref name="buffer"/> when it is large enough (the pipeline passes
+    /// its pass-1 buffer, idle by then, rather than allocating another large array per pass).</summary>
+    public IEnumerable<(long First, ushort[] Rows, float[] RowMax)> Read(string layer, IReadOnlyList<int> chunks, ushort[]? buffer = null)
     {
         var shape = RowShape(layer);
         var rowSize = shape.Aggregate(1L, (a, b) => a * b);
         using var stream = new FileStream(_files[layer], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         using var maxStream = new FileStream(_files[layer] + ".max", FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         long first = 0;
-        var buffer = Array.Empty<ushort>();
+        buffer ??= [];
         var max = Array.Empty<float>();
         foreach (var n in chunks)
         {
-            if (buffer.Length != n * rowSize) buffer = new ushort[n * rowSize];
+            if (buffer.Length < n * rowSize) buffer = new ushort[chunks.Max() * rowSize];
             if (max.Length != n * shape[0]) max = new float[n * shape[0]];
-            stream.ReadExactly(MemoryMarshal.AsBytes(buffer.AsSpan()));
+            stream.ReadExactly(MemoryMarshal.AsBytes(buffer.AsSpan(0, (int)(n * rowSize))));
             maxStream.ReadExactly(MemoryMarshal.AsBytes(max.AsSpan()));
             yield return (first, buffer, max);
             first += n;

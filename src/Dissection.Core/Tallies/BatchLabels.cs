@@ -1,12 +1,14 @@
 // The labels of a batch of images that share one segmentation size, prepared once and shared by every layer's IoU
 // tally: per label plane, the concept at each pixel (0 where none, and 0 where the same concept is already on an
 // earlier plane or is an image-level label of that image, so that a concept counts once per pixel), the image-level
-// labels and categories of each image, and the batch's per-concept label pixel counts.
+// labels and categories of each image, and the batch's per-concept label pixel counts. The planes are rented from the
+// shared array pool (a fresh 512 KB array per plane and batch fragmented the large-object heap): dispose to return them.
+using System.Buffers;
 using Dissection.Core.Datasets;
 
 namespace Dissection.Core.Tallies;
 
-internal sealed class BatchLabels
+internal sealed class BatchLabels : IDisposable
 {
     public BatchLabels(IReadOnlyList<PixelLabels> labels, int concepts)
     {
@@ -16,7 +18,11 @@ internal sealed class BatchLabels
         LabelPixels = new long[concepts];
         var planes = labels.Count == 0 ? 0 : labels.Max(l => l.Planes.Count);
         var index = new int[planes][];
-        for (var j = 0; j < planes; j++) index[j] = new int[Images * Pixels];
+        for (var j = 0; j < planes; j++)
+        {
+            index[j] = ArrayPool<int>.Shared.Rent(Images * Pixels);
+            Array.Clear(index[j], 0, Images * Pixels);
+        }
         ImageLabels = new int[Images][];
         Categories = new IReadOnlyList<string>[Images];
         for (var i = 0; i < Images; i++)
@@ -49,8 +55,9 @@ internal sealed class BatchLabels
     /// <summary>Pixels per image (H*W).</summary>
     public int Pixels { get; }
     public int Concepts { get; }
-    /// <summary>Per plane, the concept at each pixel (image-major, Images*Pixels), deduplicated as described above.</summary>
-    public int[][] Planes { get; }
+    /// <summary>Per plane, the concept at each pixel (image-major, the first Images*Pixels entries), deduplicated as
+    /// described above.</summary>
+    public int[][] Planes { get; private set; }
     /// <summary>Distinct image-level labels (> 0) per image.</summary>
     public int[][] ImageLabels { get; }
     public IReadOnlyList<string>[] Categories { get; }
@@ -60,5 +67,11 @@ internal sealed class BatchLabels
     private void Check(int c)
     {
         if (c >= Concepts) throw new InvalidDataException($"label {c} is not in the dataset's label list ({Concepts - 1} labels)");
+    }
+
+    public void Dispose()
+    {
+        foreach (var plane in Planes) ArrayPool<int>.Shared.Return(plane);
+        Planes = [];
     }
 }

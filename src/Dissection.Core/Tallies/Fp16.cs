@@ -112,6 +112,23 @@ internal static class Fp16
         return (min, max, bad);
     }
 
+    /// <summary>Adds one to <paramref name="byBits"/>[bits] per value. Post-ReLU maps are about half zeros, often in
+    /// runs, so whole vectors of +0 are counted at once.</summary>
+    public static void CountBits(ReadOnlySpan<ushort> values, Span<int> byBits)
+    {
+        var zeros = 0;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= values.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
+            {
+                var v = values.Slice(i, Vector<ushort>.Count);
+                if (new Vector<ushort>(v) == Vector<ushort>.Zero) { zeros += Vector<ushort>.Count; continue; }
+                foreach (var bits in v) byBits[bits]++;
+            }
+        for (; i < values.Length; i++) byBits[values[i]]++;
+        byBits[0] += zeros;
+    }
+
     /// <summary>True for fp16 bits of an infinity or NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsNonFinite(ushort bits) => (bits & 0x7C00) == 0x7C00;

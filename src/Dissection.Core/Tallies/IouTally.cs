@@ -45,7 +45,7 @@ internal sealed class IouTally
         var b = (int)masks.shape[1];
         if (masks.shape[0] != Units) throw new ArgumentException($"expected {Units} units, got {masks.shape[0]}");
         if (labels.Count != b) throw new ArgumentException("one PixelLabels per image is needed");
-        var batch = new BatchLabels(labels, Concepts);
+        using var batch = new BatchLabels(labels, Concepts);
         if (batch.Pixels != masks.shape[2]) throw new ArgumentException($"labels have {batch.Pixels} pixels, masks have {masks.shape[2]}");
         AddLabels(batch);
         var on = (masks.dtype == ScalarType.Bool ? masks : masks.ne(0)).contiguous().data<bool>().ToArray();

@@ -7,6 +7,7 @@
 // depend on which other maps are upsampled with it (the torch matmul version cannot promise that).
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Dissection.Core.Tallies;
 
@@ -98,10 +99,10 @@ internal sealed class MapUpsampler
         var cutBits = (short)(key & 0x7FFF);
         var hotRows = hot[..H];
         var any = false;
+        var shorts = MemoryMarshal.Cast<ushort, short>(map);
         for (var y = 0; y < H; y++)
         {
-            var rowHot = false;
-            foreach (var bits in map.Slice(y * W, W)) rowHot |= (short)bits >= cutBits;
+            var rowHot = ReachesAny(shorts.Slice(y * W, W), cutBits);
             hotRows[y] = rowHot;
             any |= rowHot;
         }
@@ -136,6 +137,20 @@ internal sealed class MapUpsampler
             }
         }
         return n;
+    }
+
+    /// <summary>Whether any value is >= <paramref name="cut"/>, a vector at a time.</summary>
+    private static bool ReachesAny(ReadOnlySpan<short> values, short cut)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var c = new Vector<short>(cut);
+            for (; i <= values.Length - Vector<short>.Count; i += Vector<short>.Count)
+                if (Vector.GreaterThanOrEqualAny(new Vector<short>(values[i..]), c)) return true;
+        }
+        for (; i < values.Length; i++) if (values[i] >= cut) return true;
+        return false;
     }
 
     /// <summary><see cref="Sample(ReadOnlySpan{float}, Tap)"/> on fp16 bits: the same float operations.</summary>

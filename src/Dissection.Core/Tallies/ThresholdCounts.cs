@@ -10,8 +10,9 @@
 // above the floor has its own count and T is read off directly, and maps that cannot reach the floor are counted
 // below it wholesale, without being upsampled. Values far below T never need a key.
 // As the model pass goes on, each unit's floor rises to the level its data so far puts well under T (RaiseFloor),
-// which keeps the pixels to compute near the top. If the data puts T under the floor after all, Resolve opens a window below it: coarse bins (at most MaxBins) for one
-// pass over the cache, then single keys within the one coarse bin that holds T: at most two extra passes, exact.
+// which keeps the pixels to compute near the top. If the data puts T under the floor after all, Resolve opens a window
+// below it: coarse bins (at most MaxBins) for one pass over the cache, then single keys within the one coarse bin
+// that holds T: at most two extra passes, exact.
 // Memory per unit: the keys between the floor and the largest value (at most 65,536 counts), not the dataset size.
 // Thread safety: calls for different units may run in parallel.
 namespace Dissection.Core.Tallies;
@@ -28,7 +29,7 @@ internal sealed class ThresholdCounts
         /// <summary>Values known to lie at or above Hi (from earlier windows); not counted again.</summary>
         public readonly long Above = above;
         public readonly float LoCut = Fp16.SmallestRoundingToKey(lo), HiCut = Fp16.SmallestRoundingToKey(hi);
-        public long[] Counts = new long[Math.Min(256, ((hi - lo - 1) >> shift) + 1)];
+        public long[] Counts = [];   // grown on demand (Grow), up to one count per bin of the window
         public long Below;
         public int Threshold = -1;   // the key of T once known
     }
@@ -80,9 +81,13 @@ internal sealed class ThresholdCounts
             if (seen > rank) { found = i; break; }
         }
         if (found <= 0) return;
-        var raised = new Window(w.Lo + found, w.Hi, 0, 0) { Below = w.Below, Counts = w.Counts[found..] };
-        for (var i = 0; i < found; i++) raised.Below += w.Counts[i];
-        _units[unit] = raised;
+        // Shift the counts down in place: no new array per unit and batch (that churn grew the managed heap).
+        var below = w.Below;
+        for (var i = 0; i < found; i++) below += w.Counts[i];
+        var counts = w.Counts;
+        Array.Copy(counts, found, counts, 0, counts.Length - found);
+        Array.Clear(counts, counts.Length - found, found);
+        _units[unit] = new Window(w.Lo + found, w.Hi, 0, 0) { Below = below, Counts = counts };
     }
 
     /// <summary>Counts values known to lie below the window without looking at them.</summary>
@@ -91,7 +96,7 @@ internal sealed class ThresholdCounts
     private static void Grow(Window w, int index)
     {
         var full = ((w.Hi - w.Lo - 1) >> w.Shift) + 1;
-        Array.Resize(ref w.Counts, Math.Min(full, Math.Max(index + 1, w.Counts.Length * 2)));
+        Array.Resize(ref w.Counts, Math.Min(full, Math.Max(index + 1, Math.Max(256, w.Counts.Length * 2))));
     }
 
     /// <summary>After a pass: finds T for every unit whose window holds it. A unit whose T lies below its window gets a

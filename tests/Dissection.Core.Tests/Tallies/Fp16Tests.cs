@@ -55,4 +55,29 @@ public class Fp16Tests
         }
         Assert.Equal(float.PositiveInfinity, Fp16.SmallestRoundingToKey(Fp16.Keys));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Range_and_bit_counts_agree_with_a_plain_loop(bool negatives)
+    {
+        var rng = new Random(negatives ? 1 : 2);
+        foreach (var length in new[] { 1, 15, 16, 17, 256, 1000 })
+        {
+            // Runs of zeros with peaks, like ReLU maps; optionally negative values and -0.
+            var bits = Enumerable.Range(0, length).Select(i => i % 40 < 25 ? (ushort)0
+                : BitConverter.HalfToUInt16Bits((Half)((negatives ? rng.NextDouble() * 6 - 3 : rng.NextDouble() * 3) * (i % 7 == 0 ? -0.0 : 1)))).ToArray();
+            var floats = bits.Select(b => Fp16.ToFloat(b)).ToArray();
+            var (min, max, bad) = Fp16.Range(bits);
+            Assert.Equal(floats.Min(), min);
+            Assert.Equal(floats.Max(), max);
+            Assert.False(bad);
+            var counts = new int[Fp16.Keys];
+            Fp16.CountBits(bits, counts);
+            foreach (var g in bits.GroupBy(b => b)) Assert.Equal(g.Count(), counts[g.Key]);
+            Assert.Equal(length, counts.Sum());
+        }
+        Assert.True(Fp16.Range([0, 0x7C00, 1]).NonFinite);
+        Assert.True(Fp16.Range([0x8001, 0xFE00]).NonFinite);
+    }
 }
