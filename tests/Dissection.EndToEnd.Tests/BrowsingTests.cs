@@ -65,13 +65,19 @@ public class BrowsingTests(DashboardFixture app)
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#top-images img')].slice(0, 2).every(i => i.complete && i.naturalWidth > 0)");
         await app.Screenshot(page, "unit-page");
 
+        // Keys only work once the page has registered its handler (after the first interactive render); under load
+        // that can come after the images, so wait for it rather than lose the key press.
+        const string arrowsReady = "() => !!(window.dissection && window.dissection._arrows)";
+        await page.WaitForFunctionAsync(arrowsReady);
         await page.Keyboard.PressAsync("ArrowRight");
         await page.WaitForFunctionAsync($"() => document.querySelector('#unit-number')?.textContent.trim() !== '{first}'");
         var second = await page.Locator("#unit-number").InnerTextAsync();
         Assert.NotEqual(first, second);
         Assert.Contains("tree", await page.Locator("#unit-label").InnerTextAsync());
+        await page.WaitForFunctionAsync(arrowsReady);
         await page.Keyboard.PressAsync("ArrowLeft");
         await page.WaitForFunctionAsync($"() => document.querySelector('#unit-number')?.textContent.trim() === '{first}'");
+        await page.WaitForFunctionAsync(arrowsReady);
         await page.Keyboard.PressAsync("ArrowRight");
         await page.WaitForFunctionAsync($"() => document.querySelector('#unit-number')?.textContent.trim() === '{second}'");
 

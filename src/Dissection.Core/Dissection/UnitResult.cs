@@ -10,7 +10,7 @@ public sealed record ConceptScore(int Concept, string Name, string Category, dou
 /// </summary>
 public sealed record TopImage(int ImageIndex, string Path, float Activation, int MapHeight, int MapWidth, float[] Map);
 
-/// <summary>Histogram of a unit's (upsampled) activations over the dataset, equal-width bins in [Min, Max].</summary>
+/// <summary>Histogram of a unit's raw (not upsampled) activations over the dataset, equal-width bins in [Min, Max].</summary>
 public sealed record ActivationHistogram(float Min, float Max, long[] Counts);
 
 public sealed record UnitResult(

@@ -2,7 +2,7 @@
 // rounded to fp16 when captured, and upsampled maps are rounded to fp16 after the float32 interpolation (relative
 // error <= 2^-11, far below anything a picture or an IoU can show). That makes the domain discrete: a unit's values
 // fall on at most 65,536 distinct keys, so a per-key count gives the EXACT top-q level without sorting, sketching or
-// narrowing passes (ThresholdCounts), and a mask test is one integer comparison of keys.
+// narrowing passes (ThresholdCounts), and a mask test is one float comparison with the cut of a key.
 //
 // Order key: the fp16 bit pattern mapped so that key order is value order (negatives reversed below 0x8000, -0 folded
 // into +0 so equal values share one key). NaN is never keyed: the pipeline rejects non-finite activations first.
