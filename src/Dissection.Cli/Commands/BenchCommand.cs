@@ -19,7 +19,9 @@ public sealed class BenchCommand : ICommand
     public string Summary => "time a dissection against a plain forward pass and check its memory stays flat";
     public string Usage => """
         --model SPEC --dataset DIR --layers a,b   as for 'dissect run'
-        --images N              images for the timing and the small memory run (default 64); the large run uses 4N
+        --images N              images for the timing and the small memory run (default 256); the large run uses 4N.
+                                Keep N past the first ~150 images, where the heaps are still growing to their
+                                working size: below that, N vs 4N measures warm-up, not growth
         --batch B --method M --quantile Q --split NAME --device D --input-size S --mean --std   as for 'dissect run'
         --repeat R              forward/dissection pairs to time, and processes per memory peak (default 3); medians are reported
         --no-memory             skip the two child processes that measure peak memory
@@ -28,7 +30,7 @@ public sealed class BenchCommand : ICommand
     public int Run(Args args, CancellationToken cancel)
     {
         var (spec, options, datasetDir, layers, settings) = RunCommand.ReadCommon(args);
-        var n = args.Int("images", 64);
+        var n = args.Int("images", 256);
         var child = args.Flag("child-peak");
         var noMemory = args.Flag("no-memory");
         var repeat = args.Int("repeat", 3);

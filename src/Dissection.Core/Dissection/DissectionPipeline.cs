@@ -30,6 +30,7 @@ internal static class DissectionPipeline
         IProgress<DissectionProgress>? progress, CancellationToken cancel, string? cacheRoot, double floorFactor = 4)
     {
         Validate(s, layers);
+        NativeHeap.ReturnLargeBlocks();
         if (!(floorFactor > 0)) throw new ArgumentOutOfRangeException(nameof(floorFactor));
         var clock = Stopwatch.StartNew();
         using var noGrad = no_grad();
