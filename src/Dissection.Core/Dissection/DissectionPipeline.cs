@@ -24,6 +24,10 @@ namespace Dissection.Core.Dissection;
 
 internal static class DissectionPipeline
 {
+    /// <summary>After each batch a unit's floor rises to the level that this many times q of its values so far lie above:
+    /// data seen so far is a far better guide than the first batch's raw maps, so it can sit closer to T.</summary>
+    private const double RaiseFactor = 2;
+
     /// <param name="floorFactor">The floor of each unit is the first batch's top-(floorFactor * q) raw level: low enough
     /// that T is almost always above it, high enough that most maps never need upsampling in pass 1.</param>
     public static IReadOnlyList<LayerResult> Run(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
@@ -192,7 +196,7 @@ internal static class DissectionPipeline
             }
             t.RawMin[u] = unitMin;
             t.RawMax[u] = unitMax;
-            t.Counts.RaiseFloor(u, (long)Math.Floor(floorFactor * s.Quantile * (t.Values + batchValues)));
+            t.Counts.RaiseFloor(u, (long)Math.Floor(RaiseFactor * s.Quantile * (t.Values + batchValues)));
             return scratch;
         }, Scratch.Return);
         t.TopK.Add(maps.Max, images.Select(i => i.Index).ToList());

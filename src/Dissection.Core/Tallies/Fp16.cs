@@ -81,6 +81,8 @@ internal static class Fp16
 
     /// <summary>Min and max of fp16 values, and whether any is infinite or NaN. Vectorised for the common case of no
     /// negative values (after a ReLU), where fp16 values order like their bits read as signed shorts.</summary>
+    // Optimised at first call: tiered JIT would run the first batches of a dissection on unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float Min, float Max, bool NonFinite) Range(ReadOnlySpan<ushort> values)
     {
         var shorts = MemoryMarshal.Cast<ushort, short>(values);
@@ -114,6 +116,8 @@ internal static class Fp16
 
     /// <summary>Adds one to <paramref name="byBits"/>[bits] per value. Post-ReLU maps are about half zeros, often in
     /// runs, so whole vectors of +0 are counted at once.</summary>
+    // Optimised at first call: tiered JIT would run the first batches of a dissection on unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CountBits(ReadOnlySpan<ushort> values, Span<int> byBits)
     {
         var zeros = 0;

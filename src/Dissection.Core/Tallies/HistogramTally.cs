@@ -3,6 +3,7 @@
 // exactly in C#); values outside [Min, Max] are clamped to the end bins.
 using System.Numerics;
 using static TorchSharp.torch;
+using System.Runtime.CompilerServices;
 
 namespace Dissection.Core.Tallies;
 
@@ -82,6 +83,8 @@ internal sealed class HistogramTally
     /// pattern of the unit's range into its bin by <see cref="BinOf"/>, and zeroes those counts for reuse. Counting
     /// bits is one increment per value, far cheaper than binning each value when there are many; the range must
     /// cover [Min, Max] of the unit. Calls for different units may run in parallel.</summary>
+    // Optimised at first call: tiered JIT would run the first batches of a dissection on unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddCounted(int unit, Span<int> byBits)
     {
         var counts = _counts.AsSpan(unit * Bins, Bins);

@@ -7,6 +7,7 @@
 // Mergeable: every count is a sum over images, so tallies of disjoint image sets add.
 using Dissection.Core.Datasets;
 using static TorchSharp.torch;
+using System.Runtime.CompilerServices;
 
 namespace Dissection.Core.Tallies;
 
@@ -69,6 +70,8 @@ internal sealed class IouTally
 
     /// <summary>The mask of one unit on image <paramref name="image"/> of a batch, given as its pixel indices (masks
     /// are ~1 % active, so only active pixels are visited). Calls for different units may run in parallel.</summary>
+    // Optimised at first call: tiered JIT would run the first batches of a dissection on unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddMask(int unit, int image, ReadOnlySpan<int> pixels, BatchLabels batch)
     {
         if (pixels.Length == 0) return;

@@ -78,6 +78,8 @@ internal sealed class MapUpsampler
     /// (Fp16.SmallestRoundingToKey) the skipped pixels are exactly those below the cut. Top activations are ~1 % of a
     /// layer's values, so this visits a small part of each map. Returns how many pixels were written to
     /// <paramref name="pixels"/> (row-major indices) and <paramref name="values"/>.</summary>
+    // Optimised at first call: tiered JIT would run the first batches of a dissection on unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Above(ReadOnlySpan<ushort> map, float cut, Span<int> pixels, Span<float> values, Span<bool> hot, Span<float> scratch)
     {
         if (map.Length != H * W) throw new ArgumentException($"map has {map.Length} values, expected {H}x{W}");
@@ -174,6 +176,8 @@ internal sealed class MapUpsampler
 
     /// <summary>dst = (has0 ? w0 * r0 : 0) + (has1 ? w1 * r1 : 0), vectorised; the same float operations per element
     /// as the scalar tail, so the result does not depend on the vector width.</summary>
+    // Optimised at first call: tiered JIT would run the first batches of a dissection on unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blend(Span<float> dst, ReadOnlySpan<float> r0, float w0, bool has0, ReadOnlySpan<float> r1, float w1, bool has1)
     {
         var n = dst.Length;

@@ -15,6 +15,8 @@
 // that holds T: at most two extra passes, exact.
 // Memory per unit: the keys between the floor and the largest value (at most 65,536 counts), not the dataset size.
 // Thread safety: calls for different units may run in parallel.
+using System.Runtime.CompilerServices;
+
 namespace Dissection.Core.Tallies;
 
 internal sealed class ThresholdCounts
@@ -49,6 +51,8 @@ internal sealed class ThresholdCounts
 
     /// <summary>Counts float values (rounded to fp16 here). Values below the window go to the below count; values at
     /// or above its top were counted by an earlier window and are ignored.</summary>
+    // Optimised at first call: tiered JIT would run the first batches of a dissection on unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(int unit, ReadOnlySpan<float> values)
     {
         var w = _units[unit];
