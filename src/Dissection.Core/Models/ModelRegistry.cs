@@ -95,6 +95,9 @@ public static class ModelRegistry
                 }
             }
 
+            // A generator's nominal input size is the size of the images it makes (64 px for the demo GAN, 256 for the
+            // published ones), so that `dissect layers` and the dashboard describe it truthfully.
+            if (module is Generation.ProgressiveGenerator generator) preprocessing = preprocessing with { InputSize = generator.Resolution };
             if (meta is not null)
             {
                 preprocessing = meta.ApplyTo(preprocessing);

@@ -181,4 +181,14 @@ public class ProGanCheckpointLoadingTests
         using var stream = File.Create(path);
         PyTorchPickler.PickleStateDict(stream, sd);
     }
+
+    [Fact]
+    public void A_generator_loaded_through_the_registry_states_the_size_of_its_images()
+    {
+        // The shipped demo GAN makes 64-px images; its nominal input size (printed by `dissect layers`) must say so.
+        using var loaded = ModelRegistry.Load(ModelSpec.Parse("proggan:" + RepositoryFiles.Path("data/models/world-gan.pt")));
+        var g = Assert.IsType<ProgressiveGenerator>(loaded.Module);
+        Assert.Equal(64, g.Resolution);
+        Assert.Equal(g.Resolution, loaded.Preprocessing.InputSize);
+    }
 }
