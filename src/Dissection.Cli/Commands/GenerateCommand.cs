@@ -19,7 +19,8 @@ public sealed class GenerateCommand : ICommand
         --raw FILE.npy    also write the raw output tensor, N x 3 x H x W float32 (nominal range [-1,1])
         --batch B         images per forward pass                                                    [default 8]
         --grid FILE.png   also write all images as one grid
-        --segmenter FILE  also segment the samples with this world segmenter and report the object concepts found
+        --segmenter SPEC  also segment the samples and report the object concepts found: world-seg:PATH as for
+                          'dissect run' (a bare PATH to world-segmenter weights works too)
         """;
 
     public int Run(Args args, CancellationToken cancel)
@@ -75,8 +76,8 @@ public sealed class GenerateCommand : ICommand
 
     private static void ReportConcepts(ProgressiveGenerator generator, string segmenterPath, ZDataset z, int batch)
     {
-        using var segmenter = WorldSegmenter.Load(segmenterPath);
-        var found = SampleSegmentation.Measure(generator, segmenter, z, batch);
+        using var segmenter = SegmenterSpec.Load(segmenterPath);
+        var found = SampleSegmentation.Measure(generator, segmenter.Segmenter, z, batch);
         string Name(int label) => label < WorldCatalog.Concepts.Count ? WorldCatalog.Concepts[label].Name : label.ToString();
         for (var i = 0; i < found.ObjectsPerImage.Count; i++)
             Console.WriteLine($"  {i:D4}: {string.Join(", ", found.ObjectsPerImage[i].Select(Name))}");
