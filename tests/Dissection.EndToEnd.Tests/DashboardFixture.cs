@@ -31,12 +31,15 @@ public sealed class DashboardFixture : IAsyncLifetime
     public string Database => Path.Combine(Root, "data", "results.db");
     /// <summary>The GAN paint page's model: a randomly initialised 64 px generator saved as data/models/test-gan.pt.</summary>
     public const string GanModel = "test-gan";
+    /// <summary>The 24 images listed 25 times over: a run on it lasts long enough to be cancelled while it runs.</summary>
+    public const string LongDataset = "world-long";
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(ScreenshotFolder);
         var dataset = Path.Combine(DataFolder, "world");
         DemoResults.WriteDataset(dataset);
+        DemoResults.WriteRepeatedDataset(dataset, Path.Combine(DataFolder, LongDataset), copies: 25);
         Directory.CreateDirectory(Path.Combine(DataFolder, "models"));
         WriteTestGan(Path.Combine(DataFolder, "models", GanModel + ".pt"));
         using (var store = ResultsStore.Open(Database))

@@ -55,6 +55,18 @@ public static class DemoResults
         ]);
     }
 
+    /// <summary>A dataset whose index lists the images of <paramref name="source"/> <paramref name="copies"/> times
+    /// (a Broden index may name a file on several rows): many images to dissect without writing many files.</summary>
+    public static void WriteRepeatedDataset(string source, string folder, int copies)
+    {
+        Directory.CreateDirectory(Path.Combine(folder, "images"));
+        foreach (var file in Directory.GetFiles(Path.Combine(source, "images")))
+            File.Copy(file, Path.Combine(folder, "images", Path.GetFileName(file)), overwrite: true);
+        File.Copy(Path.Combine(source, "label.csv"), Path.Combine(folder, "label.csv"), overwrite: true);
+        var rows = File.ReadAllLines(Path.Combine(source, "index.csv"));
+        File.WriteAllLines(Path.Combine(folder, "index.csv"), [rows[0], .. Enumerable.Repeat(rows.Skip(1), copies).SelectMany(r => r)]);
+    }
+
     /// <summary>One finished run with two layers; returns its id.</summary>
     public static long WriteRun(ResultsStore store, string dataset, string name, int units5 = 48, int units3 = 16)
     {

@@ -41,8 +41,9 @@ public class RunJobTests(DashboardFixture app)
         await firstRow.Locator("[data-status='running'] .run-progress").WaitForAsync(new() { Timeout = 120_000 });
         await app.Screenshot(page, "run-in-progress");
 
-        // A second run queues behind the first; cancel it from the table.
-        await StartRun(page, "e2e run to cancel");
+        // A second run queues behind the first; cancel it from the table. It dissects the long dataset (600 images):
+        // a run of 24 images can now finish before the click lands.
+        await StartRun(page, "e2e run to cancel", DashboardFixture.LongDataset, limit: "");
         await page.Locator("#run-start").ClickAsync();
         await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached });
         var secondRow = page.Locator("tr", new() { HasText = "e2e run to cancel" });
@@ -74,8 +75,9 @@ public class RunJobTests(DashboardFixture app)
         await page.Context.CloseAsync();
     }
 
-    /// <summary>Opens the dialog and fills it: alexnet (random weights), the fixture dataset, its default layer, 24 images.</summary>
-    private static async Task<ILocator> StartRun(IPage page, string name)
+    /// <summary>Opens the dialog and fills it: alexnet (random weights), the given dataset (default: the first, the
+    /// fixture's), its default layer, and the image limit (empty = all).</summary>
+    private static async Task<ILocator> StartRun(IPage page, string name, string? dataset = null, string limit = "24")
     {
         await page.Locator("#new-run").ClickAsync();
         var dialog = page.Locator(".mud-dialog");
@@ -86,7 +88,12 @@ public class RunJobTests(DashboardFixture app)
         // Listing layers loads the model and runs one forward pass in the background.
         await dialog.Locator("#run-layers").WaitForAsync(new() { Timeout = 120_000 });
         Assert.True(await dialog.Locator("#run-layers .dd-mono").CountAsync() > 3);
-        await dialog.Locator("#run-limit").FillAsync("24");
+        if (dataset is not null)
+        {
+            await dialog.Locator("#run-dataset").FillAsync(dataset);
+            await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = dataset }).First.ClickAsync();
+        }
+        await dialog.Locator("#run-limit").FillAsync(limit);
         await dialog.Locator("#run-topk").FillAsync("4");
         await page.WaitForFunctionAsync("() => !document.querySelector('#run-start').disabled");
         return dialog;

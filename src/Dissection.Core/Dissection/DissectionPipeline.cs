@@ -302,7 +302,6 @@ internal static class DissectionPipeline
             foreach (var layer in open)
             {
                 var t = tallies[layer];
-                var shape = cache.RowShape(layer);
                 foreach (var (first, bits, maxes) in cache.Read(layer, batches, t.Buffers[0]))
                 {
                     cancel.ThrowIfCancellationRequested();
@@ -431,8 +430,7 @@ internal static class DissectionPipeline
                 if (t.Iou is not { } iou || slots is null) continue;
                 if (Math.Max(0, maps.Max[i * t.Units + u]) < cut) continue;
                 var (height, width) = SegSize(rows[i], t);
-                var upsampler = t.UpsamplerTo(height, width); var n = scratch.UpsampleAbove(map, upsampler, cut);
-                
+                var n = scratch.UpsampleAbove(map, t.UpsamplerTo(height, width), cut);
                 iou.AddMask(u, slots[i].Image, scratch.Pixels.AsSpan(0, n), slots[i].Labels);
             }
             histogram.AddCounted(u, scratch.ByBits);
