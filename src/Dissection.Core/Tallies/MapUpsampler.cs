@@ -72,9 +72,9 @@ internal sealed class MapUpsampler
     }
 
     /// <summary>The output pixels whose value is at or above <paramref name="cut"/>, with those values, exactly as
-    /// <see cref="Apply"/> computes them (the same float operations), without computing the rest: an output pixel
-    /// blends its 2x2 source neighbours with weights >= 0 that sum to <= 1, so it can only reach a positive cut if one
-    /// of them does. The float rounding of the blend is far below an fp16 step, so for cuts taken from fp16 keys
+    /// <see cref="Apply"/> computes them (the same float operations), without computing the rest: an output row
+    /// blends two source rows with weights >= 0 that sum to <= 1, so it can only reach a positive cut if one of those
+    /// rows holds a value that does; only such rows are interpolated. The float rounding of the blend is far below an fp16 step, so for cuts taken from fp16 keys
     /// (Fp16.SmallestRoundingToKey) the skipped pixels are exactly those below the cut. Top activations are ~1 % of a
     /// layer's values, so this visits a small part of each map. Returns how many pixels were written to
     /// <paramref name="pixels"/> (row-major indices) and <paramref name="values"/>.</summary>

@@ -40,11 +40,9 @@ internal sealed class ThresholdCounts
     public ThresholdCounts(int[] floorKeys) => _units = floorKeys.Select(f => new Window(f, Fp16.Keys, 0, 0)).ToArray();
 
     public int Units => _units.Length;
-    public int FloorKey(int unit) => _units[unit].Lo;
     /// <summary>Values below this float round to a key below the window: callers skip them without keying.</summary>
     public float LowCut(int unit) => _units[unit].LoCut;
     public bool IsResolved(int unit) => _units[unit].Threshold >= 0;
-    public bool AllResolved => _units.All(w => w.Threshold >= 0);
     /// <summary>The key of the unit's threshold; only once resolved.</summary>
     public int ThresholdKey(int unit) => _units[unit].Threshold >= 0 ? _units[unit].Threshold
         : throw new InvalidOperationException($"the threshold of unit {unit} is not known yet");
