@@ -73,7 +73,7 @@ public static class ChartFactory
         return new Figure(data, layout);
     }
 
-    /// <summary>The activation histogram (log counts) with the unit's threshold as a dashed line.</summary>
+    /// <summary>The activation histogram of the raw map cells (log counts) with the unit's threshold as a dashed line.</summary>
     public static Figure ActivationHistogram(ActivationHistogram h, float threshold)
     {
         var bins = h.Counts.Length;
@@ -86,11 +86,11 @@ public static class ChartFactory
                 X = centres,
                 Y = h.Counts.Select(c => (object)c).ToList(),
                 Marker = new Plotly.Blazor.Traces.BarLib.Marker { ColorArray = centres.Select(c => (object)((double)c > threshold ? "#f2b705" : "#8da2c9")).ToList() },
-                HoverTemplate = "activation %{x:.3f}: %{y} pixels<extra></extra>",
-                Name = "pixels",
+                HoverTemplate = "activation %{x:.3f}: %{y} map cells<extra></extra>",
+                Name = "map cells",
             },
         ];
-        var layout = BaseLayout(BarModeEnum.Group, "activation", "pixels (log)", categoryAxis: false);
+        var layout = BaseLayout(BarModeEnum.Group, "activation (raw map)", "map cells (log)", categoryAxis: false);
         layout.ShowLegend = false;
         layout.BarGap = 0;
         layout.YAxis[0].Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log;
