@@ -14,7 +14,8 @@ public interface IJobHandler
     /// Checks a job's parameters (JSON) before it is queued, so that a form or the CLI can name the bad field at once.
     /// Throws JobParameterException. The work checks again when it starts: files can vanish while a job waits.
     /// </summary>
-    void Validate(string parameters);
+    /// <param name="root">The folder relative paths in the parameters are resolved against.</param>
+    void Validate(string parameters, string root);
 
     /// <summary>
     /// Does the work. Must be resumable: a resumed job is executed again with the same parameters and keeps what it
@@ -29,16 +30,16 @@ public abstract class JobHandler<TParameters> : IJobHandler where TParameters : 
     public abstract JobKind Kind { get; }
 
     /// <summary>Throws JobParameterException naming the field.</summary>
-    protected abstract void Validate(TParameters parameters);
+    protected abstract void Validate(TParameters parameters, string root);
 
     protected abstract void Execute(JobContext context, TParameters parameters);
 
-    public void Validate(string parameters) => Validate(Read(parameters));
+    public void Validate(string parameters, string root) => Validate(Read(parameters), root);
 
     public void Execute(JobContext context)
     {
         var parameters = Read(context.Job.Parameters);
-        Validate(parameters);
+        Validate(parameters, context.Root);
         Execute(context, parameters);
     }
 

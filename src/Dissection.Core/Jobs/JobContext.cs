@@ -12,9 +12,12 @@ public sealed class JobContext
     private long _phaseStartDone;
     private long _phaseStartTicks;
 
-    internal JobContext(JobRecord job, string root, string cacheFolder, CancellationToken cancel,
+    private readonly string _database;
+
+    internal JobContext(JobRecord job, string database, string root, string cacheFolder, CancellationToken cancel,
         Action<JobProgress, double> report, Action<long> attachRun)
     {
+        _database = database;
         Job = job;
         Root = root;
         CacheFolder = cacheFolder;
@@ -36,7 +39,10 @@ public sealed class JobContext
     public string? Note { get; set; }
 
     /// <summary>A relative path against <see cref="Root"/>, an absolute one as is.</summary>
-    public string Resolve(string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(Root, path));
+    public string Resolve(string path) => Models.StoredRunModel.ResolvePath(Root, path);
+
+    /// <summary>The results store the job is recorded in (dispose it).</summary>
+    public Storage.ResultsStore OpenStore() => Storage.ResultsStore.Open(_database);
 
     /// <summary>Links the job to the run it creates, so the run's status follows the job's.</summary>
     public void AttachRun(long runId)

@@ -26,6 +26,9 @@ public sealed record JobExecutorOptions
     public TimeSpan RecoverInterval { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Progress reaches the store at most this often (pages poll it; the engine must not wait on SQLite).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>Sees every progress report of the jobs this process runs, unthrottled, with the phase's rate per second
+    /// (the CLI's progress bar).</summary>
+    public Action<JobProgress, double>? OnProgress { get; init; }
     /// <summary>A job interrupted this many times is not resumed on its own again (it may be what kills the process).</summary>
     public int MaxAttempts { get; init; } = 3;
 }
@@ -60,13 +63,13 @@ public sealed class JobExecutor : IDisposable
     // ---- asking for work ----
 
     /// <summary>Checks a request's parameters as its handler would. Throws JobParameterException naming the field.</summary>
-    public void Validate(JobKind kind, object parameters) => Handler(kind).Validate(Serialize(parameters));
+    public void Validate(JobKind kind, object parameters) => Handler(kind).Validate(Serialize(parameters), Options.Root);
 
     /// <summary>Validates and queues a job; a running queue (RunAsync) takes it in order. Returns the job id.</summary>
     public long Enqueue(JobRequest request)
     {
         var json = Serialize(request.Parameters);
-        Handler(request.Kind).Validate(json);
+        Handler(request.Kind).Validate(json, Options.Root);
         var id = Store(s => s.CreateJob(request, json));
         if (request.RunId is { } run) Store(s => { s.SetStatus(run, RunStatus.Queued); return 0; });
         _wake.Release();
@@ -78,7 +81,7 @@ public sealed class JobExecutor : IDisposable
     public JobRecord RunNow(JobRequest request, CancellationToken cancel)
     {
         var json = Serialize(request.Parameters);
-        Handler(request.Kind).Validate(json);
+        Handler(request.Kind).Validate(json, Options.Root);
         var id = Store(s => s.CreateJob(request, json, JobOwner.Current));
         return Execute(Store(s => s.GetJob(id))!, cancel, outerMeansCancel: true);
     }
@@ -218,10 +221,11 @@ public sealed class JobExecutor : IDisposable
             var runId = job.RunId;
             if (runId is { } r0) TryRun(s => s.SetStatus(r0, RunStatus.Running, null));
             var throttle = new Throttle(Options.ProgressInterval);
-            var context = new JobContext(job, Options.Root, Options.CacheFolder, active.Token,
+            var context = new JobContext(job, _database, Options.Root, Options.CacheFolder, active.Token,
                 (p, rate) =>
                 {
                     active.Progress = p;
+                    Options.OnProgress?.Invoke(p, rate);
                     if (!throttle.Due(p)) return;
                     TryRun(s => s.UpdateJobProgress(job.Id, p));
                     if (runId is { } r) TryRun(s => s.UpdateProgress(r, p.Phase, p.Fraction, rate));

@@ -328,7 +328,7 @@ internal sealed class StepHandler : JobHandler<StepParameters>
 
     public int Saved(long id) { lock (_lock) return _saved.GetValueOrDefault(id); }
 
-    protected override void Validate(StepParameters p)
+    protected override void Validate(StepParameters p, string root)
     {
         if (p.Steps < 1) throw new JobParameterException("steps", $"Steps must be at least 1 (got {p.Steps}).");
     }
