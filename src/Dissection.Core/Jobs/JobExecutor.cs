@@ -178,7 +178,8 @@ public sealed class JobExecutor : IDisposable
     /// Declares every running job whose process is dead interrupted (any process may do this: the dashboard for a
     /// killed CLI run and vice versa), and its run failed with a note on how to resume. With
     /// <paramref name="resumeInterrupted"/>, jobs that resume on start are queued again instead (up to MaxAttempts).
-    /// Runs left Running by a program without jobs are failed too. Returns how many jobs were interrupted.
+    /// At a queue's start, runs left Running without a job (an older program) are failed too. Returns how many jobs
+    /// were interrupted.
     /// </summary>
     public int Recover(bool resumeInterrupted)
     {
@@ -195,7 +196,9 @@ public sealed class JobExecutor : IDisposable
         if (resumeInterrupted)
             foreach (var job in Store(s => s.ListJobs(int.MaxValue, JobState.Interrupted)).Where(CanResumeOnItsOwn))
                 if (Store(s => s.RequeueJob(job.Id, ResumedMessage))) MirrorInterrupted(job, requeue: true);
-        Store(s => s.MarkInterruptedRuns());
+        // Only at a queue's start: while it runs, the dashboard itself keeps a run Running with no job yet (the demo
+        // world being generated).
+        if (resumeInterrupted) Store(s => s.MarkInterruptedRuns());
         return count;
     }
 

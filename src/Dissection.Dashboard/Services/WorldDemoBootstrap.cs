@@ -4,6 +4,7 @@
 // Then a second demo run is queued behind it: the ImageNet ResNet-18 on the same world, so users can compare a real
 // network with the toy one. The job host runs one run at a time in order, so it never delays the first demo.
 using Dissection.Core.Dissection;
+using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Models;
 using Dissection.Core.Models.Onnx;
 using Dissection.Core.Storage;
@@ -41,14 +42,14 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
         }
         var world = paths.Resolve(options.Value.DemoWorld);
         var settings = new DissectionSettings { Split = "val", Limit = 1000 };
-        var id = store.Read(s => s.CreateRun(RunName, new ModelSpec("world-vgg", Checkpoint).ToString(),
-            policy.Display(world), WorldDemoLayers, settings));
+        var parameters = new DissectClassifierParameters(new ModelSpec("world-vgg", Checkpoint).ToString(), policy.Display(world),
+            WorldDemoLayers, settings);
+        var id = store.Read(s => DissectClassifierJob.CreateRun(s, parameters, RunName));
         try
         {
             if (!File.Exists(Path.Combine(world, "index.csv")))
                 await Task.Run(() => GenerateWorld(id, world, cancel), cancel);
-            store.Write(s => s.SetStatus(id, RunStatus.Queued));
-            jobs.Schedule(id);
+            jobs.EnqueueForRun(id, parameters);
         }
         catch (OperationCanceledException)
         {
@@ -81,10 +82,10 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
             return;
         }
         var settings = new DissectionSettings { Split = "val", Limit = 1000 };
-        var id = store.Read(s => s.CreateRun(ImageNetRunName, new ModelSpec(ImageNetResNet18.Name, null).ToString(),
-            policy.Display(world), ImageNetResNet18.BlockOutputs, settings));
-        store.Write(s => s.SetStatus(id, RunStatus.Queued));
-        jobs.Schedule(id);
+        var parameters = new DissectClassifierParameters(new ModelSpec(ImageNetResNet18.Name, null).ToString(), policy.Display(world),
+            ImageNetResNet18.BlockOutputs, settings);
+        var id = store.Read(s => DissectClassifierJob.CreateRun(s, parameters, ImageNetRunName));
+        jobs.EnqueueForRun(id, parameters);
         log.LogInformation("Queued the ImageNet demo run {Run}", id);
     }
 

@@ -29,6 +29,8 @@ internal static class DissectionJobs
             context.Report("saving", 0, results.Count);
             for (var i = 0; i < results.Count; i++)
             {
+                // Between layers, a stop keeps what is saved: the resumed job dissects only the rest.
+                context.Cancel.ThrowIfCancellationRequested();
                 save(results[i]);
                 context.Report("saving", i + 1, results.Count);
             }
