@@ -22,7 +22,7 @@ public sealed class JobQueue : BackgroundService
         _policy = policy;
         _log = log;
         Directory.CreateDirectory(Path.GetDirectoryName(paths.Database)!);
-        Executor = new JobExecutor(paths.Database, [new DissectClassifierJob(), new DissectGeneratorJob(), new AblateJob()], new JobExecutorOptions
+        Executor = new JobExecutor(paths.Database, [new DissectClassifierJob(), new DissectGeneratorJob(), new AblateJob(), new GanCausalJob()], new JobExecutorOptions
         {
             Root = paths.Root,
             CacheFolder = paths.CacheFolder,

@@ -25,6 +25,7 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
 
     public const string AblationTitle = "Demo: ablation of world-vgg's last conv layer on val";
     public const string GanRunName = "Demo: world-gan generator dissection";
+    public const string GanCausalTitle = "Demo: tree removal curve and context insertion on world-gan";
     private const string Generator = "data/models/world-gan.pt", Segmenter = "data/models/world-seg.pt";
     /// <summary>Images the demo ablation uses: about 20 per class of the 10, so a class's balanced accuracy moves in
     /// steps of ~0.05 and only drops of that size stand out; sized for the class charts to fill within 3 minutes.</summary>
@@ -42,7 +43,7 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
         var vgg = await EnsureWorldVggDemoAsync(cancel);
         if (cancel.IsCancellationRequested) return;
         if (vgg is { } run) EnsureAblationDemo(run);
-        EnsureGanDemo();
+        if (EnsureGanDemo() is { } gan) EnsureGanCausalDemo(gan);
         if (options.Value.DemoImageNet) EnsureImageNetDemo();
     }
 
@@ -101,21 +102,36 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
 
     /// <summary>Queues the demo GAN's dissection on its own samples (z:1:N, labelled by the shipped segmenter), which
     /// fills the GAN playground's concept lists; once, like the other demo runs.</summary>
-    private void EnsureGanDemo()
+    private long? EnsureGanDemo()
     {
         var demos = store.Read(s => s.ListRuns()).Where(r => r.Name == GanRunName).ToList();
-        if (demos.Any(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running or RunStatus.Cancelled)) return;
+        if (demos.FirstOrDefault(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running) is { } live) return live.Id;
+        if (demos.Any(r => r.Status is RunStatus.Cancelled)) return null;
         foreach (var failed in demos) store.Write(s => s.DeleteRun(failed.Id));
         if (!File.Exists(paths.Resolve(Generator)) || !File.Exists(paths.Resolve(Segmenter)))
         {
             log.LogWarning("No GAN demo: {Generator} or {Segmenter} is missing", Generator, Segmenter);
-            return;
+            return null;
         }
         var parameters = new DissectGeneratorParameters($"{Core.Generation.GeneratorSpec.Arch}:{Generator}", $"z:1:{GanSamples}",
             $"{SegmenterSpec.World}:{Segmenter}", GanLayers, new DissectionSettings());
         var id = store.Read(s => DissectGeneratorJob.CreateRun(s, parameters, GanRunName));
         jobs.Executor.Enqueue(new JobRequest(JobKind.DissectGenerator, GanRunName, parameters, RunId: id));
         log.LogInformation("Queued the demo GAN dissection run {Run}", id);
+        return id;
+    }
+
+    /// <summary>Queues the tree removal curve and the context-insertion experiment on the demo GAN run's layer4, behind
+    /// its dissection. Small samples to fit the first start: the removal curve on 60 latents has 99 % intervals of
+    /// roughly ±0.1 of the remaining share at mid k (the paper's 500 give about ±0.04); the context chart on 8 latents
+    /// ranks the common contexts (sky, grass, building) but leaves rare ones with few cells and wide intervals.</summary>
+    private void EnsureGanCausalDemo(long ganRun)
+    {
+        if (store.Read(s => s.GetRemovalCurves(ganRun)).Count > 0) return;
+        if (store.Read(s => s.ListJobs()).Any(j => j.Title == GanCausalTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
+            return;
+        var parameters = new GanCausalParameters(ganRun, "layer4", null, RemovalSamples: 60, MaxUnits: 20, ContextSamples: 8, ContextUnits: 20);
+        jobs.Executor.Enqueue(new JobRequest(JobKind.GanCausal, GanCausalTitle, parameters));
     }
 
     /// <summary>Queues the ImageNet ResNet-18 on the demo world's validation split, once: like the first demo, a run
