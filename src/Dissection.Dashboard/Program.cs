@@ -32,6 +32,7 @@ builder.Services.AddSingleton<TryImageService>();
 builder.Services.AddSingleton<GanPlaygroundService>();
 // Per circuit: each browser's strokes and cached features are its own.
 builder.Services.AddScoped<GanPlaygroundSession>();
+builder.Services.AddScoped<BrowserSession>();
 builder.Services.AddSingleton<JobQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
 builder.Services.AddSingleton<IDemoBootstrap, WorldDemoBootstrap>();

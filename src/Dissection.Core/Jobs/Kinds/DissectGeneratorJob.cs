@@ -50,7 +50,7 @@ public sealed class DissectGeneratorJob : JobHandler<DissectGeneratorParameters>
         try { ZSpec.Parse(p.Z ?? ""); }
         catch (ArgumentException e) { throw new JobParameterException("z", e.Message); }
         if (string.IsNullOrWhiteSpace(p.Segmenter)) throw new JobParameterException("segmenter", "Choose a segmenter (world-seg:PATH).");
-        if (!File.Exists(SegmenterPath(p.Segmenter, root)))
+        if (!File.Exists(GanExperimentInputs.SegmenterPath(p.Segmenter, root)))
             throw new JobParameterException("segmenter", $"The segmenter '{p.Segmenter}' does not exist.");
         if (p.SegSize is < 1) throw new JobParameterException("seg-size", $"The segmentation size must be at least 1 (got {p.SegSize}).");
         DissectionJobs.ValidateLayers(p.Layers);
@@ -75,7 +75,7 @@ public sealed class DissectGeneratorJob : JobHandler<DissectGeneratorParameters>
                 var known = generator.Layout.BlockNames;
                 if (missing.FirstOrDefault(l => !known.Contains(l)) is { } bad)
                     throw new JobParameterException("layers", $"'{bad}' is not a layer of {p.Model}; its layers are {string.Join(", ", known)}.");
-                using var segmenter = SegmenterSpec.Load(SegmenterPath(p.Segmenter, context.Root));
+                using var segmenter = SegmenterSpec.Load(GanExperimentInputs.SegmenterPath(p.Segmenter, context.Root));
                 var folder = SamplesFolder(p);
                 var samples = GanSamples.Materialize(generator, p.Model, segmenter, z.Seed, z.Count, context.Resolve(folder), p.SegSize,
                     Math.Min(p.Settings.BatchSize, 32), context.DissectionProgress(), context.Cancel);
@@ -93,13 +93,5 @@ public sealed class DissectGeneratorJob : JobHandler<DissectGeneratorParameters>
                 generator.Dispose();
             }
         });
-    }
-
-    /// <summary>world-seg:PATH with PATH resolved against the root (a bare path is taken as world-seg weights).</summary>
-    private static string SegmenterPath(string spec, string root)
-    {
-        var colon = spec.IndexOf(':');
-        var path = colon > 0 ? spec[(colon + 1)..].Trim() : spec.Trim();
-        return StoredRunModel.ResolvePath(root, path);
     }
 }
