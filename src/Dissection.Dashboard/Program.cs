@@ -32,10 +32,17 @@ builder.Services.AddSingleton<TryImageService>();
 builder.Services.AddSingleton<GanPlaygroundService>();
 // Per circuit: each browser's strokes and cached features are its own.
 builder.Services.AddScoped<GanPlaygroundSession>();
+builder.Services.AddScoped<BrowserSession>();
 builder.Services.AddSingleton<JobQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
 builder.Services.AddSingleton<IDemoBootstrap, WorldDemoBootstrap>();
 builder.Services.AddHostedService<DemoStartup>();
+
+// The REST API speaks words for enums ("status":"done"), the same camel case the export and the store use, and
+// describes itself with OpenAPI at /openapi/v1.json.
+builder.Services.ConfigureHttpJsonOptions(o =>
+    o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+builder.Services.AddOpenApi();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices(c =>
@@ -59,6 +66,7 @@ app.UseRouting();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapDissectionApi();
+app.MapOpenApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
 

@@ -33,9 +33,9 @@ public class RunJobTests(DashboardFixture app)
 
         var first = await StartRun(page, "e2e small run");
         await app.Screenshot(page, "new-run-dialog");
-        await page.Locator("#run-start").ClickAsync();
-        await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached });
-        var firstRow = page.Locator("tr", new() { HasText = "e2e small run" });
+        await Start(page);
+        await DialogClosed(page);
+        var firstRow = page.Locator("tr.run-row", new() { HasText = "e2e small run" });
         await firstRow.WaitForAsync();
         // Live progress: the job host writes it to the store, the page polls it.
         await firstRow.Locator("[data-status='running'] .run-progress").WaitForAsync(new() { Timeout = 120_000 });
@@ -44,9 +44,9 @@ public class RunJobTests(DashboardFixture app)
         // A second run queues behind the first; cancel it from the table. It dissects the long dataset (600 images):
         // a run of 24 images can now finish before the click lands.
         await StartRun(page, "e2e run to cancel", DashboardFixture.LongDataset, limit: "");
-        await page.Locator("#run-start").ClickAsync();
-        await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached });
-        var secondRow = page.Locator("tr", new() { HasText = "e2e run to cancel" });
+        await Start(page);
+        await DialogClosed(page);
+        var secondRow = page.Locator("tr.run-row", new() { HasText = "e2e run to cancel" });
         // The table re-renders twice a second while jobs run, which can swallow a click: click again if needed.
         var cancelled = secondRow.Locator("[data-status='cancelled']");
         for (var attempt = 0; attempt < 3 && !await cancelled.IsVisibleAsync(); attempt++)
@@ -57,6 +57,18 @@ public class RunJobTests(DashboardFixture app)
         }
         await cancelled.WaitForAsync(new() { Timeout = 5_000 });
         Assert.Contains("Cancelled", await secondRow.Locator(".run-message").InnerTextAsync());
+
+        // The queue lists both jobs: this tab queued them ("you"); another tab sees "another user", nothing more.
+        var myJob = page.Locator("#jobs .job-row", new() { HasText = "e2e run to cancel" });
+        await myJob.WaitForAsync();
+        Assert.Equal("you", (await myJob.Locator(".job-owner").InnerTextAsync()).Trim());
+        Assert.Equal("cancelled", await myJob.Locator(".job-state").GetAttributeAsync("data-state"));
+        var other = await app.NewPage();
+        await app.Open(other, "/");
+        var theirView = other.Locator("#jobs .job-row", new() { HasText = "e2e run to cancel" });
+        await theirView.WaitForAsync();
+        Assert.Equal("another user", (await theirView.Locator(".job-owner").InnerTextAsync()).Trim());
+        await other.Context.CloseAsync();
 
         // The first run ends by itself; the page updates without a reload.
         var ended = firstRow.Locator("[data-status='done'], [data-status='failed']");
@@ -73,6 +85,21 @@ public class RunJobTests(DashboardFixture app)
         await firstRow.Locator(".run-link").ClickAsync();
         await page.WaitForSelectorAsync("#detectors-chart .main-svg");
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Clicks Start. The runs and job tables behind the dialog re-render twice a second while jobs run, and
+    /// the dialog's footer can be mid-layout when Playwright checks the button, so the click is dispatched to it.</summary>
+    private static Task Start(IPage page) => page.Locator("#run-start").DispatchEventAsync("click");
+
+    /// <summary>Waits for the dialog to close; when it stays open, fails with the error it shows.</summary>
+    private static async Task DialogClosed(IPage page)
+    {
+        try { await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached }); }
+        catch (TimeoutException)
+        {
+            var error = page.Locator("#run-error");
+            Assert.Fail("The dialog stayed open: " + (await error.IsVisibleAsync() ? await error.InnerTextAsync() : "no error shown"));
+        }
     }
 
     /// <summary>Opens the dialog and fills it: alexnet (random weights), the given dataset (default: the first, the

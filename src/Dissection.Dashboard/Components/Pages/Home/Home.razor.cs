@@ -1,4 +1,6 @@
-// The runs page: every run with its state; running ones refresh twice a second from the store.
+// The runs page: every run with its state, and the job queue (every long job: dissections, ablations, GAN
+// experiments) with its progress and who queued it; active ones refresh twice a second from the store.
+using Dissection.Core.Jobs;
 using Dissection.Core.Storage;
 using Dissection.Dashboard.Components.Shared;
 using Dissection.Dashboard.Services;
@@ -13,8 +15,10 @@ public sealed partial class Home : IDisposable
     [Inject] private JobQueue Jobs { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private BrowserSession Session { get; set; } = default!;
 
     private IReadOnlyList<RunInfo>? _runs;
+    private IReadOnlyList<JobRecord> _jobs = [];
     private string? _problem;
     private Timer? _timer;
     private int _refreshing;
@@ -28,7 +32,8 @@ public sealed partial class Home : IDisposable
 
     private async Task PollAsync()
     {
-        if (_runs is null || _runs.All(r => r.Status is not (RunStatus.Queued or RunStatus.Running))) return;
+        if (_runs is null || (_runs.All(r => r.Status is not (RunStatus.Queued or RunStatus.Running))
+                              && _jobs.All(j => j.State is not (JobState.Queued or JobState.Running)))) return;
         await Refresh();
         StateHasChanged();
     }
@@ -39,6 +44,7 @@ public sealed partial class Home : IDisposable
         try
         {
             _runs = (await Results.ListRunsAsync()).OrderByDescending(r => r.CreatedUtc).ThenByDescending(r => r.Id).ToList();
+            _jobs = await Task.Run(() => Jobs.Executor.List(50));
             _problem = null;
         }
         catch (Exception e)
@@ -66,6 +72,28 @@ public sealed partial class Home : IDisposable
         var ok = await Task.Run(() => Jobs.Cancel(run.Id));
         Snackbar.Add(ok ? $"Cancelling run #{run.Id}." : $"Run #{run.Id} has already ended.", ok ? Severity.Warning : Severity.Info);
         await Refresh();
+    }
+
+    private async Task CancelJob(JobRecord job)
+    {
+        var ok = await Task.Run(() => Jobs.Executor.Cancel(job.Id));
+        Snackbar.Add(ok ? $"Cancelling job #{job.Id}." : $"Job #{job.Id} has already ended.", ok ? Severity.Warning : Severity.Info);
+        await Refresh();
+    }
+
+    private async Task ResumeJob(JobRecord job)
+    {
+        var ok = await Task.Run(() => Jobs.Executor.Requeue(job.Id));
+        Snackbar.Add(ok ? $"Job #{job.Id} queued again; it keeps what it had saved." : $"Job #{job.Id} cannot be resumed.", ok ? Severity.Info : Severity.Warning);
+        await Refresh();
+    }
+
+    /// <summary>"pass 1: model · 120/400 · about 35 s left".</summary>
+    internal static string ProgressText(JobRecord job)
+    {
+        if (job.Progress is not { } p) return "";
+        var text = p.Phase + (p.Total > 0 ? $" · {p.Done}/{p.Total}" : "");
+        return job.State == JobState.Running && p.EtaSeconds is { } eta ? $"{text} · about {Math.Ceiling(eta):0} s left" : text;
     }
 
     public void Dispose() => _timer?.Dispose();

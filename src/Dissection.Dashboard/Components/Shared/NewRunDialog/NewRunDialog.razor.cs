@@ -13,6 +13,7 @@ public sealed partial class NewRunDialog
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
     [Inject] private ModelCatalog Catalog { get; set; } = default!;
     [Inject] private JobQueue Jobs { get; set; } = default!;
+    [Inject] private BrowserSession Session { get; set; } = default!;
     [Inject] private RepoPaths Paths { get; set; } = default!;
     [Inject] private PathPolicy Policy { get; set; } = default!;
 
@@ -113,7 +114,7 @@ public sealed partial class NewRunDialog
             // Keep the model's own layer order, not the click order.
             var layers = _layers.Select(l => l.Name).Where(_selected.Contains).ToList();
             var settings = new DissectionSettings { Quantile = _quantile, IouThreshold = _iou, TopK = _topK, Limit = _limit };
-            var id = Jobs.Enqueue(new NewRunRequest(_name, _arch!, _checkpoint, _dataset!, layers, settings));
+            var id = Jobs.Enqueue(new NewRunRequest(_name, _arch!, _checkpoint, _dataset!, layers, settings), Session.Id);
             Dialog.Close(DialogResult.Ok(id));
         }
         catch (Exception e) when (e is ArgumentException or PathNotAllowedException or InvalidOperationException or IOException or NotImplementedException)
