@@ -46,7 +46,7 @@ public class DissectionPassesTests
         {
             var threshold = oracle.Threshold(used, u, quantile, raw: false);
             Assert.Equal(threshold, layer.Units[u].Threshold);
-            var ious = oracle.RankedIous(used, u, threshold, perCategory: false);
+            var ious = oracle.RankedIous(used, u, threshold);
             Assert.Equal(ious.Take(4).Select(p => (p.Concept, p.Iou)), layer.Units[u].TopConcepts.Select(s => (s.Concept, s.Iou)));
         }
     }
