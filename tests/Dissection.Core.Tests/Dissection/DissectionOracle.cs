@@ -103,8 +103,9 @@ internal sealed class DissectionOracle : IDisposable
         return sorted[k];
     }
 
-    public double Threshold(IReadOnlyList<DatasetImage> used, int unit, double q, bool raw) =>
-        ExactThreshold(used.SelectMany(i => (raw ? RawMap(i.Index, unit) : UpMap(i.Index, unit)).Cast<double>()), q);
+    /// <summary>The PNAS threshold: exact top-q over the upsampled maps.</summary>
+    public double Threshold(IReadOnlyList<DatasetImage> used, int unit, double q) =>
+        ExactThreshold(used.SelectMany(i => UpMap(i.Index, unit).Cast<double>()), q);
 
     /// <summary>Every concept with a positive IoU for the unit, best first (ties by concept number).</summary>
     public List<(int Concept, double Iou)> RankedIous(IReadOnlyList<DatasetImage> used, int unit, double threshold) =>

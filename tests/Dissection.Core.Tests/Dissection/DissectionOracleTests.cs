@@ -28,7 +28,7 @@ public class DissectionOracleTests
         for (var u = 0; u < DissectionOracle.Units; u++)
         {
             var unit = layer.Units[u];
-            var threshold = oracle.Threshold(used, u, 0.1, raw: false);
+            var threshold = oracle.Threshold(used, u, 0.1);
             Assert.Equal(threshold, unit.Threshold);
 
             var ious = oracle.RankedIous(used, u, threshold);
@@ -84,7 +84,7 @@ public class DissectionOracleTests
         Assert.Equal(["pooled", "conv"], results.Select(r => r.Layer));
         Assert.Equal(new[] { 4, 2, 2 }, results[0].Shape);
         var used = oracle.Images;
-        for (var u = 0; u < DissectionOracle.Units; u++) Assert.Equal(oracle.Threshold(used, u, 0.1, raw: false), results[1].Units[u].Threshold);
+        for (var u = 0; u < DissectionOracle.Units; u++) Assert.Equal(oracle.Threshold(used, u, 0.1), results[1].Units[u].Threshold);
     }
 
     [Theory]
@@ -99,7 +99,7 @@ public class DissectionOracleTests
         var used = oracle.Images;
         for (var u = 0; u < DissectionOracle.Units; u++)
         {
-            var threshold = oracle.Threshold(used, u, quantile, raw: false);
+            var threshold = oracle.Threshold(used, u, quantile);
             Assert.Equal(threshold, layer.Units[u].Threshold);
             var ious = Enumerable.Range(1, DissectionOracle.Concepts.Length - 1)
                 .Select(c => (Concept: c, Iou: oracle.Iou(used, u, c, threshold))).Where(p => p.Iou > 0)

@@ -98,7 +98,7 @@ public sealed class DissectionRunTests : IDisposable
         for (var u = 0; u < DissectionOracle.Units; u++)
         {
             var unit = layer.Units[u];
-            var threshold = oracle.Threshold(used, u, 0.1, raw: false);
+            var threshold = oracle.Threshold(used, u, 0.1);
             Assert.Equal(threshold, unit.Threshold);
             var ious = oracle.RankedIous(used, u, threshold);
             Assert.Equal(ious.Take(4).Select(p => (p.Concept, p.Iou)), unit.TopConcepts.Select(s => (s.Concept, s.Iou)));

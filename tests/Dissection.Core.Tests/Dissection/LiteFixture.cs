@@ -139,7 +139,8 @@ internal sealed class LiteFixture : IDisposable
 
     /// <summary>Runs the engine's pipeline on the folder, through the real Broden reader, with the method's rules;
     /// the "model" hands back the fixture's maps (each image's pixels carry its index).</summary>
-    public LayerResult Dissect(DissectionSettings settings)
+    /// <param name="floorFactor">Below 1 the pass-1 floor lies above T, which forces threshold passes over the cache.</param>
+    public LayerResult Dissect(DissectionSettings settings, double floorFactor = 4)
     {
         var dataset = ConceptDataset.Open(Root);
         var (concepts, categories) = DissectionRun.ConceptsFor(dataset, settings.Rules);
@@ -155,7 +156,7 @@ internal sealed class LiteFixture : IDisposable
             dataset.LoadLabels,
             concepts,
             categories);
-        return Assert.Single(DissectionPipeline.Run(inputs, [Layer], settings, null, default, null));
+        return Assert.Single(DissectionPipeline.Run(inputs, [Layer], settings, null, default, null, floorFactor));
     }
 
     public void Dispose()

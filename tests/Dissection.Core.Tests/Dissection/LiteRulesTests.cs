@@ -13,14 +13,14 @@ public class LiteRulesTests(ITestOutputHelper output)
     private static readonly DissectionSettings Cvpr17 = new() { Method = DissectionMethod.Cvpr17, Quantile = 0.1, BatchSize = 3, TopConcepts = 20 };
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    public void Cvpr17_equals_brute_force_lite_on_a_fixture_with_every_quirk(int seed)
+    [InlineData(1, 4.0)]
+    [InlineData(2, 4.0)]
+    [InlineData(3, 0.1)]
+    [InlineData(4, 0.1)]
+    public void Cvpr17_equals_brute_force_lite_on_a_fixture_with_every_quirk(int seed, double floorFactor)
     {
         using var fixture = new LiteFixture(seed);
-        var layer = fixture.Dissect(Cvpr17);
+        var layer = fixture.Dissect(Cvpr17, floorFactor);
         var oracle = new LiteOracle(fixture.Root, fixture.Maps, LiteFixture.Units, Cvpr17.Quantile);
         var labelled = 0;
         for (var u = 0; u < LiteFixture.Units; u++)
