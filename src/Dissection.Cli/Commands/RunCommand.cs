@@ -18,7 +18,7 @@ public sealed class RunCommand : ICommand
         --model SPEC            architecture or ARCH:CHECKPOINT (required)
         --dataset DIR           Broden-format concept dataset, or z:SEED:COUNT for a generator (required)
         --layers a,b            layers to dissect (required; see 'dissect layers')
-        --method pnas|cvpr17    thresholding rule (default pnas)
+        --method pnas|cvpr17    rule set: PNAS 2020, or NetDissect-Lite's CVPR17 rules (default pnas)
         --quantile Q            top fraction of activations kept (default 0.01; 0.005 with --method cvpr17)
         --iou T                 detector IoU threshold (default 0.04)
         --topk K                top images kept per unit (default 12)

@@ -11,12 +11,12 @@ internal static class BrodenReader
     {
         string imagesDir = Path.Combine(root, BrodenFormat.ImagesFolder);
         var (concepts, known) = ReadLabels(Path.Combine(root, "label.csv"));
-        ValidateCategoryFiles(root, known);
+        var coverage = ReadCategoryFiles(root, known);
         if (!Directory.Exists(imagesDir))
             throw new DatasetFormatException($"{imagesDir}: images folder is missing");
         var existing = ListFiles(imagesDir);
         var (categories, images, annotations) = ReadIndex(Path.Combine(root, "index.csv"), imagesDir, existing, known);
-        return new DatasetContents(root, imagesDir, true, concepts, known, categories, images, annotations);
+        return new DatasetContents(root, imagesDir, true, concepts, known, categories, images, annotations) { Coverage = coverage };
     }
 
     static (List<Concept>, bool[]) ReadLabels(string path)
@@ -48,23 +48,31 @@ internal static class BrodenReader
         return (concepts, known);
     }
 
-    static void ValidateCategoryFiles(string root, bool[] known)
+    /// <summary>Validates category.csv and the c_*.csv files, and reads the category order and label coverages.</summary>
+    static CategoryCoverage ReadCategoryFiles(string root, bool[] known)
     {
         string catPath = Path.Combine(root, "category.csv");
+        var order = new List<string>();
         if (File.Exists(catPath))
         {
             var rows = CsvTable.Read(catPath);
             if (rows.Count == 0) throw new DatasetFormatException($"{catPath}, line 1: empty file");
-            Column(rows[0], "name", catPath);
+            int nameCol = Column(rows[0], "name", catPath);
             foreach (var row in rows.Skip(1))
+            {
                 if (row.Fields.Length != rows[0].Fields.Length)
                     throw new DatasetFormatException($"{catPath}, line {row.Line}: {row.Fields.Length} columns, header has {rows[0].Fields.Length}");
+                order.Add(row.Fields[nameCol].Trim());
+            }
         }
+        var coverage = new Dictionary<string, IReadOnlyDictionary<int, double>>(StringComparer.Ordinal);
         foreach (var path in Directory.EnumerateFiles(root, "c_*.csv"))
         {
             var rows = CsvTable.Read(path);
             if (rows.Count == 0) throw new DatasetFormatException($"{path}, line 1: empty file");
             int numberCol = Column(rows[0], "number", path);
+            int coverageCol = Array.FindIndex(rows[0].Fields, f => f.Trim() == "coverage");
+            var table = new Dictionary<int, double>();
             foreach (var row in rows.Skip(1))
             {
                 if (row.Fields.Length != rows[0].Fields.Length)
@@ -73,8 +81,15 @@ internal static class BrodenReader
                     throw new DatasetFormatException($"{path}, line {row.Line}: label number '{row.Fields[numberCol]}' is not a non-negative integer");
                 if (n != 0 && (n >= known.Length || !known[n]))
                     throw new DatasetFormatException($"{path}, line {row.Line}: label number {n} is not in label.csv");
+                if (coverageCol < 0 || n == 0) continue;
+                if (!double.TryParse(row.Fields[coverageCol], NumberStyles.Float, CultureInfo.InvariantCulture, out var c) || !double.IsFinite(c))
+                    throw new DatasetFormatException($"{path}, line {row.Line}: coverage '{row.Fields[coverageCol]}' is not a number");
+                table[n] = c;
             }
+            var name = Path.GetFileNameWithoutExtension(path)["c_".Length..];
+            coverage[name] = table;
         }
+        return new CategoryCoverage(order, coverage);
     }
 
     static (List<string>, List<DatasetImage>, ImageAnnotations[]) ReadIndex(

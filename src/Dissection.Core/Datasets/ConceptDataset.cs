@@ -21,6 +21,7 @@ public sealed class ConceptDataset
         _imagesDirectory = c.ImagesDirectory;
         _knownLabels = c.KnownLabels;
         _annotations = c.Annotations;
+        Coverage = c.Coverage;
     }
 
     /// <summary>Opens and validates a Broden folder (index.csv, label.csv, category.csv, c_*.csv) or a plain image folder.</summary>
@@ -40,6 +41,8 @@ public sealed class ConceptDataset
     public IReadOnlyList<Concept> Concepts { get; } = [];
     public IReadOnlyList<string> Categories { get; } = [];
     public IReadOnlyList<DatasetImage> Images { get; } = [];
+    /// <summary>category.csv order and c_*.csv label coverages (CVPR17's primary categories).</summary>
+    public CategoryCoverage Coverage { get; } = CategoryCoverage.None;
 
     void RequireOwn(DatasetImage image)
     {

@@ -9,4 +9,8 @@ internal sealed record DatasetContents(
     bool[] KnownLabels,
     IReadOnlyList<string> Categories,
     IReadOnlyList<DatasetImage> Images,
-    ImageAnnotations[] Annotations);
+    ImageAnnotations[] Annotations)
+{
+    /// <summary>category.csv order and c_*.csv coverages (Broden folders only).</summary>
+    public CategoryCoverage Coverage { get; init; } = CategoryCoverage.None;
+}

@@ -7,7 +7,9 @@
 //                   wholesale. So T, the exact top-q level, is known when the model pass ends.
 //   pass 2 (IoU):   per unit, the raw histogram (values counted by fp16 bits, then folded into bins), and for maps
 //                   that can reach T the upsampled pixels above T, counted against the labels (Tallies/IouTally).
-// PNAS thresholds the upsampled maps, CVPR17 the raw maps; both compare the upsampled map with T. Only if a unit's T
+// The method's rules (MethodRules, from DissectionSettings.Rules) decide what differs: PNAS thresholds the upsampled
+// maps (zero-padded, fp16-rounded), CVPR17 the raw maps and upsamples with PIL's rule; both compare the upsampled map
+// with T, and the rules also pick the label counting and the mask term of the IoU (IouTally). Only if a unit's T
 // lies under the floor that the first batch set (data whose later batches are much weaker) do threshold passes over
 // the cache run between the two (at most two, exact).
 // Values: raw maps are rounded to fp16 when captured and upsampled maps after interpolation (relative error <= 2^-11),
@@ -56,7 +58,7 @@ internal static class DissectionPipeline
         return layers.Select(l =>
         {
             var t = tallies[l];
-            return new LayerResult(l, [t.Units, t.Height, t.Width], t.Results(processed, inputs.Concepts, s.TopConcepts),
+            return new LayerResult(l, [t.Units, t.Height, t.Width], t.Results(processed, inputs.Concepts, inputs.Categories, s.TopConcepts),
                 processed.Count, clock.Elapsed) { SkippedImages = skipped.ToList() };
         }).ToList();
     }
@@ -167,17 +169,17 @@ internal static class DissectionPipeline
         ActivationCache cache, Dictionary<string, LayerTally> tallies, double floorFactor)
     {
         if (!tallies.TryGetValue(layer, out var t))
-            tallies[layer] = t = new LayerTally(layer, (int)act.shape[1], (int)act.shape[^2], (int)act.shape[^1], s.TopK);
+            tallies[layer] = t = new LayerTally(layer, (int)act.shape[1], (int)act.shape[^2], (int)act.shape[^1], s.TopK, s.Rules);
         // Two buffers in turn: the cache may still be writing the previous batch from the other one.
         var buffer = t.Buffers[t.Batches % 2];
         var maps = ToFp16(layer, act, images.Count, ref buffer);
         t.Buffers[t.Batches++ % 2] = buffer;
         cache.Append(layer, maps.Bits, maps.All.Length, [maps.Units, maps.H, maps.W], maps.Max);
-        var cvpr = s.Method == DissectionMethod.Cvpr17;
+        var raw = s.Rules.ThresholdOver == ThresholdValues.Raw;
         var sizes = images.Select(i => SegSize(i, t)).ToArray();
         t.Counts ??= new ThresholdCounts(Floors(maps, s.Quantile * floorFactor));
 
-        var batchValues = cvpr ? (long)images.Count * maps.Size : sizes.Sum(z => (long)z.H * z.W);
+        var batchValues = raw ? (long)images.Count * maps.Size : sizes.Sum(z => (long)z.H * z.W);
         Parallel.For(0, maps.Units, Scratch.Rent, (u, _, scratch) =>
         {
             var lowCut = t.Counts!.LowCut(u);
@@ -191,8 +193,8 @@ internal static class DissectionPipeline
                 var (height, width) = sizes[i];
                 // Zero-padded bilinear weights are >= 0 and sum to <= 1, so an upsampled value (after fp16 rounding)
                 // never exceeds max(0, raw max): a map below the floor has every value below it.
-                if ((cvpr ? max : Math.Max(0, max)) < lowCut) { t.Counts.AddBelow(u, cvpr ? map.Length : (long)height * width); continue; }
-                CountMap(t.Counts, u, map, cvpr, t.UpsamplerTo(height, width), scratch);
+                if ((raw ? max : Math.Max(0, max)) < lowCut) { t.Counts.AddBelow(u, raw ? map.Length : (long)height * width); continue; }
+                CountMap(t.Counts, u, map, raw, t.UpsamplerTo(height, width), scratch);
             }
             t.RawMin[u] = unitMin;
             t.RawMax[u] = unitMax;
@@ -263,7 +265,7 @@ internal static class DissectionPipeline
 
         /// <summary>The upsampled pixels of a map at or above <paramref name="cut"/> (MapUpsampler.Above): their count;
         /// indices in <see cref="Pixels"/>, values in <see cref="Values"/>.</summary>
-        public int UpsampleAbove(ReadOnlySpan<ushort> map, MapUpsampler upsampler, float cut)
+        public int UpsampleAbove(ReadOnlySpan<ushort> map, IMapUpsampler upsampler, float cut)
         {
             var size = upsampler.Height * upsampler.Width;
             if (Pixels.Length < size) { Pixels = new int[size]; Values = new float[size]; }
@@ -275,7 +277,7 @@ internal static class DissectionPipeline
 
     /// <summary>Counts one map into a unit's threshold counts: the raw values (CVPR17), or the upsampled rows that can
     /// reach the unit's window, the other rows counted below it wholesale (PNAS).</summary>
-    private static void CountMap(ThresholdCounts counts, int u, ReadOnlySpan<ushort> map, bool raw, MapUpsampler upsampler, Scratch scratch)
+    private static void CountMap(ThresholdCounts counts, int u, ReadOnlySpan<ushort> map, bool raw, IMapUpsampler upsampler, Scratch scratch)
     {
         if (raw) { counts.Add(u, scratch.Raw(map)); return; }
         var n = scratch.UpsampleAbove(map, upsampler, counts.LowCut(u));
@@ -290,9 +292,9 @@ internal static class DissectionPipeline
         ActivationCache cache, List<DatasetImage> processed, List<int> batches, Dictionary<string, LayerTally> tallies,
         IReadOnlyList<string> layers)
     {
-        var cvpr = s.Method == DissectionMethod.Cvpr17;
-        // No value lies below min(0, raw min) after upsampling (PNAS) or below the raw min (CVPR17).
-        int[] Lowest(LayerTally t) => t.RawMin.Select(m => Fp16.KeyOf(cvpr ? m : Math.Min(0, m))).ToArray();
+        var raw = s.Rules.ThresholdOver == ThresholdValues.Raw;
+        // No value lies below min(0, raw min) after upsampling (PNAS) or below the raw min (raw maps, CVPR17).
+        int[] Lowest(LayerTally t) => t.RawMin.Select(m => Fp16.KeyOf(raw ? m : Math.Min(0, m))).ToArray();
         var open = layers.Where(l => tallies[l].Counts!.Resolve(s.Quantile, Total(tallies[l]), Lowest(tallies[l]))).ToList();
         for (var pass = 1; open.Count > 0; pass++)
         {
@@ -315,9 +317,9 @@ internal static class DissectionPipeline
                         {
                             var map = maps.Map(i, u);
                             var max = maps.Max[i * t.Units + u];
-                            if ((cvpr ? max : Math.Max(0, max)) < lowCut) continue;
+                            if ((raw ? max : Math.Max(0, max)) < lowCut) continue;
                             var (height, width) = SegSize(rows[i], t);
-                            CountMap(t.Counts, u, map, cvpr, t.UpsamplerTo(height, width), scratch);
+                            CountMap(t.Counts, u, map, raw, t.UpsamplerTo(height, width), scratch);
                         }
                         return scratch;
                     }, Scratch.Return);
@@ -343,10 +345,13 @@ internal static class DissectionPipeline
         {
             var t = tallies[layer];
             t.Histogram = new HistogramTally(t.RawMin, t.RawMax, s.HistogramBins);
-            t.Iou = inputs.Labels is null ? null : new IouTally(t.Units, inputs.Concepts, inputs.Categories, s.Method == DissectionMethod.Cvpr17);
+            t.Iou = inputs.Labels is null ? null : new IouTally(t.Units, inputs.Concepts, inputs.Categories, s.Rules);
             t.TopMaps = Enumerable.Range(0, t.Units).Select(u => new float[t.TopK.Top(u).Count][]).ToArray();
-            // Mask: fp16(upsampled) > T, i.e. its key >= key(T) + 1, i.e. the float itself >= this cut.
-            t.MaskCuts = Enumerable.Range(0, t.Units).Select(u => Fp16.SmallestRoundingToKey(t.Counts!.ThresholdKey(u) + 1)).ToArray();
+            // Mask: fp16(upsampled) > T, i.e. its key >= key(T) + 1, i.e. the float itself >= this cut; PIL's
+            // upsampling is not rounded to fp16, so there the float itself must exceed T.
+            t.MaskCuts = Enumerable.Range(0, t.Units).Select(u => s.Rules.Upsampling == MapUpsampling.PilBilinear
+                ? MathF.BitIncrement(t.Thresholds[u])
+                : Fp16.SmallestRoundingToKey(t.Counts!.ThresholdKey(u) + 1)).ToArray();
             var lookup = new Dictionary<int, List<(int, int)>>();
             for (var u = 0; u < t.Units; u++)
                 foreach (var (rank, (_, image)) in t.TopK.Top(u).Index())
@@ -374,7 +379,7 @@ internal static class DissectionPipeline
                     foreach (var group in Enumerable.Range(0, rows.Count).GroupBy(r => (labels[r].SegHeight, labels[r].SegWidth)))
                     {
                         var members = group.ToArray();
-                        var batch = new BatchLabels(members.Select(r => labels[r]).ToList(), inputs.Concepts.Count);
+                        var batch = new BatchLabels(members.Select(r => labels[r]).ToList(), inputs.Concepts.Count, s.Rules.LabelCounting);
                         prepared[group.Key] = (batch, members);
                         for (var i = 0; i < members.Length; i++) slot[members[i]] = (batch, i);
                     }

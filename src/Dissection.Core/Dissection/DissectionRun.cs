@@ -23,6 +23,7 @@ public static class DissectionRun
         if (images.Count == 0)
             throw new ArgumentException(settings.Split is null ? "the dataset has no images" : $"the dataset has no images in split '{settings.Split}'");
         using var probe = new LayerProbe(model, layers, asHalf: true);
+        var (concepts, categories) = ConceptsFor(dataset, settings.Rules);
         var inputs = new DissectionInputs(
             images,
             batch => LoadBatch(dataset, batch, model.Preprocessing.InputSize, settings.OnBadImage, cancel),
@@ -44,9 +45,18 @@ public static class DissectionRun
                 }
             },
             dataset.HasLabels ? dataset.LoadLabels : null,
-            dataset.Concepts,
-            dataset.Categories);
+            concepts,
+            categories);
         return DissectionPipeline.Run(inputs, layers, settings, progress, cancel, cacheRoot);
+    }
+
+    /// <summary>The dataset's concepts with the primary categories the rules ask for, and the category order that
+    /// label ties are broken by (category.csv's for the coverage rule, as NetDissect-Lite reads them).</summary>
+    internal static (IReadOnlyList<Concept> Concepts, IReadOnlyList<string> Categories) ConceptsFor(ConceptDataset dataset, MethodRules rules)
+    {
+        if (rules.PrimaryCategory != PrimaryCategory.Coverage) return (dataset.Concepts, dataset.Categories);
+        var categories = dataset.Coverage.Ordered(dataset.Categories);
+        return (dataset.Coverage.PrimaryByCoverage(dataset.Concepts, categories), categories);
     }
 
     /// <summary>The first Limit images of the split, in index order.</summary>

@@ -22,6 +22,9 @@ public sealed record DissectionSettings
     /// <summary>Only images of this split ("train", "val"); null = every image.</summary>
     public string? Split { get; init; }
     public DissectionMethod Method { get; init; } = DissectionMethod.Pnas;
+    /// <summary>The method's rules, which the pipeline follows; serialized with the settings, so that a stored run
+    /// records them (ResultsStore reads them back as RunInfo.RecordedRules).</summary>
+    public MethodRules Rules => MethodRules.For(Method);
     public BadImagePolicy OnBadImage { get; init; } = BadImagePolicy.Skip;
     /// <summary>Bins of the per-unit activation histogram.</summary>
     public int HistogramBins { get; init; } = 64;

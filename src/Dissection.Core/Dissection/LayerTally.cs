@@ -5,7 +5,7 @@ using Dissection.Core.Tallies;
 
 namespace Dissection.Core.Dissection;
 
-internal sealed class LayerTally(string layer, int units, int height, int width, int topK)
+internal sealed class LayerTally(string layer, int units, int height, int width, int topK, MethodRules rules)
 {
     public string Layer { get; } = layer;
     public int Units { get; } = units;
@@ -34,14 +34,17 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
     /// <summary>unit -> rank -> raw map of that top image.</summary>
     public float[][][] TopMaps { get; set; } = [];
 
-    private readonly Dictionary<(int, int), MapUpsampler> _upsamplers = [];
+    private readonly Dictionary<(int, int), IMapUpsampler> _upsamplers = [];
 
-    /// <summary>The upsampler from this layer's maps to a segmentation size (one per size, shared by threads).</summary>
-    public MapUpsampler UpsamplerTo(int height, int width)
+    /// <summary>The method's upsampler from this layer's maps to a segmentation size (one per size, shared by threads).</summary>
+    public IMapUpsampler UpsamplerTo(int height, int width)
     {
         lock (_upsamplers)
         {
-            if (!_upsamplers.TryGetValue((height, width), out var u)) _upsamplers[(height, width)] = u = new MapUpsampler(Height, Width, height, width);
+            if (!_upsamplers.TryGetValue((height, width), out var u))
+                _upsamplers[(height, width)] = u = rules.Upsampling == MapUpsampling.PilBilinear
+                    ? new PilBilinearUpsampler(Height, Width, height, width)
+                    : new MapUpsampler(Height, Width, height, width);
             return u;
         }
     }
@@ -49,8 +52,13 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
     private static float[] Filled(int n, float v) { var a = new float[n]; Array.Fill(a, v); return a; }
 
     /// <summary>Turns the tallies into per-unit results.</summary>
-    public IReadOnlyList<UnitResult> Results(IReadOnlyList<DatasetImage> images, IReadOnlyList<Concept> concepts, int topConcepts)
+    /// <param name="categories">The category order that LabelTies.LaterCategory breaks ties by.</param>
+    public IReadOnlyList<UnitResult> Results(IReadOnlyList<DatasetImage> images, IReadOnlyList<Concept> concepts,
+        IReadOnlyList<string> categories, int topConcepts)
     {
+        var laterCategory = rules.LabelTies == LabelTies.LaterCategory;
+        var rank = categories.Select((c, i) => (c, i)).GroupBy(p => p.c).ToDictionary(g => g.Key, g => g.Last().i, StringComparer.Ordinal);
+        int CategoryRank(ConceptScore s) => rank.GetValueOrDefault(s.Category, -1);
         var byIndex = images.ToDictionary(i => i.Index);
         var results = new List<UnitResult>(Units);
         for (var u = 0; u < Units; u++)
@@ -62,8 +70,11 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
                     var v = iou.Iou(u, c);
                     if (v > 0 && concepts[c] is { } concept) scores.Add(new ConceptScore(c, concept.Name, concept.Category, v));
                 }
-            // Best first; equal IoUs resolve to the lower label number so results do not depend on ordering accidents.
-            scores.Sort((a, b) => a.Iou != b.Iou ? b.Iou.CompareTo(a.Iou) : a.Concept.CompareTo(b.Concept));
+            // Best first; equal IoUs resolve to the lower label number so results do not depend on ordering accidents,
+            // or (Lite: the best category by argsort, ties to the later one) first to the later category.
+            scores.Sort((a, b) => a.Iou != b.Iou ? b.Iou.CompareTo(a.Iou)
+                : laterCategory && CategoryRank(a) != CategoryRank(b) ? CategoryRank(b).CompareTo(CategoryRank(a))
+                : a.Concept.CompareTo(b.Concept));
             var perCategory = scores.GroupBy(s => s.Category).Select(g => g.First())
                 .OrderByDescending(s => s.Iou).ThenBy(s => s.Concept).ToList();
             var top = TopK.Top(u).Select((t, rank) =>

@@ -257,7 +257,16 @@ public sealed partial class ResultsStore : IDisposable
         ImagesPerSecond: r.GetDouble(14))
     {
         Timings = JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(15), Json) ?? [],
+        RecordedRules = RecordedRules(r.GetString(5)),
     };
+
+    /// <summary>The "rules" object of a run's stored settings (DissectionSettings.Rules serializes into it).</summary>
+    private static MethodRules? RecordedRules(string settings)
+    {
+        using var doc = JsonDocument.Parse(settings);
+        return doc.RootElement.TryGetProperty("rules", out var rules) && rules.ValueKind == JsonValueKind.Object
+            ? rules.Deserialize<MethodRules>(Json) : null;
+    }
 
     private static string? CurrentPhase(SqliteConnection c, SqliteTransaction tx, long runId)
     {

@@ -27,7 +27,7 @@ public static class RunExport
 
     /// <summary>
     /// {"run":{"id","model","dataset","status" (queued|running|done|failed|cancelled),"message","layersRequested":[...],
-    ///  "method","quantile","iouThreshold","images","attacks":[...]},
+    ///  "method","quantile","iouThreshold","rules","images","attacks":[...]},
     ///  "layers":[{"name","units":[{"unit","threshold","label","category","iou","top":[{"concept","category","iou"}],
     ///  "topImages":[{"image","activation"}]}]}]}; label, category and iou are null for a unit without a label.
     /// A layer that was ablated also has "ablation":{"labelled","split","images","method","classes":[{"class","baseline",
@@ -60,6 +60,7 @@ public static class RunExport
         json.WriteString("method", MethodName(run.Settings.Method));
         Number(json, "quantile", run.Settings.Quantile);
         Number(json, "iouThreshold", run.Settings.IouThreshold);
+        WriteRules(json, run.RecordedRules);
         json.WriteNumber("images", run.Images);
         WriteAttacks(json, store.GetAttackExperiments(runId, layer));
         json.WriteEndObject();
@@ -118,6 +119,16 @@ public static class RunExport
         Drain(json, buffer, output);
         output.WriteLine();
         output.Flush();
+    }
+
+    /// <summary>"rules":{"name","thresholdOver","upsampling","labelCounting","maskArea","primaryCategory","iouEpsilon",
+    /// "labelTies"}: the method's rule set as stored with the run (MethodRules), or null for a run stored before rule
+    /// sets were recorded.</summary>
+    private static void WriteRules(Utf8JsonWriter json, MethodRules? rules)
+    {
+        if (rules is null) { json.WriteNull("rules"); return; }
+        json.WritePropertyName("rules");
+        JsonSerializer.Serialize(json, rules, ResultsStore.Json);
     }
 
     private static void WriteAblation(Utf8JsonWriter json, Ablation.AblationResult a)

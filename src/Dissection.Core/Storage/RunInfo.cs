@@ -26,4 +26,8 @@ public sealed record RunInfo(
 {
     /// <summary>Seconds spent in each phase so far, measured by the store from the phase changes it was told of.</summary>
     public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The method's rules as stored when the run was created (DissectionSettings.Rules); null for a run stored
+    /// before rule sets were recorded.</summary>
+    public MethodRules? RecordedRules { get; init; }
 }

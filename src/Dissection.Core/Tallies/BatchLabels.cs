@@ -1,17 +1,20 @@
 // The labels of a batch of images that share one segmentation size, prepared once and shared by every layer's IoU
-// tally: per label plane, the concept at each pixel (0 where none, and 0 where the same concept is already on an
-// earlier plane or is an image-level label of that image, so that a concept counts once per pixel), the image-level
-// labels and categories of each image, and the batch's per-concept label pixel counts. The planes are rented from the
-// shared array pool (a fresh 512 KB array per plane and batch fragmented the large-object heap): dispose to return them.
+// tally: per label plane, the concept at each pixel (0 where none), the image-level labels of each image, and the
+// batch's per-concept label pixel counts. With LabelCounting.OncePerPixel (PNAS) a concept counts once per pixel: it
+// is 0 on a plane where an earlier plane or an image-level label of that image already has it; with PerPlane (CVPR17,
+// Lite's bincount over the stacked planes) every plane and every image-level entry counts. The planes are rented from
+// the shared array pool (a fresh 512 KB array per plane and batch fragmented the large-object heap): dispose to return them.
 using System.Buffers;
 using Dissection.Core.Datasets;
+using Dissection.Core.Dissection;
 
 namespace Dissection.Core.Tallies;
 
 internal sealed class BatchLabels : IDisposable
 {
-    public BatchLabels(IReadOnlyList<PixelLabels> labels, int concepts)
+    public BatchLabels(IReadOnlyList<PixelLabels> labels, int concepts, LabelCounting counting = LabelCounting.OncePerPixel)
     {
+        var perPlane = counting == LabelCounting.PerPlane;
         Images = labels.Count;
         Pixels = labels.Count == 0 ? 0 : labels[0].SegHeight * labels[0].SegWidth;
         Concepts = concepts;
@@ -24,15 +27,13 @@ internal sealed class BatchLabels : IDisposable
             Array.Clear(index[j], 0, Images * Pixels);
         }
         ImageLabels = new int[Images][];
-        Categories = new IReadOnlyList<string>[Images];
         for (var i = 0; i < Images; i++)
         {
             var l = labels[i];
             if (l.SegHeight * l.SegWidth != Pixels) throw new ArgumentException($"labels of image {i} are {l.SegHeight}x{l.SegWidth}, the batch has {Pixels} pixels");
-            var imageLabels = l.ImageLabels.Where(c => c > 0).Distinct().ToArray();
+            var imageLabels = perPlane ? l.ImageLabels.Where(c => c > 0).ToArray() : l.ImageLabels.Where(c => c > 0).Distinct().ToArray();
             foreach (var c in imageLabels) { Check(c); LabelPixels[c] += Pixels; }
             ImageLabels[i] = imageLabels;
-            Categories[i] = l.Categories;
             for (var px = 0; px < Pixels; px++)
             {
                 for (var j = 0; j < l.Planes.Count; j++)
@@ -40,8 +41,8 @@ internal sealed class BatchLabels : IDisposable
                     var c = l.Planes[j][px];
                     if (c <= 0) continue;
                     Check(c);
-                    var seen = imageLabels.Length > 0 && Array.IndexOf(imageLabels, c) >= 0;
-                    for (var j2 = 0; j2 < j && !seen; j2++) seen = l.Planes[j2][px] == c;
+                    var seen = !perPlane && imageLabels.Length > 0 && Array.IndexOf(imageLabels, c) >= 0;
+                    for (var j2 = 0; j2 < j && !seen && !perPlane; j2++) seen = l.Planes[j2][px] == c;
                     if (seen) continue;
                     index[j][i * Pixels + px] = c;
                     LabelPixels[c]++;
@@ -58,9 +59,8 @@ internal sealed class BatchLabels : IDisposable
     /// <summary>Per plane, the concept at each pixel (image-major, the first Images*Pixels entries), deduplicated as
     /// described above.</summary>
     public int[][] Planes { get; private set; }
-    /// <summary>Distinct image-level labels (> 0) per image.</summary>
+    /// <summary>Image-level labels (> 0) per image: distinct ones (OncePerPixel) or every entry (PerPlane).</summary>
     public int[][] ImageLabels { get; }
-    public IReadOnlyList<string>[] Categories { get; }
     /// <summary>Pixels labelled with each concept in this batch.</summary>
     public long[] LabelPixels { get; }
 

@@ -1,11 +1,13 @@
 // Intersection and union counts of unit masks with concept labels, summed over the dataset (not averaged per image):
 // IoU(u,c) = I / (A + G - I) with I = sum|mask_u & label_c|, A = sum|mask_u|, G = sum|label_c|.
-// A pixel counts for a concept when ANY label plane at that pixel has it; image-level labels (scene, texture) count
-// for every pixel of the image; label 0 is never a concept.
-// CVPR17 variant (PerCategoryUnion): mask pixels are credited to category k's A only on images where k is annotated,
-// and concept c uses the A of its primary category.
+// Image-level labels (scene, texture) count for every pixel of the image; label 0 is never a concept. How a label on
+// several planes counts is BatchLabels' rule (MethodRules.LabelCounting).
+// MaskArea.CategoryTouched (CVPR17, NetDissect-Lite's tally): A is kept per category; an image's mask pixels count for
+// category K when the mask touches a pixel carrying (on any plane) a concept of primary category K, or the image has
+// an image-level label of K; concept c uses the A of its primary category. IoU = I / (A + G - I + IouEpsilon).
 // Mergeable: every count is a sum over images, so tallies of disjoint image sets add.
 using Dissection.Core.Datasets;
+using Dissection.Core.Dissection;
 using static TorchSharp.torch;
 using System.Runtime.CompilerServices;
 
@@ -14,24 +16,27 @@ namespace Dissection.Core.Tallies;
 internal sealed class IouTally
 {
     private readonly int[] _conceptCategory;           // concept -> category index, -1 if none
-    private readonly Dictionary<string, int> _categoryIndex;
 
-    public IouTally(int units, IReadOnlyList<Concept> concepts, IReadOnlyList<string> categories, bool perCategoryUnion)
+    /// <param name="concepts">Indexed by label number; each concept's Category is its primary category.</param>
+    public IouTally(int units, IReadOnlyList<Concept> concepts, IReadOnlyList<string> categories, MethodRules rules)
     {
         Units = units;
         Concepts = concepts.Count;
-        PerCategoryUnion = perCategoryUnion;
+        MaskArea = rules.MaskArea;
+        Epsilon = rules.IouEpsilon;
         Categories = categories;
-        _categoryIndex = categories.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
-        _conceptCategory = concepts.Select(c => c is null ? -1 : _categoryIndex.GetValueOrDefault(c.Category, -1)).ToArray();
+        var categoryIndex = categories.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        _conceptCategory = concepts.Select(c => c is null ? -1 : categoryIndex.GetValueOrDefault(c.Category, -1)).ToArray();
         Intersections = new double[units * Concepts];
         LabelPixels = new double[Concepts];
-        MaskPixels = new double[units * (perCategoryUnion ? categories.Count : 1)];
+        MaskPixels = new double[units * (PerCategory ? categories.Count : 1)];
     }
 
     public int Units { get; }
     public int Concepts { get; }
-    public bool PerCategoryUnion { get; }
+    public MaskArea MaskArea { get; }
+    public double Epsilon { get; }
+    private bool PerCategory => MaskArea == MaskArea.CategoryTouched;
     public IReadOnlyList<string> Categories { get; }
     /// <summary>Row-major (units x concepts).</summary>
     public double[] Intersections { get; }
@@ -40,13 +45,13 @@ internal sealed class IouTally
     public double[] MaskPixels { get; }
 
     /// <summary>masks: (units, B, P), bool or 0/1 float, for B images that share one segmentation size P = H*W.</summary>
-    public void Add(Tensor masks, IReadOnlyList<PixelLabels> labels)
+    public void Add(Tensor masks, IReadOnlyList<PixelLabels> labels, LabelCounting counting = LabelCounting.OncePerPixel)
     {
         using var scope = NewDisposeScope();
         var b = (int)masks.shape[1];
         if (masks.shape[0] != Units) throw new ArgumentException($"expected {Units} units, got {masks.shape[0]}");
         if (labels.Count != b) throw new ArgumentException("one PixelLabels per image is needed");
-        using var batch = new BatchLabels(labels, Concepts);
+        using var batch = new BatchLabels(labels, Concepts, counting);
         if (batch.Pixels != masks.shape[2]) throw new ArgumentException($"labels have {batch.Pixels} pixels, masks have {masks.shape[2]}");
         AddLabels(batch);
         var on = (masks.dtype == ScalarType.Bool ? masks : masks.ne(0)).contiguous().data<bool>().ToArray();
@@ -75,6 +80,7 @@ internal sealed class IouTally
     public void AddMask(int unit, int image, ReadOnlySpan<int> pixels, BatchLabels batch)
     {
         if (pixels.Length == 0) return;
+        if (PerCategory) { AddMaskPerCategory(unit, image, pixels, batch); return; }
         var row = Intersections.AsSpan(unit * Concepts, Concepts);
         foreach (var c in batch.ImageLabels[image]) row[c] += pixels.Length;
         var offset = image * batch.Pixels;
@@ -87,19 +93,38 @@ internal sealed class IouTally
                 if (c > 0) row[c]++;
             }
         }
-        AddMaskPixels(unit, batch.Categories[image], pixels.Length);
+        MaskPixels[unit] += pixels.Length;
     }
 
-    private void AddMaskPixels(int unit, IReadOnlyList<string> categories, long n)
+    /// <summary><see cref="AddMask"/> for MaskArea.CategoryTouched: also notes the primary categories the mask touches.</summary>
+    private void AddMaskPerCategory(int unit, int image, ReadOnlySpan<int> pixels, BatchLabels batch)
     {
-        if (!PerCategoryUnion) { MaskPixels[unit] += n; return; }
-        foreach (var cat in categories.Distinct())
-            if (_categoryIndex.TryGetValue(cat, out var k)) MaskPixels[unit * Categories.Count + k] += n;
+        var row = Intersections.AsSpan(unit * Concepts, Concepts);
+        Span<bool> touched = Categories.Count <= 256 ? stackalloc bool[Categories.Count] : new bool[Categories.Count];
+        foreach (var c in batch.ImageLabels[image])
+        {
+            row[c] += pixels.Length;
+            if (_conceptCategory[c] is var k and >= 0) touched[k] = true;
+        }
+        var offset = image * batch.Pixels;
+        foreach (var plane in batch.Planes)
+        {
+            var concepts = plane.AsSpan(offset, batch.Pixels);
+            foreach (var p in pixels)
+            {
+                var c = concepts[p];
+                if (c <= 0) continue;
+                row[c]++;
+                if (_conceptCategory[c] is var k and >= 0) touched[k] = true;
+            }
+        }
+        for (var k = 0; k < touched.Length; k++)
+            if (touched[k]) MaskPixels[unit * Categories.Count + k] += pixels.Length;
     }
 
     public void Merge(IouTally other)
     {
-        if (other.Units != Units || other.Concepts != Concepts || other.PerCategoryUnion != PerCategoryUnion)
+        if (other.Units != Units || other.Concepts != Concepts || other.MaskArea != MaskArea || other.Epsilon != Epsilon)
             throw new ArgumentException("IoU tallies differ in shape");
         for (var i = 0; i < Intersections.Length; i++) Intersections[i] += other.Intersections[i];
         for (var i = 0; i < LabelPixels.Length; i++) LabelPixels[i] += other.LabelPixels[i];
@@ -110,13 +135,15 @@ internal sealed class IouTally
     {
         var i = Intersections[unit * Concepts + concept];
         double a;
-        if (PerCategoryUnion)
+        if (PerCategory)
         {
             var k = _conceptCategory[concept];
             a = k < 0 ? 0 : MaskPixels[unit * Categories.Count + k];
         }
         else a = MaskPixels[unit];
         var union = a + LabelPixels[concept] - i;
+        // Lite: tally_both / (tally_units_cat + tally_labels - tally_both + 1e-10), in this order.
+        if (Epsilon != 0) return i / (union + Epsilon);
         return union > 0 ? i / union : 0;
     }
 }

@@ -11,7 +11,7 @@ using System.Runtime.InteropServices;
 
 namespace Dissection.Core.Tallies;
 
-internal sealed class MapUpsampler
+internal sealed class MapUpsampler : IMapUpsampler
 {
     /// <summary>The two source neighbours of a target pixel along one axis and their weights.</summary>
     internal readonly record struct Tap(int Index, float Weight0, float Weight1);

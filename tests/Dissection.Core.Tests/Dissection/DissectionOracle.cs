@@ -103,29 +103,29 @@ internal sealed class DissectionOracle : IDisposable
         return sorted[k];
     }
 
-    public double Threshold(IReadOnlyList<DatasetImage> used, int unit, double q, bool raw) =>
-        ExactThreshold(used.SelectMany(i => (raw ? RawMap(i.Index, unit) : UpMap(i.Index, unit)).Cast<double>()), q);
+    /// <summary>The PNAS threshold: exact top-q over the upsampled maps.</summary>
+    public double Threshold(IReadOnlyList<DatasetImage> used, int unit, double q) =>
+        ExactThreshold(used.SelectMany(i => UpMap(i.Index, unit).Cast<double>()), q);
 
     /// <summary>Every concept with a positive IoU for the unit, best first (ties by concept number).</summary>
-    public List<(int Concept, double Iou)> RankedIous(IReadOnlyList<DatasetImage> used, int unit, double threshold, bool perCategory) =>
+    public List<(int Concept, double Iou)> RankedIous(IReadOnlyList<DatasetImage> used, int unit, double threshold) =>
         Enumerable.Range(1, Concepts.Length - 1)
-            .Select(c => (Concept: c, Iou: Iou(used, unit, c, threshold, perCategory))).Where(p => p.Iou > 0)
+            .Select(c => (Concept: c, Iou: Iou(used, unit, c, threshold))).Where(p => p.Iou > 0)
             .OrderByDescending(p => p.Iou).ThenBy(p => p.Concept).ToList();
 
-    public double Iou(IReadOnlyList<DatasetImage> used, int unit, int concept, double threshold, bool perCategory)
+    public double Iou(IReadOnlyList<DatasetImage> used, int unit, int concept, double threshold)
     {
         double isect = 0, mask = 0, label = 0;
         foreach (var img in used)
         {
             var up = UpMap(img.Index, unit);
             var l = Labels[img.Index];
-            var annotated = !perCategory || l.Categories.Contains(Concepts[concept].Category);
             for (var p = 0; p < Seg * Seg; p++)
             {
                 var m = up[p / Seg, p % Seg] > threshold;
                 var has = l.ImageLabels.Contains(concept) || l.Planes.Any(pl => pl[p] == concept);
                 if (m && has) isect++;
-                if (m && annotated) mask++;
+                if (m) mask++;
                 if (has) label++;
             }
         }

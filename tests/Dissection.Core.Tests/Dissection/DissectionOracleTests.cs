@@ -1,6 +1,7 @@
 // The dissection pipeline against a brute-force oracle on a tiny real Conv2d: thresholds (exact, the documented bound
 // is rank error 0), IoUs, unit labels, best-per-category, top-k images with their raw maps and the histograms, for
-// PNAS and CVPR17, with the default floor and with a floor above T that forces threshold passes over the cache.
+// PNAS (CVPR17 has its own oracle, LiteOracle), with the default floor and with a floor above T that forces threshold
+// passes over the cache.
 using Dissection.Core.Dissection;
 using Dissection.Core.Tallies;
 
@@ -11,8 +12,6 @@ public class DissectionOracleTests
     [Theory]
     [InlineData(DissectionMethod.Pnas, 4.0, 3)]
     [InlineData(DissectionMethod.Pnas, 0.1, 2)]
-    [InlineData(DissectionMethod.Cvpr17, 4.0, 4)]
-    [InlineData(DissectionMethod.Cvpr17, 0.1, 1)]
     public void Pipeline_agrees_with_brute_force(DissectionMethod method, double floorFactor, int batch)
     {
         using var oracle = new DissectionOracle(images: 9, seed: 42, corrupt: 4);
@@ -25,15 +24,14 @@ public class DissectionOracleTests
         Assert.Equal(used.Count, layer.Images);
         Assert.Equal(new[] { oracle.Images[4].Path }, layer.SkippedImages);
 
-        var perCategory = method == DissectionMethod.Cvpr17;
         var anyDetector = false;
         for (var u = 0; u < DissectionOracle.Units; u++)
         {
             var unit = layer.Units[u];
-            var threshold = oracle.Threshold(used, u, 0.1, raw: perCategory);
+            var threshold = oracle.Threshold(used, u, 0.1);
             Assert.Equal(threshold, unit.Threshold);
 
-            var ious = oracle.RankedIous(used, u, threshold, perCategory);
+            var ious = oracle.RankedIous(used, u, threshold);
             Assert.Equal(ious.Take(4).Select(p => (p.Concept, p.Iou)), unit.TopConcepts.Select(s => (s.Concept, s.Iou)));
             Assert.Equal(ious.FirstOrDefault().Concept, unit.Label?.Concept ?? 0);
             var best = ious.GroupBy(p => DissectionOracle.Concepts[p.Concept].Category).Select(g => g.First().Concept).Order();
@@ -86,7 +84,7 @@ public class DissectionOracleTests
         Assert.Equal(["pooled", "conv"], results.Select(r => r.Layer));
         Assert.Equal(new[] { 4, 2, 2 }, results[0].Shape);
         var used = oracle.Images;
-        for (var u = 0; u < DissectionOracle.Units; u++) Assert.Equal(oracle.Threshold(used, u, 0.1, raw: false), results[1].Units[u].Threshold);
+        for (var u = 0; u < DissectionOracle.Units; u++) Assert.Equal(oracle.Threshold(used, u, 0.1), results[1].Units[u].Threshold);
     }
 
     [Theory]
@@ -101,10 +99,10 @@ public class DissectionOracleTests
         var used = oracle.Images;
         for (var u = 0; u < DissectionOracle.Units; u++)
         {
-            var threshold = oracle.Threshold(used, u, quantile, raw: false);
+            var threshold = oracle.Threshold(used, u, quantile);
             Assert.Equal(threshold, layer.Units[u].Threshold);
             var ious = Enumerable.Range(1, DissectionOracle.Concepts.Length - 1)
-                .Select(c => (Concept: c, Iou: oracle.Iou(used, u, c, threshold, false))).Where(p => p.Iou > 0)
+                .Select(c => (Concept: c, Iou: oracle.Iou(used, u, c, threshold))).Where(p => p.Iou > 0)
                 .OrderByDescending(p => p.Iou).ThenBy(p => p.Concept).Take(4).ToList();
             Assert.Equal(ious, layer.Units[u].TopConcepts.Select(s => (s.Concept, s.Iou)));
             var values = used.SelectMany(i => oracle.RawMap(i.Index, u).Cast<double>()).ToList();

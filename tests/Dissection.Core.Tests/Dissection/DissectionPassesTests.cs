@@ -44,9 +44,9 @@ public class DissectionPassesTests
         var used = oracle.Images;
         for (var u = 0; u < DissectionOracle.Units; u++)
         {
-            var threshold = oracle.Threshold(used, u, quantile, raw: false);
+            var threshold = oracle.Threshold(used, u, quantile);
             Assert.Equal(threshold, layer.Units[u].Threshold);
-            var ious = oracle.RankedIous(used, u, threshold, perCategory: false);
+            var ious = oracle.RankedIous(used, u, threshold);
             Assert.Equal(ious.Take(4).Select(p => (p.Concept, p.Iou)), layer.Units[u].TopConcepts.Select(s => (s.Concept, s.Iou)));
         }
     }

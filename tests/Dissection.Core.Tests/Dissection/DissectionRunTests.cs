@@ -1,6 +1,6 @@
 // DissectionRun end to end on real parts: a tiny Broden dataset written to a temp folder (PNG images, 8x8 label PNGs,
 // two planes in one cell, image-level scene labels, a corrupt image), a real TorchSharp Conv2d+ReLU wrapped as a
-// LoadedModel and hooked by LayerProbe, checked against the brute-force oracle for PNAS and CVPR17.
+// LoadedModel and hooked by LayerProbe, checked against the brute-force oracle for PNAS (CVPR17: LiteRulesTests).
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;
@@ -71,7 +71,6 @@ public sealed class DissectionRunTests : IDisposable
 
     [Theory]
     [InlineData(DissectionMethod.Pnas)]
-    [InlineData(DissectionMethod.Cvpr17)]
     public void Run_on_a_Broden_folder_agrees_with_brute_force(DissectionMethod method)
     {
         var dataset = WriteBroden();
@@ -96,13 +95,12 @@ public sealed class DissectionRunTests : IDisposable
 
         Assert.Equal(used.Count, layer.Images);
         Assert.Equal(["img4.png"], layer.SkippedImages);
-        var cvpr = method == DissectionMethod.Cvpr17;
         for (var u = 0; u < DissectionOracle.Units; u++)
         {
             var unit = layer.Units[u];
-            var threshold = oracle.Threshold(used, u, 0.1, raw: cvpr);
+            var threshold = oracle.Threshold(used, u, 0.1);
             Assert.Equal(threshold, unit.Threshold);
-            var ious = oracle.RankedIous(used, u, threshold, cvpr);
+            var ious = oracle.RankedIous(used, u, threshold);
             Assert.Equal(ious.Take(4).Select(p => (p.Concept, p.Iou)), unit.TopConcepts.Select(s => (s.Concept, s.Iou)));
             Assert.Equal(ious.FirstOrDefault().Concept, unit.Label?.Concept ?? 0);
             var top = oracle.TopK(used, u, 3);

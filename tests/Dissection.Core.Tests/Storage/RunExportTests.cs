@@ -34,6 +34,25 @@ public sealed class RunExportTests : IDisposable
     }
 
     [Fact]
+    public void The_stored_run_keeps_its_rules_and_a_run_stored_before_them_exports_null()
+    {
+        var (store, run) = Fixture();
+        Assert.Equal(MethodRules.Cvpr17, store.GetRun(run)!.RecordedRules);
+        // A run created before rule sets were recorded: its settings JSON has no "rules".
+        using (var c = store.Connect())
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "UPDATE runs SET settings = json_remove(settings, '$.rules') WHERE id = $id";
+            cmd.Parameters.AddWithValue("$id", run);
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+        Assert.Null(store.GetRun(run)!.RecordedRules);
+        Assert.Equal(DissectionMethod.Cvpr17, store.GetRun(run)!.Settings.Method);
+        using var doc = JsonDocument.Parse(Json(store, run));
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("run").GetProperty("rules").ValueKind);
+    }
+
+    [Fact]
     public void JsonHasExactlyTheDocumentedShape()
     {
         var (store, run) = Fixture();
@@ -42,7 +61,12 @@ public sealed class RunExportTests : IDisposable
 
         Assert.Equal(["run", "layers"], Names(root));
         var r = root.GetProperty("run");
-        Assert.Equal(["id", "model", "dataset", "status", "message", "layersRequested", "method", "quantile", "iouThreshold", "images", "attacks"], Names(r));
+        Assert.Equal(["id", "model", "dataset", "status", "message", "layersRequested", "method", "quantile", "iouThreshold", "rules", "images", "attacks"], Names(r));
+        var rules = r.GetProperty("rules");
+        Assert.Equal(["name", "thresholdOver", "upsampling", "labelCounting", "maskArea", "primaryCategory", "iouEpsilon", "labelTies"], Names(rules));
+        Assert.Equal(["cvpr17-lite", "raw", "pilBilinear", "perPlane", "categoryTouched", "coverage", "laterCategory"],
+            new[] { "name", "thresholdOver", "upsampling", "labelCounting", "maskArea", "primaryCategory", "labelTies" }.Select(n => rules.GetProperty(n).GetString()));
+        Assert.Equal(1e-10, rules.GetProperty("iouEpsilon").GetDouble());
         Assert.Empty(r.GetProperty("attacks").EnumerateArray());
         Assert.Equal(run, r.GetProperty("id").GetInt64());
         Assert.Equal("world-vgg", r.GetProperty("model").GetString());

@@ -1,6 +1,8 @@
 // IoU counts (summed over the dataset) equal a brute-force per-pixel count: multi-label pixels, duplicate labels across
-// planes, image-level labels covering the whole image, label 0 ignored, and the CVPR17 per-category union.
+// planes, image-level labels covering the whole image, label 0 ignored (PNAS rules), and CVPR17's (Lite's) rules:
+// every plane counts, and the mask term of a concept counts the images where the mask touches its primary category.
 using Dissection.Core.Datasets;
+using Dissection.Core.Dissection;
 using Dissection.Core.Tallies;
 using static TorchSharp.torch;
 
@@ -34,35 +36,44 @@ public class IouTallyTests
         return (masks, labels);
     }
 
-    private static double BruteIou(bool[] masks, PixelLabels[] labels, int unit, int concept, bool perCategory)
+    private static double BruteIou(bool[] masks, PixelLabels[] labels, int unit, int concept, bool lite)
     {
         double i = 0, a = 0, g = 0;
+        var category = Concepts[concept].Category;
         for (var img = 0; img < labels.Length; img++)
         {
             var l = labels[img];
-            var annotated = !perCategory || l.Categories.Contains(Concepts[concept].Category);
+            // Lite: the image's mask counts for the concept's category when it touches a label of that category or the
+            // image has an image-level label of it.
+            var touched = l.ImageLabels.Any(c => Concepts[c].Category == category);
+            for (var p = 0; p < P; p++)
+                if (masks[(img * Units + unit) * P + p] && l.Planes.Any(pl => pl[p] > 0 && Concepts[pl[p]].Category == category)) touched = true;
             for (var p = 0; p < P; p++)
             {
                 var m = masks[(img * Units + unit) * P + p];
-                var has = l.ImageLabels.Contains(concept) || l.Planes.Any(pl => pl[p] == concept);
-                if (m && has) i++;
-                if (m && annotated) a++;
-                if (has) g++;
+                // PNAS: once per pixel; Lite: once per plane and per image-level entry.
+                var has = lite ? l.ImageLabels.Count(c => c == concept) + l.Planes.Count(pl => pl[p] == concept)
+                    : l.ImageLabels.Contains(concept) || l.Planes.Any(pl => pl[p] == concept) ? 1 : 0;
+                if (m) i += has;
+                if (m && (!lite || touched)) a++;
+                g += has;
             }
         }
         var union = a + g - i;
+        if (lite) return i / (union + 1e-10);
         return union > 0 ? i / union : 0;
     }
 
-    private static IouTally Tally(bool[] masks, PixelLabels[] labels, bool perCategory, int batch)
+    private static IouTally Tally(bool[] masks, PixelLabels[] labels, bool lite, int batch)
     {
-        var tally = new IouTally(Units, Concepts, Categories, perCategory);
+        var rules = lite ? MethodRules.Cvpr17 : MethodRules.Pnas;
+        var tally = new IouTally(Units, Concepts, Categories, rules);
         using var all = tensor(masks, [labels.Length, Units, P]);
         for (var start = 0; start < labels.Length; start += batch)
         {
             var n = Math.Min(batch, labels.Length - start);
             using var part = all.narrow(0, start, n).permute(1, 0, 2);
-            tally.Add(part, labels[start..(start + n)]);
+            tally.Add(part, labels[start..(start + n)], rules.LabelCounting);
         }
         return tally;
     }
@@ -70,13 +81,13 @@ public class IouTallyTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Iou_equals_brute_force(bool perCategory)
+    public void Iou_equals_brute_force(bool lite)
     {
         var (masks, labels) = RandomData(7, 11);
-        var tally = Tally(masks, labels, perCategory, batch: 3);
+        var tally = Tally(masks, labels, lite, batch: 3);
         for (var u = 0; u < Units; u++)
             for (var c = 1; c < Concepts.Length; c++)
-                Assert.Equal(BruteIou(masks, labels, u, c, perCategory), tally.Iou(u, c), 12);
+                Assert.Equal(BruteIou(masks, labels, u, c, lite), tally.Iou(u, c), 12);
     }
 
     [Fact]
@@ -95,7 +106,7 @@ public class IouTallyTests
     [Fact]
     public void A_label_outside_the_vocabulary_is_named()
     {
-        var tally = new IouTally(Units, Concepts, Categories, false);
+        var tally = new IouTally(Units, Concepts, Categories, MethodRules.Pnas);
         var labels = new PixelLabels(H, W, [Enumerable.Repeat(9, P).ToArray()], [], ["object"]);
         using var masks = zeros([Units, 1, P], ScalarType.Bool);
         var e = Assert.Throws<InvalidDataException>(() => tally.Add(masks, [labels]));
