@@ -37,6 +37,8 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
 builder.Services.AddSingleton<IDemoBootstrap, WorldDemoBootstrap>();
 builder.Services.AddHostedService<DemoStartup>();
 
+// NotFoundStatus sets 404 on the prerendered response of a page that shows "not found".
+builder.Services.AddHttpContextAccessor();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices(c =>
 {

@@ -34,6 +34,8 @@ public sealed partial class GanPlayground : IAsyncDisposable
 
     private GanModel? _model;
     private string? _problem, _trainCommand, _linkError, _error;
+    /// <summary>No checkpoint by this name (or not a valid name): the page answers 404.</summary>
+    private bool _modelMissing;
     private long _seed;
     private string _layer = "";
     private int _units;
@@ -68,15 +70,18 @@ public sealed partial class GanPlayground : IAsyncDisposable
             return;
         }
         _problem = _trainCommand = _linkError = _error = null;
+        _modelMissing = false;
         string? path;
         try { path = Gan.FindCheckpoint(Name); }
         catch (ArgumentException e)
         {
             _problem = e.Message;
+            _modelMissing = true;
             return;
         }
         if (path is null)
         {
+            _modelMissing = true;
             _problem = $"No GAN model '{Name}' yet: there is no {Name}.pt in the model folders.";
             _trainCommand = GanPlaygroundService.TrainCommand(Name);
             _model = null;
