@@ -332,6 +332,11 @@ public sealed partial class GanPlayground : IAsyncDisposable
         Nav.NavigateTo(link, replace: true);
     }
 
+    /// <summary>A chosen option of a button group is filled, the others outlined.</summary>
+    private static MudBlazor.Variant Pressed(bool on) => on ? MudBlazor.Variant.Filled : MudBlazor.Variant.Outlined;
+
+    private static string Aria(bool on) => on ? "true" : "false";
+
     private static string DataUrl(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
 
     private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
