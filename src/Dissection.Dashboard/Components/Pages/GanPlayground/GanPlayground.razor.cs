@@ -38,6 +38,9 @@ public sealed partial class GanPlayground : IAsyncDisposable
     private bool _modelMissing;
     private long _seed;
     private string _layer = "";
+    private bool _layerFromLink, _randomSeed;
+    /// <summary>The layer's paint levels once known: paint strokes that use them carry only a checksum in the link.</summary>
+    private float[]? _levels;
     private int _units;
     private StoredGanLayer? _stored;
     private string? _concept;
@@ -94,13 +97,15 @@ public sealed partial class GanPlayground : IAsyncDisposable
             _model = null;
             return;
         }
-        ApplyLink();
+        var problems = ApplyLink();
         await LoadLayerAsync();
+        await LoadStrokesAsync(problems);
         await RenderPicturesAsync();
     }
 
-    /// <summary>Seed, layer and strokes from the URL. A bad part is reported and replaced by a default, never thrown.</summary>
-    private void ApplyLink()
+    /// <summary>Seed and layer from the URL. A bad part is reported and replaced by a default, never thrown; returns
+    /// the problems so far.</summary>
+    private List<string> ApplyLink()
     {
         var problems = new List<string>();
         var randomSeed = string.Equals(SeedQuery?.Trim(), "random", StringComparison.OrdinalIgnoreCase);
@@ -122,21 +127,30 @@ public sealed partial class GanPlayground : IAsyncDisposable
             }
             else _layer = LayerQuery;
         }
+        _layerFromLink = layerOk;
+        _randomSeed = randomSeed;
+        return problems;
+    }
+
+    /// <summary>The strokes of the URL, on the layer now loaded (a paint stroke may name the layer's stored levels).</summary>
+    private async Task LoadStrokesAsync(List<string> problems)
+    {
         IReadOnlyList<PaintStroke> strokes = [];
         try
         {
-            strokes = PlaygroundLink.DecodeStrokes(StrokesQuery);
-            if (!layerOk && strokes.Count > 0) throw new FormatException($"its {strokes.Count} strokes were made on that layer");
+            if (!string.IsNullOrEmpty(StrokesQuery)) _levels = await Gan.LevelsAsync(_model!, _layer, _stored);
+            strokes = PlaygroundLink.DecodeStrokes(StrokesQuery, _levels);
+            if (!_layerFromLink && strokes.Count > 0) throw new FormatException($"its {strokes.Count} strokes were made on that layer");
             CheckAgainstLayer(strokes);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or IOException or InvalidOperationException or ArgumentException)
         {
-            problems.Add($"The link's edits were not applied: {e.Message}.");
+            problems.Add($"The link's edits were not applied: {e.Message.TrimEnd('.')}.");
             strokes = [];
         }
         Session.Load(strokes);
         _linkError = problems.Count == 0 ? null : string.Join(" ", problems);
-        if (randomSeed) UpdateLink();
+        if (_randomSeed) UpdateLink();
     }
 
     private void CheckAgainstLayer(IReadOnlyList<PaintStroke> strokes)
@@ -153,6 +167,7 @@ public sealed partial class GanPlayground : IAsyncDisposable
 
     private async Task LoadLayerAsync()
     {
+        _levels = null;
         _units = _model!.LayerShape(_layer)!.Value.Units;
         _handUnits.RemoveWhere(u => u >= _units);
         try { _stored = await Gan.StoredLayerAsync(_model, _layer); }
@@ -192,7 +207,8 @@ public sealed partial class GanPlayground : IAsyncDisposable
         _error = null;
         try
         {
-            var units = ChosenUnits();
+            // Sorted: a stroke's units are a set, and the link stores them sorted, so the receiver lists them alike.
+            var units = ChosenUnits().Order().ToList();
             if (units.Count == 0)
             {
                 _error = _byHand ? "Pick at least one unit before painting." : "Choose a concept before painting.";
@@ -206,7 +222,7 @@ public sealed partial class GanPlayground : IAsyncDisposable
             {
                 _busy = true;
                 StateHasChanged();
-                var levels = await Gan.LevelsAsync(_model, _layer, _stored);
+                var levels = _levels = await Gan.LevelsAsync(_model, _layer, _stored);
                 values = units.Select(u => levels[u]).ToList();
             }
             Session.Add(new PaintStroke(_byHand ? null : _concept, units, _mode, values, side, mask));
@@ -325,7 +341,7 @@ public sealed partial class GanPlayground : IAsyncDisposable
     /// <summary>Keeps the URL in step with the state without a reload (replace: the back button skips each stroke).</summary>
     private void UpdateLink()
     {
-        var link = PlaygroundLink.Build(Name, _seed, _layer, Session.Strokes);
+        var link = PlaygroundLink.Build(Name, _seed, _layer, Session.Strokes, _levels);
         // The same URL would not set parameters again, and the guard would then swallow the next real navigation.
         if ("/" + Nav.ToBaseRelativePath(Nav.Uri) == link) return;
         _selfNavigation = true;
