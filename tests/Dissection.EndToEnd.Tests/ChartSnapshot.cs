@@ -54,5 +54,5 @@ public static class ChartSnapshot
 
     /// <summary>The shapes (x0 of each) of the chart inside the element with this id.</summary>
     public static Task<double[]> ShapeX(IPage page, string id) =>
-        page.EvaluateAsync<double[]>("id => (document.querySelector('#' + id + ' .js-plotly-plot').layout.shapes || []).map(s => s.x0)", id);
+        page.EvaluateAsync<double[]>("id => ((document.querySelector('#' + id + ' .js-plotly-plot')?.layout ?? {}).shapes || []).map(s => s.x0)", id);
 }

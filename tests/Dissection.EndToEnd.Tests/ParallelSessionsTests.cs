@@ -45,11 +45,20 @@ public class ParallelSessionsTests(DashboardFixture app, ITestOutputHelper outpu
 
             var u = i % (VariedRun.Units - 1);
             await app.Open(page, $"/runs/{run}/layers/conv5/units/{u}");
+            Step("unit page open");
             await page.WaitForFunctionAsync("() => !!(window.dissection && window.dissection._arrows)");
             await page.Keyboard.PressAsync("ArrowRight");
             await page.WaitForURLAsync(new Regex($"/units/{u + 1}$"));
-            var expected = VariedRun.Threshold(5, u + 1);
-            await page.WaitForFunctionAsync("t => { const g = document.querySelector('#histogram-chart .js-plotly-plot'); return g && g.layout.shapes[0].x0 === t; }", expected);
+            Step("→ moved");
+            // The histogram's threshold line is the new unit's (conv5 was written with seed 5).
+            double expected = VariedRun.Threshold(5, u + 1);
+            var shown = Array.Empty<double>();
+            for (var t = Stopwatch.StartNew(); t.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(250))
+            {
+                shown = await ChartSnapshot.ShapeX(page, "histogram-chart");
+                if (shown.SequenceEqual([expected])) break;
+            }
+            Assert.Equal([expected], shown);
             Assert.Equal((u + 1).ToString(), (await page.Locator("#unit-number").InnerTextAsync()).Trim());
             Step("unit page walked");
         }
@@ -65,7 +74,8 @@ public class ParallelSessionsTests(DashboardFixture app, ITestOutputHelper outpu
         var all = Task.WhenAll(journeys);
         var finished = await Task.WhenAny(all, Task.Delay(TimeSpan.FromMinutes(4)));
         foreach (var line in _log.Order()) output.WriteLine(line);
-        Assert.True(finished == all, $"{journeys.Count(j => !j.IsCompleted)} of {Sessions} sessions still running after 4 minutes");
+        var failed = journeys.Select((j, i) => (j, i)).Where(p => p.j.IsFaulted).Select(p => $"session {p.i}: {p.j.Exception!.InnerException!.Message}");
+        Assert.True(finished == all, $"{journeys.Count(j => !j.IsCompleted)} of {Sessions} sessions still running after 4 minutes\n" + string.Join("\n", failed));
         await all;   // rethrows the first failed session's assertion
         output.WriteLine($"{Sessions} parallel sessions finished in {watch.Elapsed.TotalSeconds:F1} s");
     }
