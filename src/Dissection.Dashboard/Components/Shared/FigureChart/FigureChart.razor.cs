@@ -1,9 +1,7 @@
 // The dashboard's one chart component. Plotly.Blazor draws a chart once, on its first render, and never again on its
 // own: a page that reused its instance after an in-page navigation (→ on a unit page, a chip, Back) kept the old
-// unit's data under the new heading. Here the inner chart is keyed by the figure, so a new Figure object replaces the
-// chart element and plots the new data; the old drawing cannot survive it. (Calling Plotly.react on the kept element
-// left the previous unit's chart in 1 of 20 parallel sessions on a loaded machine.) A click on a point reports the
-// point's x to OnClick, when given.
+// unit's data under the new heading. Here a new Figure object redraws the chart (Plotly.react), so a chart always
+// shows the figure its page holds. A click on a point reports the point's x to OnClick, when given.
 using Dissection.Dashboard.Charts;
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
@@ -19,6 +17,20 @@ public sealed partial class FigureChart
 
     private readonly Config _config = ChartFactory.Config();
     private PlotlyChart? _plot;
+    private Figure? _drawn;
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _drawn = Figure;   // the inner chart draws this figure itself on its first render
+            return;
+        }
+        if (_plot is null || ReferenceEquals(_drawn, Figure)) return;
+        _drawn = Figure;
+        // Interop calls run in order, so this redraw always follows the inner chart's first plot.
+        await _plot.React();
+    }
 
     private void OnPlotted()
     {
