@@ -7,6 +7,13 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
+// A shared view's state lives in its URL; past Links.MaxDirectLink "Copy link" hands out a short link whose redirect
+// still lands on the long URL, so the server takes request lines (and Referer headers) far past Kestrel's 8 KB.
+builder.WebHost.ConfigureKestrel(o =>
+{
+    o.Limits.MaxRequestLineSize = 64 * 1024;
+    o.Limits.MaxRequestHeadersTotalSize = 192 * 1024;
+});
 
 builder.Services.Configure<DashboardOptions>(builder.Configuration.GetSection(DashboardOptions.Section));
 // Lists from appsettings are merged with overrides by index; an empty list means the defaults.
@@ -44,6 +51,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 builder.Services.AddOpenApi();
 
+// NotFoundStatus sets 404 on the prerendered response of a page that shows "not found".
+builder.Services.AddHttpContextAccessor();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices(c =>
 {

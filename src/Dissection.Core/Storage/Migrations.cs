@@ -288,6 +288,16 @@ internal static class Migrations
         CREATE INDEX jobs_by_state ON jobs (state, id);
         CREATE INDEX jobs_by_run ON jobs (run_id, id);
         """,
+
+        // 6 (short links): a view whose state makes its URL too long to share (GAN paint with many strokes) is stored
+        // under a short id, /s/{id}. The id is derived from the target, so one view always gets the same id.
+        """
+        CREATE TABLE short_links (
+            id          TEXT PRIMARY KEY,
+            target      TEXT NOT NULL UNIQUE,         -- the view's path and query, as the dashboard links it
+            created_utc TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this code writes: the number of migrations.</summary>

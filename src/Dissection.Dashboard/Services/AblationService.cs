@@ -98,14 +98,34 @@ public sealed class AblationService(StoreAccess store, RepoPaths paths, ILogger<
         }
     }
 
+    /// <summary>How many images the playground measures this layer on, before the first measurement: the images
+    /// of the split the stored ablation used (else the whole dataset), at most PlaygroundImages. Null when the dataset
+    /// cannot be read.</summary>
+    public Task<int?> PlaygroundImageCountAsync(RunInfo run, string layer) => Task.Run(() =>
+    {
+        try
+        {
+            var dataset = StoredRunModel.OpenDataset(run, paths.Root);
+            var split = PlaygroundSplit(dataset, store.Read(s => s.GetAblation(run.Id, layer))?.Split);
+            return (int?)Math.Min(PlaygroundImages, dataset.Images.Count(i => split is null || i.Split == split));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    });
+
+    /// <summary>The stored ablation's split when the dataset has it, else null (every image).</summary>
+    private static string? PlaygroundSplit(ConceptDataset dataset, string? split) =>
+        !string.IsNullOrEmpty(split) && dataset.Images.Any(i => i.Split == split) ? split : null;
+
     private (LoadedModel, AblationSession) OpenSession(RunInfo run, string layer, string? split)
     {
         var model = StoredRunModel.Load(run, paths.Root);
         try
         {
             var dataset = StoredRunModel.OpenDataset(run, paths.Root);
-            var hasSplit = !string.IsNullOrEmpty(split) && dataset.Images.Any(i => i.Split == split);
-            var settings = new AblationSettings { Split = hasSplit ? split : null, Limit = PlaygroundImages, BatchSize = 32 };
+            var settings = new AblationSettings { Split = PlaygroundSplit(dataset, split), Limit = PlaygroundImages, BatchSize = 32 };
             AblationSession session;
             try { session = AblationSession.Open(model, dataset, layer, settings); }
             catch (ArgumentException e) when (e.Message.Contains("label-free", StringComparison.Ordinal))

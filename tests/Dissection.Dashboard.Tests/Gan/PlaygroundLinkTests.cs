@@ -1,11 +1,15 @@
-// The playground permalink: strokes survive encode → decode exactly (concept, units, mode, paint levels, mask), and
-// damaged or oversized links are refused with a message that says what is wrong.
+// The playground permalink: strokes survive encode → decode exactly (concept, unit set, mode, paint levels, mask),
+// format-1 links still read, links stay short, and damaged or oversized links are refused with a message that says
+// what is wrong.
 using System.Buffers.Text;
+using System.Buffers.Binary;
+using System.Text;
 using Dissection.Dashboard.Gan;
+using Xunit.Abstractions;
 
 namespace Dissection.Dashboard.Tests.Gan;
 
-public class PlaygroundLinkTests
+public class PlaygroundLinkTests(ITestOutputHelper output)
 {
     private static bool[] Mask(int side, params int[] on)
     {
@@ -28,18 +32,96 @@ public class PlaygroundLinkTests
         Assert.DoesNotContain('=', text);
         Assert.All(text, c => Assert.True(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.', $"'{c}' is not URL-safe"));
 
-        var back = PlaygroundLink.DecodeStrokes(text);
-        Assert.Equal(strokes.Count, back.Count);
-        for (var i = 0; i < strokes.Count; i++)
+        AssertSameStrokes(strokes, PlaygroundLink.DecodeStrokes(text));
+        Assert.Equal(text, PlaygroundLink.EncodeStrokes(PlaygroundLink.DecodeStrokes(text)));
+    }
+
+    /// <summary>Same strokes: a stroke's units are a set (the link keeps them sorted), each with its own level.</summary>
+    private static void AssertSameStrokes(IReadOnlyList<PaintStroke> expected, IReadOnlyList<PaintStroke> actual)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        for (var i = 0; i < expected.Count; i++)
         {
-            Assert.Equal(strokes[i].Concept, back[i].Concept);
-            Assert.Equal(strokes[i].Units, back[i].Units);
-            Assert.Equal(strokes[i].Mode, back[i].Mode);
-            Assert.Equal(strokes[i].Values, back[i].Values);   // bit-exact floats
-            Assert.Equal(strokes[i].Side, back[i].Side);
-            Assert.Equal(strokes[i].Mask, back[i].Mask);
+            Assert.Equal(expected[i].Concept, actual[i].Concept);
+            Assert.Equal(expected[i].Units.Order(), actual[i].Units.Order());
+            Assert.Equal(expected[i].Mode, actual[i].Mode);
+            Assert.Equal(Levels(expected[i]), Levels(actual[i]));   // bit-exact floats, per unit
+            Assert.Equal(expected[i].Side, actual[i].Side);
+            Assert.Equal(expected[i].Mask, actual[i].Mask);
         }
-        Assert.Equal(text, PlaygroundLink.EncodeStrokes(back));
+    }
+
+    private static Dictionary<int, float> Levels(PaintStroke s) =>
+        s.Values.Count == 0 ? [] : s.Units.Select((u, i) => (u, i)).ToDictionary(p => p.u, p => s.Values[p.i]);
+
+    /// <summary>A format-1 record, written byte by byte as the dashboard wrote them before format 2: every unit a
+    /// varint in stroke order, every paint level a float.</summary>
+    private static string V1(PaintStroke s)
+    {
+        var b = new List<byte> { (byte)(1 << 4 | (int)s.Mode) };
+        void Varint(uint v) { while (v >= 0x80) { b.Add((byte)(v | 0x80)); v >>= 7; } b.Add((byte)v); }
+        var concept = Encoding.UTF8.GetBytes(s.Concept ?? "");
+        Varint((uint)concept.Length);
+        b.AddRange(concept);
+        Varint((uint)s.Units.Count);
+        foreach (var u in s.Units) Varint((uint)u);
+        foreach (var v in s.Values) { var f = new byte[4]; BinaryPrimitives.WriteSingleLittleEndian(f, v); b.AddRange(f); }
+        Varint((uint)s.Side);
+        var bits = new byte[(s.Side * s.Side + 7) / 8];
+        for (var i = 0; i < s.Mask.Length; i++) if (s.Mask[i]) bits[i >> 3] |= (byte)(1 << (i & 7));
+        b.AddRange(bits);
+        return Base64Url.EncodeToString(b.ToArray());
+    }
+
+    [Fact]
+    public void Old_format_1_links_still_read()
+    {
+        var strokes = new List<PaintStroke>
+        {
+            new("tree", [17, 3, 250], PaintMode.Erase, [], 8, Mask(8, 0, 9, 63)),
+            new("sky", [9, 2], PaintMode.Paint, [0.5f, 2.25f], 4, Mask(4, 3)),
+        };
+        AssertSameStrokes(strokes, PlaygroundLink.DecodeStrokes(string.Join('.', strokes.Select(V1))));
+    }
+
+    /// <summary>A GANPaint-sized session: a 512-unit layer at 16×16, ten strokes of 128 hand-picked units or of a
+    /// concept's 15 units, painted with the layer's levels.</summary>
+    [Fact]
+    public void Ten_strokes_of_128_units_stay_well_under_2000_characters_and_round_trip()
+    {
+        var random = new Random(3);
+        var levels = Enumerable.Range(0, 512).Select(_ => (float)random.NextDouble() * 5).ToArray();
+        var strokes = Enumerable.Range(0, 10).Select(k =>
+        {
+            var units = Enumerable.Range(0, 512).OrderBy(_ => random.Next()).Take(k % 2 == 0 ? 128 : 15).ToList();
+            var mode = k % 3 == 0 ? PaintMode.Erase : PaintMode.Paint;
+            var cells = Enumerable.Range(0, 256).Where(i => Math.Abs(i / 16 - k - 3) <= 1 && Math.Abs(i % 16 - 2 * k % 16) <= 2).ToArray();
+            return new PaintStroke(k % 2 == 0 ? null : "tree", units, mode, mode == PaintMode.Paint ? units.Select(u => levels[u]).ToList() : [], 16, Mask(16, cells));
+        }).ToList();
+        var link = PlaygroundLink.Build("world-gan", 7, "layer4", strokes, levels);
+        var v1 = "/gan/world-gan?seed=7&layer=layer4&strokes=" + string.Join('.', strokes.Select(V1));
+        var inline = PlaygroundLink.Build("world-gan", 7, "layer4", strokes);
+        output.WriteLine($"10 strokes (5 × 128 units, 5 × 15 units, 512-unit layer, 16×16): format 1 {v1.Length:N0} characters, " +
+                         $"format 2 with inline levels {inline.Length:N0}, format 2 with stored levels {link.Length:N0}");
+        Assert.True(link.Length < 1500, $"{link.Length} characters");
+        Assert.True(link.Length * 3 < v1.Length, $"{link.Length} vs {v1.Length}");
+
+        var text = link[(link.IndexOf("strokes=", StringComparison.Ordinal) + 8)..];
+        AssertSameStrokes(strokes, PlaygroundLink.DecodeStrokes(text, levels));
+        AssertSameStrokes(strokes, PlaygroundLink.DecodeStrokes(inline[(inline.IndexOf("strokes=", StringComparison.Ordinal) + 8)..]));
+    }
+
+    [Fact]
+    public void A_stroke_that_names_stored_levels_is_refused_when_the_levels_changed_or_are_unknown()
+    {
+        float[] levels = [1f, 2f, 3f, 4f];
+        var text = PlaygroundLink.EncodeStroke(new PaintStroke("sky", [1, 3], PaintMode.Paint, [2f, 4f], 4, Mask(4, 3)), levels);
+        Assert.Equal([2f, 4f], PlaygroundLink.DecodeStrokes(text, levels)[0].Values);
+        Assert.Contains("levels that differ", Assert.Throws<FormatException>(() => PlaygroundLink.DecodeStrokes(text, [1f, 2.5f, 3f, 4f])).Message);
+        Assert.Contains("not known", Assert.Throws<FormatException>(() => PlaygroundLink.DecodeStrokes(text)).Message);
+        // Levels the layer does not have travel inline and need nothing from the reader.
+        var own = PlaygroundLink.EncodeStroke(new PaintStroke("sky", [1, 3], PaintMode.Paint, [7f, 8f], 4, Mask(4, 3)), levels);
+        Assert.Equal([7f, 8f], PlaygroundLink.DecodeStrokes(own)[0].Values);
     }
 
     [Fact]
@@ -86,8 +168,8 @@ public class PlaygroundLinkTests
         Assert.Contains("mask bytes", Assert.Throws<FormatException>(() =>
             PlaygroundLink.DecodeStrokes(Base64Url.EncodeToString([.. bytes, 0]))).Message);
         var wrongVersion = (byte[])bytes.Clone();
-        wrongVersion[0] = 0x21;
-        Assert.Contains("version 2", Assert.Throws<FormatException>(() => PlaygroundLink.DecodeStrokes(Base64Url.EncodeToString(wrongVersion))).Message);
+        wrongVersion[0] = 0x31;
+        Assert.Contains("version 3", Assert.Throws<FormatException>(() => PlaygroundLink.DecodeStrokes(Base64Url.EncodeToString(wrongVersion))).Message);
         Assert.Contains("ends inside", Assert.Throws<FormatException>(() => PlaygroundLink.DecodeStrokes(Base64Url.EncodeToString(bytes[..5]))).Message);
         Assert.Contains("stroke 2 in the link is empty", Assert.Throws<FormatException>(() => PlaygroundLink.DecodeStrokes(good + ".")).Message);
         Assert.Empty(PlaygroundLink.DecodeStrokes(null));

@@ -40,6 +40,10 @@ public sealed partial class AblationPlayground : IDisposable
     private CancellationTokenSource? _cts;
     private string? _measuredFor;
     private bool _selfNavigation;
+    /// <summary>Images the measurement uses: counted from the dataset before the first one, then as measured.</summary>
+    private int? _images;
+
+    private string ImagesText => _images is { } n ? $"{n:N0} images" : $"up to {AblationService.PlaygroundImages:N0} images";
 
     protected override async Task OnParametersSetAsync()
     {
@@ -70,6 +74,7 @@ public sealed partial class AblationPlayground : IDisposable
             .Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
         _crumbs = [new("Runs", "/"), new(_run.Name, Links.Run(Run)), new(Layer, Links.Layer(Run, Layer)), new("ablate", null, disabled: true)];
 
+        _images = _result?.Images ?? await Ablations.PlaygroundImageCountAsync(_run, Layer);
         var count = _units.Count == 0 ? 0 : _units.Max(u => u.Unit) + 1;
         _selected = new SortedSet<int>(AblationViews.ParseUnits(UnitsQuery, count));
         // A permalink with units measures on arrival (once per selection).
@@ -129,7 +134,7 @@ public sealed partial class AblationPlayground : IDisposable
         try
         {
             var result = await Ablations.EvaluateAsync(_run, Layer, units, progress, cts.Token);
-            if (cts == _cts) _result = result;
+            if (cts == _cts) (_result, _images) = (result, result.Images);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {

@@ -6,7 +6,6 @@ using Dissection.Dashboard.Charts;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
-using Plotly.Blazor;
 
 namespace Dissection.Dashboard.Components.Pages;
 
@@ -36,9 +35,7 @@ public sealed partial class AttackPage : IDisposable
     private string _uploadName = "";
     private CancellationTokenSource? _cancel;
     private IReadOnlyList<AttackExperimentResult> _experiments = [];
-    private Config _config = ChartFactory.Config();
-    private Plotly.Blazor.Layout _probLayout = new(), _shiftLayout = new(), _expLayout = new();
-    private IList<ITrace> _probData = [], _shiftData = [], _expData = [];
+    private Figure? _prob, _shift, _exp;
 
     private string NormText => Norm is "l2" ? "l2" : "linf";
     private string EpsText => Eps ?? (NormText == "l2" ? "0.5" : "4/255");
@@ -67,8 +64,7 @@ public sealed partial class AttackPage : IDisposable
         _experiments = Layer is null ? [] : (await Attacks.ListExperimentsAsync(run, Layer)).Select(e => e.Result).ToList();
         if (_experiments.Count > 0)
         {
-            var f = AttackCharts.Experiments(_experiments, signed: false);
-            (_expData, _expLayout) = (f.Data, f.Layout);
+            _exp = AttackCharts.Experiments(_experiments, signed: false);
         }
     }
 
@@ -136,10 +132,8 @@ public sealed partial class AttackPage : IDisposable
         {
             var steps = new Progress<int>(s => { _progress = 100.0 * s / Math.Max(1, settings.Steps); _progressText = $"step {s} of at most {settings.Steps}"; InvokeAsync(StateHasChanged); });
             _view = await Attacks.AttackImageAsync(_setup.Run, Layer, source, target, settings, steps, cancel);
-            var p = AttackCharts.Probabilities(_view.Classes, _view.Outcome);
-            (_probData, _probLayout) = (p.Data, p.Layout);
-            var s = AttackCharts.PeakShifts(_view.Shift, _view.TargetUnits, _view.SourceUnits);
-            (_shiftData, _shiftLayout) = (s.Data, s.Layout);
+            _prob = AttackCharts.Probabilities(_view.Classes, _view.Outcome);
+            _shift = AttackCharts.PeakShifts(_view.Shift, _view.TargetUnits, _view.SourceUnits);
         });
     }
 
@@ -152,8 +146,7 @@ public sealed partial class AttackPage : IDisposable
             var progress = new Progress<DissectionProgress>(p => { _progress = 100 * p.Fraction; _progressText = $"{p.Done} of {p.Total} images attacked"; InvokeAsync(StateHasChanged); });
             await Attacks.RunExperimentAsync(_setup.Run, Layer, target, settings, _count, progress, cancel);
             _experiments = (await Attacks.ListExperimentsAsync(_setup.Run.Id, Layer)).Select(e => e.Result).ToList();
-            var f = AttackCharts.Experiments(_experiments, signed: false);
-            (_expData, _expLayout) = (f.Data, f.Layout);
+            _exp = AttackCharts.Experiments(_experiments, signed: false);
         });
     }
 

@@ -6,7 +6,6 @@ using Dissection.Dashboard.Charts;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using Plotly.Blazor;
 
 namespace Dissection.Dashboard.Components.Pages;
 
@@ -23,9 +22,7 @@ public sealed partial class ClassPage
     private ClassView? _view;
     private string? _notFound;
     private List<BreadcrumbItem> _crumbs = [];
-    private Config _config = ChartFactory.Config();
-    private Plotly.Blazor.Layout _layout = new();
-    private IList<ITrace> _data = [];
+    private Figure? _curve;
 
     private string Metric => _view?.Ablation.Labelled == false ? "agreement (balanced)" : "balanced accuracy";
 
@@ -61,8 +58,7 @@ public sealed partial class ClassPage
         _crumbs = [new("Runs", "/"), new(run.Name, Links.Run(Run)), new($"class {_view.Class.Name}", null, disabled: true)];
         if (_view.Curve is { } curve)
         {
-            var f = AblationCharts.GroupCurves(curve, _view.Class.Baseline, Metric);
-            (_data, _layout) = (f.Data, f.Layout);
+            _curve = AblationCharts.GroupCurves(curve, _view.Class.Baseline, Metric);
         }
     }
 

@@ -6,7 +6,6 @@ using Dissection.Dashboard.Charts;
 using Dissection.Dashboard.Gallery;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
-using Plotly.Blazor;
 
 namespace Dissection.Dashboard.Components.Pages;
 
@@ -23,14 +22,9 @@ public sealed partial class ComparePage
     private IReadOnlyList<string> _layersA = [], _layersB = [];
     private LayerComparison? _comparison;
     private string? _loadError;
-    private readonly Config _config = ChartFactory.Config();
-    private Plotly.Blazor.Layout _histLayoutA = new(), _histLayoutB = new(), _deltaLayout = new(), _catLayout = new();
-    private IList<ITrace> _histDataA = [], _histDataB = [], _deltaData = [], _catData = [];
+    private Figure? _histA, _histB, _delta, _cats;
     private (string?, string?)? _loaded;
     private string? _suggestion;
-
-    /// <summary>Keys the charts by the comparison, so Plotly draws a fresh figure when the URL changes.</summary>
-    private string ChartKey => $"{_a.Ref}|{_b.Ref}";
 
     protected override async Task OnParametersSetAsync()
     {
@@ -57,14 +51,10 @@ public sealed partial class ComparePage
     private void Build(LayerComparison c)
     {
         _comparison = c;
-        var ha = ChartFactory.ConceptBars(c.A);
-        var hb = ChartFactory.ConceptBars(c.B);
-        var delta = CompareCharts.Deltas(c.Deltas);
-        var cats = CompareCharts.Categories(c.Categories, SideName(_a), SideName(_b));
-        (_histDataA, _histLayoutA) = (ha.Data, ha.Layout);
-        (_histDataB, _histLayoutB) = (hb.Data, hb.Layout);
-        (_deltaData, _deltaLayout) = (delta.Data, delta.Layout);
-        (_catData, _catLayout) = (cats.Data, cats.Layout);
+        _histA = ChartFactory.ConceptBars(c.A);
+        _histB = ChartFactory.ConceptBars(c.B);
+        _delta = CompareCharts.Deltas(c.Deltas);
+        _cats = CompareCharts.Categories(c.Categories, SideName(_a), SideName(_b));
     }
 
     private static string SideName(CompareSide s) => s.Ref is null ? "" : $"#{s.Ref.Run} {s.Ref.Layer}";

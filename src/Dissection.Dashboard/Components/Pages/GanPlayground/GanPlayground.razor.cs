@@ -34,8 +34,13 @@ public sealed partial class GanPlayground : IAsyncDisposable
 
     private GanModel? _model;
     private string? _problem, _trainCommand, _linkError, _error;
+    /// <summary>No checkpoint by this name (or not a valid name): the page answers 404.</summary>
+    private bool _modelMissing;
     private long _seed;
     private string _layer = "";
+    private bool _layerFromLink, _randomSeed;
+    /// <summary>The layer's paint levels once known: paint strokes that use them carry only a checksum in the link.</summary>
+    private float[]? _levels;
     private int _units;
     private StoredGanLayer? _stored;
     private string? _concept;
@@ -68,15 +73,18 @@ public sealed partial class GanPlayground : IAsyncDisposable
             return;
         }
         _problem = _trainCommand = _linkError = _error = null;
+        _modelMissing = false;
         string? path;
         try { path = Gan.FindCheckpoint(Name); }
         catch (ArgumentException e)
         {
             _problem = e.Message;
+            _modelMissing = true;
             return;
         }
         if (path is null)
         {
+            _modelMissing = true;
             _problem = $"No GAN model '{Name}' yet: there is no {Name}.pt in the model folders.";
             _trainCommand = GanPlaygroundService.TrainCommand(Name);
             _model = null;
@@ -89,13 +97,15 @@ public sealed partial class GanPlayground : IAsyncDisposable
             _model = null;
             return;
         }
-        ApplyLink();
+        var problems = ApplyLink();
         await LoadLayerAsync();
+        await LoadStrokesAsync(problems);
         await RenderPicturesAsync();
     }
 
-    /// <summary>Seed, layer and strokes from the URL. A bad part is reported and replaced by a default, never thrown.</summary>
-    private void ApplyLink()
+    /// <summary>Seed and layer from the URL. A bad part is reported and replaced by a default, never thrown; returns
+    /// the problems so far.</summary>
+    private List<string> ApplyLink()
     {
         var problems = new List<string>();
         var randomSeed = string.Equals(SeedQuery?.Trim(), "random", StringComparison.OrdinalIgnoreCase);
@@ -117,21 +127,30 @@ public sealed partial class GanPlayground : IAsyncDisposable
             }
             else _layer = LayerQuery;
         }
+        _layerFromLink = layerOk;
+        _randomSeed = randomSeed;
+        return problems;
+    }
+
+    /// <summary>The strokes of the URL, on the layer now loaded (a paint stroke may name the layer's stored levels).</summary>
+    private async Task LoadStrokesAsync(List<string> problems)
+    {
         IReadOnlyList<PaintStroke> strokes = [];
         try
         {
-            strokes = PlaygroundLink.DecodeStrokes(StrokesQuery);
-            if (!layerOk && strokes.Count > 0) throw new FormatException($"its {strokes.Count} strokes were made on that layer");
+            if (!string.IsNullOrEmpty(StrokesQuery)) _levels = await Gan.LevelsAsync(_model!, _layer, _stored);
+            strokes = PlaygroundLink.DecodeStrokes(StrokesQuery, _levels);
+            if (!_layerFromLink && strokes.Count > 0) throw new FormatException($"its {strokes.Count} strokes were made on that layer");
             CheckAgainstLayer(strokes);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or IOException or InvalidOperationException or ArgumentException)
         {
-            problems.Add($"The link's edits were not applied: {e.Message}.");
+            problems.Add($"The link's edits were not applied: {e.Message.TrimEnd('.')}.");
             strokes = [];
         }
         Session.Load(strokes);
         _linkError = problems.Count == 0 ? null : string.Join(" ", problems);
-        if (randomSeed) UpdateLink();
+        if (_randomSeed) UpdateLink();
     }
 
     private void CheckAgainstLayer(IReadOnlyList<PaintStroke> strokes)
@@ -148,6 +167,7 @@ public sealed partial class GanPlayground : IAsyncDisposable
 
     private async Task LoadLayerAsync()
     {
+        _levels = null;
         _units = _model!.LayerShape(_layer)!.Value.Units;
         _handUnits.RemoveWhere(u => u >= _units);
         try { _stored = await Gan.StoredLayerAsync(_model, _layer); }
@@ -187,7 +207,8 @@ public sealed partial class GanPlayground : IAsyncDisposable
         _error = null;
         try
         {
-            var units = ChosenUnits();
+            // Sorted: a stroke's units are a set, and the link stores them sorted, so the receiver lists them alike.
+            var units = ChosenUnits().Order().ToList();
             if (units.Count == 0)
             {
                 _error = _byHand ? "Pick at least one unit before painting." : "Choose a concept before painting.";
@@ -201,7 +222,7 @@ public sealed partial class GanPlayground : IAsyncDisposable
             {
                 _busy = true;
                 StateHasChanged();
-                var levels = await Gan.LevelsAsync(_model, _layer, _stored);
+                var levels = _levels = await Gan.LevelsAsync(_model, _layer, _stored);
                 values = units.Select(u => levels[u]).ToList();
             }
             Session.Add(new PaintStroke(_byHand ? null : _concept, units, _mode, values, side, mask));
@@ -320,12 +341,17 @@ public sealed partial class GanPlayground : IAsyncDisposable
     /// <summary>Keeps the URL in step with the state without a reload (replace: the back button skips each stroke).</summary>
     private void UpdateLink()
     {
-        var link = PlaygroundLink.Build(Name, _seed, _layer, Session.Strokes);
+        var link = PlaygroundLink.Build(Name, _seed, _layer, Session.Strokes, _levels);
         // The same URL would not set parameters again, and the guard would then swallow the next real navigation.
         if ("/" + Nav.ToBaseRelativePath(Nav.Uri) == link) return;
         _selfNavigation = true;
         Nav.NavigateTo(link, replace: true);
     }
+
+    /// <summary>A chosen option of a button group is filled, the others outlined.</summary>
+    private static MudBlazor.Variant Pressed(bool on) => on ? MudBlazor.Variant.Filled : MudBlazor.Variant.Outlined;
+
+    private static string Aria(bool on) => on ? "true" : "false";
 
     private static string DataUrl(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
 

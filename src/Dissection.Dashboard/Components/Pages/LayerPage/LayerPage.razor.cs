@@ -6,8 +6,6 @@ using Dissection.Dashboard.Gallery;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using Plotly.Blazor;
-using Plotly.Blazor.Interop;
 
 namespace Dissection.Dashboard.Components.Pages;
 
@@ -30,9 +28,7 @@ public sealed partial class LayerPage
     private GalleryQuery _query = GalleryQuery.Default;
     private string _queryString = "";
     private bool _datasetAvailable = true;
-    private Config _config = ChartFactory.Config();
-    private Plotly.Blazor.Layout _chartLayout = new();
-    private IList<ITrace> _chartData = [];
+    private Figure? _chart;
     private List<BreadcrumbItem> _crumbs = [];
     private (long, string)? _loaded;
 
@@ -65,19 +61,15 @@ public sealed partial class LayerPage
         _histogram = ConceptHistogram.Count(_units);
         _conceptChoices = _histogram.OrderBy(c => c.Concept, StringComparer.OrdinalIgnoreCase).ToList();
         _categories = CategoryPalette.Sort(_units.Where(u => u.Category is not null).Select(u => u.Category!)).ToList();
-        var figure = ChartFactory.ConceptBars(_histogram);
-        (_chartData, _chartLayout) = (figure.Data, figure.Layout);
+        _chart = ChartFactory.ConceptBars(_histogram);
         _datasetAvailable = Thumbnails.DatasetAvailable(_run);
     }
 
     private void Go(GalleryQuery query) =>
         Nav.NavigateTo(Nav.GetUriWithQueryParameters(query.ToParameters()), replace: false);
 
-    private void OnBarClick(IEnumerable<EventDataPoint> points)
-    {
-        if (points.FirstOrDefault()?.X is { } x && x.ToString() is { Length: > 0 } concept)
-            Go(_query with { Concept = _query.Concept == concept ? null : concept });
-    }
+    /// <summary>A click on a concept's bar filters the gallery to it; a second click clears the filter.</summary>
+    private void OnBarClick(string concept) => Go(_query with { Concept = _query.Concept == concept ? null : concept });
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

@@ -5,7 +5,6 @@ using Dissection.Dashboard.Gallery;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using Plotly.Blazor;
 
 namespace Dissection.Dashboard.Components.Pages;
 
@@ -19,9 +18,7 @@ public sealed partial class RunOverview : IDisposable
     private string? _problem;
     private IReadOnlyList<LayerCategoryCounts>? _layers;
     private IReadOnlyList<ConceptCount> _topConcepts = [];
-    private Config _config = ChartFactory.Config();
-    private Plotly.Blazor.Layout _stackLayout = new();
-    private IList<ITrace> _stackData = [];
+    private Figure? _stack;
     private List<BreadcrumbItem> _crumbs = [];
     private IReadOnlyList<(string Title, Figure Figure)> _ganCharts = [];
     private Timer? _timer;
@@ -52,8 +49,7 @@ public sealed partial class RunOverview : IDisposable
             if (_run is null) return;
             _crumbs = [new("Runs", "/"), new(_run.Name, null, disabled: true)];
             _layers = await Results.GetLayerCountsAsync(_run);
-            var stack = ChartFactory.DetectorsPerLayer(_layers);
-            (_stackData, _stackLayout) = (stack.Data, stack.Layout);
+            _stack = ChartFactory.DetectorsPerLayer(_layers);
             var all = new List<GalleryUnit>();
             foreach (var l in _layers) all.AddRange(await Results.GetUnitsAsync(_run, l.Layer) ?? []);
             _topConcepts = ConceptHistogram.Count(all).Take(40).ToList();

@@ -8,7 +8,6 @@ using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
-using Plotly.Blazor;
 
 namespace Dissection.Dashboard.Components.Pages;
 
@@ -32,9 +31,7 @@ public sealed partial class UnitPage : IAsyncDisposable
     private string _positionText = "";
     private IReadOnlyList<LayerUnit> _sameLabel = [];
     private bool _datasetAvailable = true;
-    private Config _config = ChartFactory.Config();
-    private Plotly.Blazor.Layout _histLayout = new(), _iouLayout = new();
-    private IList<ITrace> _histData = [], _iouData = [];
+    private Figure? _hist, _iou;
     private List<BreadcrumbItem> _crumbs = [];
     private DotNetObjectReference<UnitPage>? _self;
 
@@ -69,23 +66,18 @@ public sealed partial class UnitPage : IAsyncDisposable
         // Walk the gallery's list when this unit is in it; otherwise plain unit order.
         var list = GalleryFilter.Apply(units, _query);
         var at = list.ToList().FindIndex(u => u.Unit == UnitNumber);
-        if (at < 0)
+        var inGallery = at >= 0;
+        if (!inGallery)
         {
             list = units.OrderBy(u => u.Unit).ToList();
             at = list.ToList().FindIndex(u => u.Unit == UnitNumber);
-            _positionText = $"unit {at + 1} of {list.Count}";
         }
-        else
-        {
-            _positionText = _query == GalleryQuery.Default ? $"unit {at + 1} of {list.Count}" : $"{at + 1} of {list.Count} matching units";
-        }
+        _positionText = PositionText(at, list.Count, inGallery && _query != GalleryQuery.Default);
         _prevHref = at > 0 ? Links.Unit(Run, Layer, list[at - 1].Unit) + qs : null;
         _nextHref = at >= 0 && at < list.Count - 1 ? Links.Unit(Run, Layer, list[at + 1].Unit) + qs : null;
 
-        var hist = ChartFactory.ActivationHistogram(_unit.Histogram, _unit.Threshold);
-        (_histData, _histLayout) = (hist.Data, hist.Layout);
-        var iou = ChartFactory.TopConcepts(_unit.TopConcepts, _run.Settings.IouThreshold);
-        (_iouData, _iouLayout) = (iou.Data, iou.Layout);
+        _hist = ChartFactory.ActivationHistogram(_unit.Histogram, _unit.Threshold);
+        _iou = ChartFactory.TopConcepts(_unit.TopConcepts, _run.Settings.IouThreshold);
         _sameLabel = _unit.Label is { } l
             ? (await Results.UnitsWithConceptAsync(_run, l.Name)).Where(o => !(o.Layer == Layer && o.Unit.Unit == UnitNumber)).Take(40).ToList()
             : [];
@@ -100,6 +92,16 @@ public sealed partial class UnitPage : IAsyncDisposable
         catch (JSException) { }
         catch (InvalidOperationException) { } // prerendering: no JS yet
     }
+
+    /// <summary>Where this unit stands in the list ← / → walk. Units are numbered from 0, so the 1-based position
+    /// is an ordinal ("152nd of 256 units"), never "unit 152", which would name another unit.</summary>
+    internal static string PositionText(int index, int count, bool filtered) =>
+        $"{Ordinal(index + 1)} of {count} {(filtered ? "matching units" : "units")}";
+
+    internal static string Ordinal(int n) => n + (n % 100 is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
+
+    /// <summary>A chip for another unit with the same label: "unit 12" in this layer, "features.conv4_1 · unit 122" in another.</summary>
+    internal static string ChipText(string pageLayer, string layer, int unit) => layer == pageLayer ? $"unit {unit}" : $"{layer} · unit {unit}";
 
     [JSInvokable]
     public Task OnArrowKey(int direction)
