@@ -37,6 +37,12 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
 builder.Services.AddSingleton<IDemoBootstrap, WorldDemoBootstrap>();
 builder.Services.AddHostedService<DemoStartup>();
 
+// The REST API speaks words for enums ("status":"done"), the same camel case the export and the store use, and
+// describes itself with OpenAPI at /openapi/v1.json.
+builder.Services.ConfigureHttpJsonOptions(o =>
+    o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+builder.Services.AddOpenApi();
+
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices(c =>
 {
@@ -56,6 +62,7 @@ app.UseAntiforgery();
 // ETags, fingerprinted URLs through @Assets[...] in App.razor.
 app.MapStaticAssets();
 app.MapDissectionApi();
+app.MapOpenApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
 

@@ -158,6 +158,20 @@ public class BrowsingTests(DashboardFixture app)
         var units = await http.GetStringAsync(Url($"/api/runs/{app.RunId}/layers/conv5/units"));
         Assert.Contains("\"concept\"", units);
 
+        // Enums are words, and the API describes itself with OpenAPI.
+        using (var runs = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(Url("/api/runs"))))
+        {
+            var demo = runs.RootElement.EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == app.RunId);
+            Assert.Equal("done", demo.GetProperty("status").GetString());
+            Assert.Equal("pnas", demo.GetProperty("settings").GetProperty("method").GetString());
+        }
+        using (var openApi = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(Url("/openapi/v1.json"))))
+        {
+            var paths = openApi.RootElement.GetProperty("paths");
+            Assert.True(paths.TryGetProperty("/api/runs", out _));
+            Assert.True(paths.TryGetProperty("/api/runs/{run}", out _));
+        }
+
         var img = await http.GetAsync(Url($"/api/runs/{app.RunId}/layers/conv5/units/3/images/0.png?size=112"));
         Assert.Equal(HttpStatusCode.OK, img.StatusCode);
         Assert.Equal("image/png", img.Content.Headers.ContentType?.MediaType);

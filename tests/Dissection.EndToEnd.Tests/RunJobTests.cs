@@ -34,7 +34,7 @@ public class RunJobTests(DashboardFixture app)
         var first = await StartRun(page, "e2e small run");
         await app.Screenshot(page, "new-run-dialog");
         await page.Locator("#run-start").ClickAsync();
-        await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached });
+        await DialogClosed(page);
         var firstRow = page.Locator("tr", new() { HasText = "e2e small run" });
         await firstRow.WaitForAsync();
         // Live progress: the job host writes it to the store, the page polls it.
@@ -45,7 +45,7 @@ public class RunJobTests(DashboardFixture app)
         // a run of 24 images can now finish before the click lands.
         await StartRun(page, "e2e run to cancel", DashboardFixture.LongDataset, limit: "");
         await page.Locator("#run-start").ClickAsync();
-        await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached });
+        await DialogClosed(page);
         var secondRow = page.Locator("tr", new() { HasText = "e2e run to cancel" });
         // The table re-renders twice a second while jobs run, which can swallow a click: click again if needed.
         var cancelled = secondRow.Locator("[data-status='cancelled']");
@@ -73,6 +73,17 @@ public class RunJobTests(DashboardFixture app)
         await firstRow.Locator(".run-link").ClickAsync();
         await page.WaitForSelectorAsync("#detectors-chart .main-svg");
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Waits for the dialog to close; when it stays open, fails with the error it shows.</summary>
+    private static async Task DialogClosed(IPage page)
+    {
+        try { await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached }); }
+        catch (TimeoutException)
+        {
+            var error = page.Locator("#run-error");
+            Assert.Fail("The dialog stayed open: " + (await error.IsVisibleAsync() ? await error.InnerTextAsync() : "no error shown"));
+        }
     }
 
     /// <summary>Opens the dialog and fills it: alexnet (random weights), the given dataset (default: the first, the

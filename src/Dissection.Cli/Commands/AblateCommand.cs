@@ -1,11 +1,12 @@
 // `dissect ablate`: single-unit ablation of one layer of a stored run's model, class importance and group curves,
-// saved next to the run's dissection results.
+// saved next to the run's dissection results; the Ablate job kind, run through the job executor in this process.
 using System.Diagnostics;
 using System.Globalization;
 using Dissection.Core.Ablation;
-using Dissection.Core.Datasets;
-using Dissection.Core.Models;
+using Dissection.Core.Jobs;
+using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Storage;
+using TorchSharp;
 
 namespace Dissection.Cli.Commands;
 
@@ -27,6 +28,7 @@ public sealed class AblateCommand : ICommand
           --label-free          ignore labels: measure agreement with the unablated model
           --no-curves           skip the group-ablation curves
           --device D            auto | cpu | cuda (default auto)
+          --cache DIR           scratch folder (default data/cache)
         """;
 
     public int Run(Args args, CancellationToken cancel)
@@ -47,32 +49,24 @@ public sealed class AblateCommand : ICommand
             GroupCurves = !args.Flag("no-curves"),
         };
         var device = args.String("device", "auto");
+        var cache = args.String("cache", CliJobs.DefaultCache);
         args.EnsureAllUsed();
-        if (settings.BatchSize < 1) throw new ArgsException($"--batch must be at least 1, got {settings.BatchSize}");
-        if (settings.Limit is < 1) throw new ArgsException($"--limit must be at least 1, got {settings.Limit}");
-        if (settings.ImportantCount < 1) throw new ArgsException($"--important must be at least 1, got {settings.ImportantCount}");
-
         if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");
+
+        var parameters = new AblateParameters(runId, layer, settings, datasetDir, device);
+        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
+        using var executor = CliJobs.Executor(db, cache);
+        try { executor.Validate(JobKind.Ablate, parameters); }
+        catch (JobParameterException e) { throw CliJobs.AsArgs(e); }
         using var store = ResultsStore.Open(db);
-        var run = store.GetRun(runId) ?? throw new ArgumentException(
-            $"run {runId} does not exist in {store.FilePath} (runs: {string.Join(", ", store.ListRuns().Select(r => r.Id).Order())})");
-        var dataset = ConceptDataset.Open(datasetDir ?? run.Dataset);
+        if (store.GetRun(runId) is null)
+            throw new ArgumentException($"run {runId} does not exist in {store.FilePath} (runs: {string.Join(", ", store.ListRuns().Select(r => r.Id).Order())})");
 
         var clock = Stopwatch.StartNew();
-        using var model = ModelRegistry.Load(ModelSpec.Parse(run.Model), new ModelOptions(Device: device));
-        using var session = AblationSession.Open(model, dataset, layer, settings);
-        if (units?.FirstOrDefault(u => u >= session.UnitCount) is { } bad && bad >= session.UnitCount)
-            throw new ArgsException($"--units: unit {bad} is out of range; layer '{layer}' has {session.UnitCount} units (0-{session.UnitCount - 1})");
-
-        Console.Error.WriteLine($"ablating {layer} of {run.Model}: {session.UnitCount} units, {session.Classes.Count} classes, " +
-                                $"{session.Images} images{(session.Split.Length > 0 ? $" ({session.Split})" : "")}, method {session.Method}");
-        if (!session.Labelled)
-            Console.Error.WriteLine("NOTE: label-free: no usable class labels, so 'accuracy' is agreement with the unablated model's prediction");
-        if (session.Note.Length > 0) Console.Error.WriteLine($"note: {session.Note}");
-
-        var result = AblationRunner.Run(session, settings, new ConsoleProgress(), cancel);
-        store.SaveAblation(runId, result);
-        Print(result);
+        var job = executor.RunNow(new JobRequest(JobKind.Ablate, AblateJob.Title(parameters), parameters, CliJobs.RequestedBy, ResumeOnStart: false), cancel);
+        CliJobs.ThrowUnlessDone(job);
+        if (job.Message is { } note) Console.Error.WriteLine(note);
+        Print(store.GetAblation(runId, layer)!);
         Console.Error.WriteLine($"saved the ablation of {layer} with run {runId} in {store.FilePath} ({clock.Elapsed.TotalSeconds:F1} s)");
         return 0;
     }

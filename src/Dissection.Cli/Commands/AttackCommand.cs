@@ -70,7 +70,8 @@ public sealed class AttackCommand : ICommand
             $"'dissect ablate --db {db} --run {runId} --layer {layer} --dataset {datasetDir}' first");
 
         var dataset = ConceptDataset.Open(datasetDir);
-        using var model = ModelRegistry.Load(ModelSpec.Parse(modelText ?? run.Model), new ModelOptions(Device: device));
+        using var model = modelText is null ? StoredRunModel.Load(run, Directory.GetCurrentDirectory(), new ModelOptions(Device: device))
+            : ModelRegistry.Load(ModelSpec.Parse(modelText), new ModelOptions(Device: device));
         var classes = model.NumClasses ?? throw new ArgumentException($"model {model.Spec} is not a classifier; only classifiers can be attacked");
         var target = TargetClass.Resolve(targetText, model.ClassNames, classes);
         attack.Validate(3L * model.Preprocessing.InputSize * model.Preprocessing.InputSize);

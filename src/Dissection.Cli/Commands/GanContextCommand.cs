@@ -10,20 +10,20 @@ public sealed class GanContextCommand : ICommand
 {
     public string Name => "gan-context";
     public string Summary => "insert a concept's units at every cell, one at a time, and chart the added area per context";
-    public string Usage => GanExperimentInputs.CommonUsage + """
+    public string Usage => GanExperimentOptions.CommonUsage + """
           --units N             how many of the concept's top units to switch on (default 20, as the paper)
         (default --samples 100; every sample runs one edit per cell of the layer)
         """;
 
     public int Run(Args args, CancellationToken cancel)
     {
-        var o = GanExperimentInputs.ReadOptions(args, 100);
+        var o = GanExperimentOptions.ReadOptions(args, 100);
         var units = args.Int("units", 20);
         args.EnsureAllUsed();
         if (units < 1) throw new ArgsException($"--units must be at least 1, got {units}");
 
         torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
-        using var inputs = GanExperimentInputs.Open(o, units);
+        using var inputs = GanExperimentOptions.Open(o, units);
         var seed = inputs.MeasuredSeed(o.Seed);
         Console.Error.WriteLine($"inserting '{inputs.Concept.Name}' with {inputs.Units.Count} units of {inputs.Layer} on {o.Samples} samples of seed {seed}");
         using var z = ZDataset.FromSeed(inputs.Generator.ZDim, seed, o.Samples);

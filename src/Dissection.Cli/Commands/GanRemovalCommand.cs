@@ -9,7 +9,7 @@ public sealed class GanRemovalCommand : ICommand
 {
     public string Name => "gan-removal";
     public string Summary => "ablate a concept's top 0..K generator units and measure how much of the concept remains";
-    public string Usage => GanExperimentInputs.CommonUsage + """
+    public string Usage => GanExperimentOptions.CommonUsage + """
           --max-units K         largest k (default 30)
           --batch B             latents per batch (default 8)
         (default --samples 500)
@@ -17,7 +17,7 @@ public sealed class GanRemovalCommand : ICommand
 
     public int Run(Args args, CancellationToken cancel)
     {
-        var o = GanExperimentInputs.ReadOptions(args, 500);
+        var o = GanExperimentOptions.ReadOptions(args, 500);
         var maxUnits = args.Int("max-units", 30);
         var batch = args.Int("batch", 8);
         args.EnsureAllUsed();
@@ -25,7 +25,7 @@ public sealed class GanRemovalCommand : ICommand
         if (batch < 1) throw new ArgsException($"--batch must be at least 1, got {batch}");
 
         torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
-        using var inputs = GanExperimentInputs.Open(o, maxUnits);
+        using var inputs = GanExperimentOptions.Open(o, maxUnits);
         var seed = inputs.MeasuredSeed(o.Seed);
         if (inputs.Units.Count < maxUnits)
             Console.Error.WriteLine($"only {inputs.Units.Count} units of {inputs.Layer} overlap '{inputs.Concept.Name}'; the curve stops at k = {inputs.Units.Count}");

@@ -1,7 +1,9 @@
 // `dissect run`: dissects layers of a model on a concept dataset and stores the result as a new run in the results
-// database. Progress goes to stderr and to the store; the last line on stdout is the new run id.
-using Dissection.Core.Datasets;
+// database, through the job executor (the same job kinds the dashboard queues). Progress goes to stderr and to the
+// store; the last line on stdout is the new run id. `--resume RUN` continues an interrupted run.
 using Dissection.Core.Dissection;
+using Dissection.Core.Jobs;
+using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
 using TorchSharp;
@@ -29,73 +31,80 @@ public sealed class RunCommand : ICommand
         --mean r,g,b --std r,g,b  override the model's normalisation
         --db PATH               results database (default data/results.db)
         --name NAME             run name (default: model, dataset and layers)
+        --cache DIR             scratch folder for activation caches (default data/cache)
+        --resume RUN            continue an interrupted or failed run, keeping its finished layers (with --db, --cache)
         """ + GanRun.Usage;
 
     public int Run(Args args, CancellationToken cancel)
     {
+        if (args.Long("resume") is { } resume) return Resume(args, resume, cancel);
         var (spec, options, datasetDir, layers, settings) = ReadCommon(args);
-        if (Dissection.Core.Generation.ZSpec.IsZSpec(datasetDir)) return GanRun.Run(args, spec, datasetDir, layers, settings, cancel);
-        var db = args.String("db", "data/results.db");
+        var db = args.String("db", ResultsStore.DefaultPath);
+        var cache = args.String("cache", CliJobs.DefaultCache);
         var name = args.String("name");
+        if (Dissection.Core.Generation.ZSpec.IsZSpec(datasetDir))
+            return Execute(db, cache, JobKind.DissectGenerator, GanRun.Parameters(args, spec, datasetDir, layers, settings), name, cancel);
         args.EnsureAllUsed();
-
-        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
-        var dataset = ConceptDataset.Open(datasetDir);
-        using var model = ModelRegistry.Load(spec, options);
-        if (Path.GetDirectoryName(Path.GetFullPath(db)) is { } folder) Directory.CreateDirectory(folder);
-        using var store = ResultsStore.Open(db);
-        name ??= $"{spec.Arch} on {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(datasetDir)))}: {string.Join(",", layers)}";
-        var runId = store.CreateRun(name, spec.ToString(), datasetDir, layers, settings);
-        store.SetStatus(runId, RunStatus.Running);
-        Console.Error.WriteLine($"run {runId}: {name}");
-
-        var console = new ConsoleProgress();
-        return Tracked(store, runId, console, progress =>
-        {
-            var results = DissectionRun.Execute(model, dataset, layers, settings, progress, cancel);
-            store.UpdateProgress(runId, "saving", 1, 0);
-            foreach (var layer in results) store.SaveLayer(runId, layer);
-            var skipped = results[0].SkippedImages;
-            foreach (var path in skipped) Console.Error.WriteLine($"skipped unreadable image: {path}");
-            store.SetStatus(runId, RunStatus.Done, skipped.Count > 0 ? $"{skipped.Count} unreadable image(s) skipped" : null, results[0].Images);
-            foreach (var layer in results)
-            {
-                var detectors = layer.Units.Count(u => u.IsDetector(settings.IouThreshold));
-                Console.Error.WriteLine($"{layer.Layer}: {layer.Units.Count} units, {detectors} detectors (IoU > {settings.IouThreshold}), " +
-                                        $"{layer.Images} images, {layer.Elapsed.TotalSeconds:F1} s");
-            }
-        });
+        return Execute(db, cache, JobKind.DissectClassifier, new DissectClassifierParameters(spec.ToString(), datasetDir, layers, settings, options), name, cancel);
     }
 
-    /// <summary>
-    /// Does a run's work with the bookkeeping every dissecting verb shares: progress to the console and, at most once a
-    /// second, to the store (so the dashboard can follow a CLI run); the run marked cancelled or failed when the work
-    /// throws; the run id printed last on stdout, which is what scripts read.
-    /// </summary>
-    internal static int Tracked(ResultsStore store, long runId, ConsoleProgress console, Action<IProgress<DissectionProgress>> work)
+    /// <summary>Validates, records the run, and dissects it through the job executor in this process; the dashboard
+    /// follows it live (and can cancel it), and a kill leaves a job that `--resume` continues.</summary>
+    private static int Execute(string db, string cache, JobKind kind, object parameters, string? name, CancellationToken cancel)
     {
-        var lastStore = DateTime.MinValue;
-        var progress = new Relay(p =>
+        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
+        using var executor = CliJobs.Executor(db, cache);
+        try { executor.Validate(kind, parameters); }
+        catch (JobParameterException e) { throw CliJobs.AsArgs(e); }
+        RunInfo run;
+        using (var store = ResultsStore.Open(db))
         {
-            console.Report(p);
-            var now = DateTime.UtcNow;
-            if ((now - lastStore).TotalSeconds < 1 && p.Done < p.Total) return;
-            lastStore = now;
-            store.UpdateProgress(runId, p.Phase, p.Fraction, p.ImagesPerSecond);
-        });
-        try
-        {
-            work(progress);
+            var runId = parameters switch
+            {
+                DissectClassifierParameters c => DissectClassifierJob.CreateRun(store, c, name),
+                DissectGeneratorParameters g => DissectGeneratorJob.CreateRun(store, g, name),
+                _ => throw new ArgumentException($"not a dissection: {kind}"),
+            };
+            run = store.GetRun(runId)!;
         }
-        catch (OperationCanceledException)
+        Console.Error.WriteLine($"run {run.Id}: {run.Name}");
+        var job = executor.RunNow(new JobRequest(kind, run.Name, parameters, CliJobs.RequestedBy, run.Id, ResumeOnStart: false), cancel);
+        return Finish(db, job);
+    }
+
+    /// <summary>`--resume RUN`: continues an interrupted or failed run in this process, keeping its stored layers.</summary>
+    private static int Resume(Args args, long runId, CancellationToken cancel)
+    {
+        var db = args.String("db", ResultsStore.DefaultPath);
+        var cache = args.String("cache", CliJobs.DefaultCache);
+        args.EnsureAllUsed();
+        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
+        JobRecord? job;
+        using (var store = ResultsStore.Open(db))
         {
-            store.SetStatus(runId, RunStatus.Cancelled, "cancelled");
-            throw;
+            var run = store.GetRun(runId) ?? throw new ArgsException($"--resume: there is no run {runId} in {db}");
+            job = store.JobOfRun(runId)
+                  ?? throw new ArgsException($"--resume: run {runId} was made by an older version and cannot be resumed; start it again");
+            Console.Error.WriteLine($"run {runId}: {run.Name} (resuming job {job.Id})");
         }
-        catch (Exception e)
+        using var executor = CliJobs.Executor(db, cache);
+        return Finish(db, executor.Resume(job.Id, cancel));
+    }
+
+    /// <summary>Prints what each layer found, then the run id last on stdout (what scripts read).</summary>
+    private static int Finish(string db, JobRecord job)
+    {
+        CliJobs.ThrowUnlessDone(job);
+        var runId = job.RunId!.Value;
+        using var store = ResultsStore.Open(db);
+        var run = store.GetRun(runId)!;
+        if (run.Message is { } note) Console.Error.WriteLine(note);
+        foreach (var layer in store.GetLayers(runId, includeUnits: true))
         {
-            store.SetStatus(runId, RunStatus.Failed, e.Message);
-            throw;
+            var detectors = layer.Units.Where(u => u.IsDetector(run.Settings.IouThreshold)).ToList();
+            var concepts = detectors.Select(u => u.Label!.Name).Distinct().Count();
+            Console.Error.WriteLine($"{layer.Layer}: {layer.Units.Count} units, {detectors.Count} detectors (IoU > {run.Settings.IouThreshold}) " +
+                                    $"of {concepts} concepts, {layer.Images} images, {layer.Elapsed.TotalSeconds:F1} s");
         }
         Console.WriteLine(runId);
         return 0;
@@ -132,16 +141,9 @@ public sealed class RunCommand : ICommand
             Split = args.String("split"),
             OnBadImage = onBad,
         };
-        if (!(settings.Quantile > 0 && settings.Quantile < 1)) throw new ArgsException($"--quantile must be between 0 and 1, got {settings.Quantile}");
-        if (settings.BatchSize < 1) throw new ArgsException($"--batch must be at least 1, got {settings.BatchSize}");
-        if (settings.TopK < 0) throw new ArgsException($"--topk must not be negative, got {settings.TopK}");
-        if (settings.Limit is < 1) throw new ArgsException($"--limit must be at least 1, got {settings.Limit}");
+        try { settings.Validate(); }
+        catch (JobParameterException e) { throw CliJobs.AsArgs(e); }
         var options = new ModelOptions(args.String("device", "auto"), args.Int("input-size"), args.Floats("mean"), args.Floats("std"));
         return (spec, options, dataset, layers, settings);
-    }
-
-    private sealed class Relay(Action<DissectionProgress> report) : IProgress<DissectionProgress>
-    {
-        public void Report(DissectionProgress value) => report(value);
     }
 }

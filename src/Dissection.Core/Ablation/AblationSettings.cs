@@ -20,4 +20,16 @@ public sealed record AblationSettings
     public long CacheBytes { get; init; } = 512L << 20;
     /// <summary>Upper bound on the bytes of one stacked tail batch (K masked copies of a batch).</summary>
     public long StackBytes { get; init; } = 64L << 20;
+
+    /// <summary>Throws JobParameterException naming the first field out of range (as the CLI's flags: batch, limit,
+    /// important, units).</summary>
+    public AblationSettings Validate()
+    {
+        if (BatchSize is < 1 or > 4096) throw new Jobs.JobParameterException("batch", $"The batch size must be between 1 and 4096 (got {BatchSize}).");
+        if (Limit is < 1) throw new Jobs.JobParameterException("limit", $"The image limit must be at least 1 (got {Limit}).");
+        if (ImportantCount < 1) throw new Jobs.JobParameterException("important", $"Keep at least 1 important unit per class (got {ImportantCount}).");
+        if (Units is { Count: 0 }) throw new Jobs.JobParameterException("units", "The unit list is empty; leave it empty for all units.");
+        if (Units?.FirstOrDefault(u => u < 0) is < 0 and var bad) throw new Jobs.JobParameterException("units", $"Unit {bad} is not a unit number.");
+        return this;
+    }
 }

@@ -14,13 +14,10 @@ public static class DissectionRun
     /// the order of <paramref name="layers"/>. Throws OperationCanceledException on cancel; the activation cache is
     /// deleted on every exit path.
     /// </summary>
-    public static IReadOnlyList<LayerResult> Execute(LoadedModel model, ConceptDataset dataset, IReadOnlyList<string> layers,
-        DissectionSettings settings, IProgress<DissectionProgress>? progress = null, CancellationToken cancel = default)
-        => Execute(model, dataset, layers, settings, progress, cancel, cacheRoot: null);
-
     /// <param name="cacheRoot">Folder for the activation cache (default: the system temp folder).</param>
-    internal static IReadOnlyList<LayerResult> Execute(LoadedModel model, ConceptDataset dataset, IReadOnlyList<string> layers,
-        DissectionSettings settings, IProgress<DissectionProgress>? progress, CancellationToken cancel, string? cacheRoot)
+    public static IReadOnlyList<LayerResult> Execute(LoadedModel model, ConceptDataset dataset, IReadOnlyList<string> layers,
+        DissectionSettings settings, IProgress<DissectionProgress>? progress = null, CancellationToken cancel = default,
+        string? cacheRoot = null)
     {
         var images = SelectImages(dataset.Images, settings);
         if (images.Count == 0)

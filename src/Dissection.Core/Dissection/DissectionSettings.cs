@@ -1,4 +1,7 @@
-// The knobs of one dissection run. Defaults are the PNAS 2020 ones (top 1 %, IoU > 0.04).
+// The knobs of one dissection run. Defaults are the PNAS 2020 ones (top 1 %, IoU > 0.04). Validate() is the one
+// range check every entry (CLI flags, dashboard form, queued job) applies.
+using Dissection.Core.Jobs;
+
 namespace Dissection.Core.Dissection;
 
 public enum DissectionMethod { Pnas, Cvpr17 }
@@ -24,4 +27,19 @@ public sealed record DissectionSettings
     public int HistogramBins { get; init; } = 64;
     /// <summary>Concepts kept per unit, best first.</summary>
     public int TopConcepts { get; init; } = 5;
+
+    /// <summary>Throws JobParameterException naming the first field out of range (field names as in the CLI's flags:
+    /// quantile, iou, topk, batch, limit).</summary>
+    public DissectionSettings Validate()
+    {
+        if (!(Quantile > 0 && Quantile < 1)) throw new JobParameterException("quantile", $"The quantile must be between 0 and 1 (got {Quantile}).");
+        if (!(IouThreshold >= 0 && IouThreshold < 1)) throw new JobParameterException("iou", $"The IoU cut-off must be at least 0 and below 1 (got {IouThreshold}).");
+        if (TopK is < 0 or > 1000) throw new JobParameterException("topk", $"Top-k must be between 0 and 1000 (got {TopK}).");
+        if (BatchSize is < 1 or > 4096) throw new JobParameterException("batch", $"The batch size must be between 1 and 4096 (got {BatchSize}).");
+        if (Limit is < 1) throw new JobParameterException("limit", $"The sample limit must be at least 1 (got {Limit}).");
+        if (HistogramBins < 2) throw new JobParameterException("histogram-bins", $"The histogram needs at least 2 bins (got {HistogramBins}).");
+        if (TopConcepts < 1) throw new JobParameterException("top-concepts", $"Keep at least 1 concept per unit (got {TopConcepts}).");
+        if (!Enum.IsDefined(Method)) throw new JobParameterException("method", "The method must be pnas or cvpr17.");
+        return this;
+    }
 }

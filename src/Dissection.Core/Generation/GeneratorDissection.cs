@@ -45,11 +45,15 @@ public static class GeneratorDissection
     public static void Save(ResultsStore store, long runId, GanSampleSet samples, IReadOnlyList<LayerResult> layers, int topConcepts)
     {
         store.SaveGanRun(runId, samples);
-        foreach (var layer in layers)
-        {
-            store.SaveConceptIous(runId, layer);
-            store.SaveLayer(runId, layer with { Units = layer.Units.Select(u => u with { TopConcepts = u.TopConcepts.Take(topConcepts).ToList() }).ToList() });
-        }
+        foreach (var layer in layers) SaveLayer(store, runId, layer, topConcepts);
+    }
+
+    /// <summary>One layer: its full concept IoUs, then the layer itself (the layer row last, so a layer counts as
+    /// stored, and a resumed job skips it, only when both are there).</summary>
+    public static void SaveLayer(ResultsStore store, long runId, LayerResult layer, int topConcepts)
+    {
+        store.SaveConceptIous(runId, layer);
+        store.SaveLayer(runId, layer with { Units = layer.Units.Select(u => u with { TopConcepts = u.TopConcepts.Take(topConcepts).ToList() }).ToList() });
     }
 
     /// <summary>The latents of a batch of sample images: image i is latent i.</summary>

@@ -257,6 +257,37 @@ internal static class Migrations
             PRIMARY KEY (context_id, context)
         ) WITHOUT ROWID;
         """,
+        // 5 (executor): every long job (dissections, ablations, GAN experiments, attacks, labelling) with its state,
+        // progress, and the process that runs it (host, pid, process start) with a heartbeat, so any process tells a
+        // live job from a dead one; an interrupted job is resumed from here.
+        """
+        CREATE TABLE jobs (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind              TEXT NOT NULL,              -- JobKind by name
+            title             TEXT NOT NULL,
+            parameters        TEXT NOT NULL,              -- the kind's parameter record as JSON
+            requested_by      TEXT,                       -- opaque: a dashboard circuit, "cli"
+            run_id            INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+            state             TEXT NOT NULL CHECK (state IN ('Queued','Running','Done','Failed','Cancelled','Interrupted')),
+            phase             TEXT,
+            done              INTEGER NOT NULL DEFAULT 0,
+            total             INTEGER NOT NULL DEFAULT 0,
+            eta_seconds       REAL,
+            message           TEXT,
+            created_utc       TEXT NOT NULL,
+            started_utc       TEXT,
+            finished_utc      TEXT,
+            owner_host        TEXT,
+            owner_pid         INTEGER,
+            owner_started_utc TEXT,
+            heartbeat_utc     TEXT,
+            attempts          INTEGER NOT NULL DEFAULT 0,
+            cancel_requested  INTEGER NOT NULL DEFAULT 0,
+            resume_on_start   INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX jobs_by_state ON jobs (state, id);
+        CREATE INDEX jobs_by_run ON jobs (run_id, id);
+        """,
     ];
 
     /// <summary>The schema version this code writes: the number of migrations.</summary>

@@ -183,8 +183,9 @@ public sealed partial class ResultsStore : IDisposable
     }
 
     /// <summary>
-    /// Fails every run left Running by a process that stopped (crash, kill, power loss) with InterruptedMessage.
-    /// The job host calls this once at start-up, before it starts any run; Queued runs stay queued for it to pick up.
+    /// Fails every run left Running without a queued or running job (a program from before jobs, or bookkeeping
+    /// that never reached the store) with InterruptedMessage. Runs with a job follow their job: JobExecutor.Recover
+    /// tells a live job's process from a dead one. Queued runs stay queued.
     /// Returns how many runs it failed.
     /// </summary>
     public int MarkInterruptedRuns()
@@ -193,6 +194,7 @@ public sealed partial class ResultsStore : IDisposable
         using var cmd = Command(c, null, """
             UPDATE runs SET status = 'Failed', message = $message, finished_utc = $now, phase_started_utc = NULL
             WHERE status = 'Running'
+              AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.run_id = runs.id AND jobs.state IN ('Queued','Running'))
             """, ("$message", InterruptedMessage), ("$now", Utc(DateTime.UtcNow)));
         return cmd.ExecuteNonQuery();
     }

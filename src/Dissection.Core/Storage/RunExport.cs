@@ -26,7 +26,8 @@ public static class RunExport
     }
 
     /// <summary>
-    /// {"run":{"id","model","dataset","method","quantile","iouThreshold","images","attacks":[...]},
+    /// {"run":{"id","model","dataset","status" (queued|running|done|failed|cancelled),"message","layersRequested":[...],
+    ///  "method","quantile","iouThreshold","images","attacks":[...]},
     ///  "layers":[{"name","units":[{"unit","threshold","label","category","iou","top":[{"concept","category","iou"}],
     ///  "topImages":[{"image","activation"}]}]}]}; label, category and iou are null for a unit without a label.
     /// A layer that was ablated also has "ablation":{"labelled","split","images","method","classes":[{"class","baseline",
@@ -50,6 +51,12 @@ public static class RunExport
         json.WriteNumber("id", run.Id);
         json.WriteString("model", run.Model);
         json.WriteString("dataset", run.Dataset);
+        // A run that is not done (interrupted, failed, still running) exports what it has; these say so.
+        json.WriteString("status", run.Status.ToString().ToLowerInvariant());
+        if (run.Message is { } message) json.WriteString("message", message); else json.WriteNull("message");
+        json.WriteStartArray("layersRequested");
+        foreach (var l in run.Layers) json.WriteStringValue(l);
+        json.WriteEndArray();
         json.WriteString("method", MethodName(run.Settings.Method));
         Number(json, "quantile", run.Settings.Quantile);
         Number(json, "iouThreshold", run.Settings.IouThreshold);

@@ -15,7 +15,7 @@ internal sealed class ActivationCache : IDisposable
 
     public ActivationCache(string? root = null)
     {
-        Folder = Path.Combine(root ?? Path.GetTempPath(), $"dissect-cache-{Guid.NewGuid():N}");
+        Folder = Path.Combine(root ?? Path.GetTempPath(), Jobs.ScratchFolders.NewName());
         Directory.CreateDirectory(Folder);
     }
 

@@ -100,12 +100,10 @@ public sealed class AblationService(StoreAccess store, RepoPaths paths, ILogger<
 
     private (LoadedModel, AblationSession) OpenSession(RunInfo run, string layer, string? split)
     {
-        var spec = ModelSpec.Parse(run.Model);
-        if (spec.Checkpoint is { } ck && !Path.IsPathRooted(ck)) spec = spec with { Checkpoint = paths.Resolve(ck) };
-        var model = ModelRegistry.Load(spec);
+        var model = StoredRunModel.Load(run, paths.Root);
         try
         {
-            var dataset = ConceptDataset.Open(paths.Resolve(run.Dataset));
+            var dataset = StoredRunModel.OpenDataset(run, paths.Root);
             var hasSplit = !string.IsNullOrEmpty(split) && dataset.Images.Any(i => i.Split == split);
             var settings = new AblationSettings { Split = hasSplit ? split : null, Limit = PlaygroundImages, BatchSize = 32 };
             AblationSession session;

@@ -23,4 +23,6 @@ public sealed class DashboardOptions
     /// <summary>With the demo on, also dissects the ImageNet ResNet-18 on the demo world, queued behind the first demo
     /// run (a real network to compare with the toy one). Tests that start the app may turn it off.</summary>
     public bool DemoImageNet { get; set; } = true;
+    /// <summary>How many jobs run at once. The engine already uses every core, so 1 on small machines.</summary>
+    public int JobConcurrency { get; set; } = 1;
 }

@@ -254,10 +254,11 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
     {
         try
         {
-            var spec = ModelSpec.Parse(run.Model);
-            var candidates = spec.Checkpoint is not null && string.Equals(spec.Arch, GeneratorSpec.Arch, StringComparison.OrdinalIgnoreCase)
-                ? new[] { spec.Checkpoint, run.Model } : new[] { run.Model };
-            return candidates.Any(c => string.Equals(paths.Resolve(c), checkpoint, StringComparison.Ordinal));
+            // proggan:PATH, or a bare PATH (GeneratorSpec takes both), resolved the one way stored runs are.
+            var spec = StoredRunModel.Spec(run.Model, paths.Root);
+            var path = spec.Checkpoint is not null && string.Equals(spec.Arch, GeneratorSpec.Arch, StringComparison.OrdinalIgnoreCase)
+                ? spec.Checkpoint : StoredRunModel.ResolvePath(paths.Root, run.Model);
+            return string.Equals(path, checkpoint, StringComparison.Ordinal);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return false; }
     }

@@ -1,174 +1,102 @@
-// The background job host: the only place in the dashboard that runs the engine. Runs are queued in the store
-// (so they survive reloads), executed one at a time (the engine already uses every core), and report progress
-// into the store, where pages poll it.
-using System.Collections.Concurrent;
-using System.Threading.Channels;
-using Dissection.Core.Datasets;
-using Dissection.Core.Dissection;
+// The dashboard's door to the engine's job executor (Dissection.Core.Jobs): the only place in the dashboard that
+// runs long engine work. Jobs are recorded in the store (so they survive reloads and restarts), run in order a
+// configurable number at a time, and report progress into the store, where pages poll it. On start, jobs of dead
+// processes are declared interrupted and this queue's own are resumed, keeping what they had saved.
+using Dissection.Core.Jobs;
+using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Dissection.Dashboard.Services;
 
-public sealed class JobQueue(StoreAccess store, PathPolicy policy, RepoPaths paths, ILogger<JobQueue> log) : BackgroundService
+public sealed class JobQueue : BackgroundService
 {
-    private readonly Channel<long> _queue = Channel.CreateUnbounded<long>();
-    private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
-    // Start and cancel both check-then-act on a run's state; one gate keeps a cancel from landing in between.
-    private readonly Lock _gate = new();
+    private readonly StoreAccess _store;
+    private readonly PathPolicy _policy;
+    private readonly ILogger<JobQueue> _log;
 
-    /// <summary>Validates the request, records the run as queued and schedules it. Returns the run id.</summary>
-    /// <exception cref="PathNotAllowedException">the dataset or checkpoint is outside the allowed folders.</exception>
-    /// <exception cref="ArgumentException">no layers, or settings out of range.</exception>
-    public long Enqueue(NewRunRequest request)
+    public JobQueue(StoreAccess store, PathPolicy policy, RepoPaths paths, IOptions<DashboardOptions> options, ILogger<JobQueue> log)
     {
-        var dataset = policy.ResolveDataset(request.Dataset);
-        if (!Directory.Exists(dataset))
-            throw new ArgumentException($"The dataset folder '{request.Dataset}' does not exist.");
-        string? checkpoint = null;
-        if (!string.IsNullOrWhiteSpace(request.Checkpoint))
+        _store = store;
+        _policy = policy;
+        _log = log;
+        Directory.CreateDirectory(Path.GetDirectoryName(paths.Database)!);
+        Executor = new JobExecutor(paths.Database, [new DissectClassifierJob(), new DissectGeneratorJob(), new AblateJob(), new GanCausalJob()], new JobExecutorOptions
         {
-            checkpoint = policy.ResolveCheckpoint(request.Checkpoint);
-            if (!File.Exists(checkpoint))
-                throw new ArgumentException($"The checkpoint '{request.Checkpoint}' does not exist.");
-        }
-        if (string.IsNullOrWhiteSpace(request.Arch)) throw new ArgumentException("Choose a model.");
-        if (request.Layers.Count == 0) throw new ArgumentException("Choose at least one layer.");
-        var s = request.Settings;
-        if (s.Quantile is <= 0 or >= 1) throw new ArgumentException($"The quantile must be between 0 and 1 (got {s.Quantile}).");
-        if (s.IouThreshold is < 0 or >= 1) throw new ArgumentException($"The IoU cut-off must be between 0 and 1 (got {s.IouThreshold}).");
-        if (s.TopK is < 1 or > 100) throw new ArgumentException($"Top-k must be between 1 and 100 (got {s.TopK}).");
-        if (s.Limit is < 1) throw new ArgumentException($"The sample limit must be positive (got {s.Limit}).");
+            Root = paths.Root,
+            CacheFolder = paths.CacheFolder,
+            Concurrency = Math.Max(1, options.Value.JobConcurrency),
+        });
+    }
 
-        var model = new ModelSpec(request.Arch.Trim(), checkpoint is null ? null : policy.Display(checkpoint)).ToString();
+    /// <summary>The engine's executor, for pages that list jobs.</summary>
+    public JobExecutor Executor { get; }
+
+    /// <summary>Validates the request, records the run as queued and queues its dissection. Returns the run id.</summary>
+    /// <exception cref="PathNotAllowedException">the dataset or checkpoint is outside the allowed folders.</exception>
+    /// <exception cref="JobParameterException">a field is missing or out of range (it names the field).</exception>
+    public long Enqueue(NewRunRequest request, string? requestedBy = null)
+    {
+        var dataset = _policy.ResolveDataset(request.Dataset);
+        string? checkpoint = string.IsNullOrWhiteSpace(request.Checkpoint) ? null : _policy.ResolveCheckpoint(request.Checkpoint);
+        if (string.IsNullOrWhiteSpace(request.Arch)) throw new JobParameterException("model", "Choose a model.");
+        var model = new ModelSpec(request.Arch.Trim(), checkpoint is null ? null : _policy.Display(checkpoint)).ToString();
+        var parameters = new DissectClassifierParameters(model, _policy.Display(dataset), request.Layers, request.Settings);
+        Executor.Validate(JobKind.DissectClassifier, parameters);
         var name = string.IsNullOrWhiteSpace(request.Name) ? $"{request.Arch} on {Path.GetFileName(dataset)}" : request.Name.Trim();
-        var id = store.Read(st => st.CreateRun(name, model, policy.Display(dataset), request.Layers, s));
-        _queue.Writer.TryWrite(id);
-        log.LogInformation("Queued run {Run}: {Model} on {Dataset}, layers {Layers}", id, model, dataset, string.Join(",", request.Layers));
+        var id = _store.Read(s => DissectClassifierJob.CreateRun(s, parameters, name));
+        EnqueueForRun(id, parameters, requestedBy);
+        _log.LogInformation("Queued run {Run}: {Model} on {Dataset}, layers {Layers}", id, model, dataset, string.Join(",", request.Layers));
         return id;
     }
 
-    /// <summary>Schedules a run that is already recorded as queued in the store (the demo bootstrap creates its own).</summary>
-    public void Schedule(long runId) => _queue.Writer.TryWrite(runId);
-
-    /// <summary>Cancels a queued or running run. False when it has already ended.</summary>
-    public bool Cancel(long runId)
+    /// <summary>Queues the dissection of a run that is already recorded (the demo bootstrap creates its own, to show
+    /// the world's generation on it first).</summary>
+    public long EnqueueForRun(long runId, DissectClassifierParameters parameters, string? requestedBy = null)
     {
-        lock (_gate)
-        {
-            if (_running.TryGetValue(runId, out var cts))
-            {
-                cts.Cancel();
-                return true;
-            }
-            var run = store.Read(s => s.GetRun(runId));
-            if (run?.Status != RunStatus.Queued) return false;
-            store.Write(s => s.SetStatus(runId, RunStatus.Cancelled, "Cancelled before it started."));
-            return true;
-        }
+        var name = _store.Read(s => s.GetRun(runId))?.Name ?? $"run {runId}";
+        return Executor.Enqueue(new JobRequest(JobKind.DissectClassifier, name, parameters, requestedBy, runId));
     }
 
-    public bool IsRunning(long runId) => _running.ContainsKey(runId);
+    /// <summary>Cancels a run's queued or running job (also one a CLI process runs: it stops at its next heartbeat).
+    /// False when it has already ended.</summary>
+    public bool Cancel(long runId)
+    {
+        if (_store.Read(s => s.JobOfRun(runId)) is { } job) return Executor.Cancel(job.Id);
+        // A run recorded without a job (an older program) can only be cancelled while it waits.
+        var run = _store.Read(s => s.GetRun(runId));
+        if (run?.Status != RunStatus.Queued) return false;
+        _store.Write(s => s.SetStatus(runId, RunStatus.Cancelled, "Cancelled before it started."));
+        return true;
+    }
+
+    /// <summary>Whether this process is working on the run now.</summary>
+    public bool IsRunning(long runId) => _store.Read(s => s.JobOfRun(runId)) is { } job && Executor.IsRunningHere(job.Id);
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
+        // Synchronously, before the next hosted service (the demo bootstrap) starts: dead processes' jobs are
+        // declared interrupted and this queue's own are queued again, so the bootstrap sees them waiting.
         try
         {
-            // A run left "running" by a previous process can never finish; say so instead of spinning forever.
-            var failed = store.Read(s => s.MarkInterruptedRuns());
-            if (failed > 0) log.LogWarning("{Count} run(s) were interrupted by the last shutdown", failed);
-            // Queued runs survive restarts: pick them up oldest first.
-            foreach (var run in store.Read(s => s.ListRuns()).Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.Id))
-                _queue.Writer.TryWrite(run.Id);
+            var interrupted = Executor.Recover(resumeInterrupted: true);
+            if (interrupted > 0) _log.LogWarning("{Count} job(s) were interrupted by the last shutdown and are resumed", interrupted);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogError(e, "Cannot read the results store at start-up");
+            _log.LogError(e, "Cannot read the results store at start-up");
         }
-
-        await foreach (var id in _queue.Reader.ReadAllAsync(stopping))
-        {
-            try
-            {
-                await Task.Factory.StartNew(() => Execute(id, stopping), stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { break; }
-            catch (Exception e) { log.LogError(e, "Job host failed on run {Run}", id); }
-        }
+        try { await Task.Run(() => Executor.RunAsync(stopping), CancellationToken.None); }
+        catch (Exception e) when (e is not OperationCanceledException) { _log.LogError(e, "The job queue stopped"); }
     }
 
-    private void Execute(long id, CancellationToken stopping)
+    public override void Dispose()
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        RunInfo? run;
-        lock (_gate)
-        {
-            run = store.Read(s => s.GetRun(id));
-            if (run is null || run.Status != RunStatus.Queued) return; // cancelled or removed while waiting
-            _running[id] = cts;
-        }
-        try
-        {
-            store.Write(s => s.SetStatus(id, RunStatus.Running));
-            store.Write(s => s.UpdateProgress(id, "loading the model", 0, 0));
-            var spec = ModelSpec.Parse(run.Model);
-            if (spec.Checkpoint is { } ck && !Path.IsPathRooted(ck)) spec = spec with { Checkpoint = paths.Resolve(ck) };
-            using var model = ModelRegistry.Load(spec);
-            store.Write(s => s.UpdateProgress(id, "opening the dataset", 0, 0));
-            var dataset = ConceptDataset.Open(paths.Resolve(run.Dataset));
-            var progress = new StoreProgress(store, id);
-            var layers = DissectionRun.Execute(model, dataset, run.Layers, run.Settings, progress, cts.Token);
-            store.Write(s => s.UpdateProgress(id, "saving", 1, progress.LastSpeed));
-            foreach (var layer in layers) store.Write(s => s.SaveLayer(id, layer));
-            store.Write(s => s.SetStatus(id, RunStatus.Done, null, layers.Count > 0 ? layers[0].Images : 0));
-            log.LogInformation("Run {Run} done", id);
-        }
-        // Once a stop was asked for, whatever the engine throws on its way out (a plain or an aggregated
-        // cancellation, an interrupted read) means "stopped", not "failed".
-        catch (Exception) when (cts.IsCancellationRequested)
-        {
-            var why = stopping.IsCancellationRequested ? "Interrupted: the dashboard was shut down." : "Cancelled by the user.";
-            TrySetStatus(id, stopping.IsCancellationRequested ? RunStatus.Failed : RunStatus.Cancelled, why);
-        }
-        catch (Exception e)
-        {
-            log.LogError(e, "Run {Run} failed", id);
-            TrySetStatus(id, RunStatus.Failed, Describe(e));
-        }
-        finally
-        {
-            _running.TryRemove(id, out _);
-        }
+        Executor.Dispose();
+        base.Dispose();
     }
 
-    private void TrySetStatus(long id, RunStatus status, string message)
-    {
-        try { store.Write(s => s.SetStatus(id, status, message)); }
-        catch (Exception e) { log.LogError(e, "Cannot record the end of run {Run}", id); }
-    }
-
-    /// <summary>The engine's own message; the type only when the message says nothing.</summary>
-    internal static string Describe(Exception e)
-    {
-        if (e is TypeInitializationException or System.Reflection.TargetInvocationException && e.InnerException is { } inner) e = inner;
-        if (e is NotImplementedException) return "This part of the engine is not available in this build yet.";
-        return string.IsNullOrWhiteSpace(e.Message) ? e.GetType().Name : e.Message;
-    }
-
-    /// <summary>Writes progress to the store at most every 250 ms: pages poll it, the engine must not wait on SQLite.</summary>
-    private sealed class StoreProgress(StoreAccess store, long id) : IProgress<DissectionProgress>
-    {
-        private long _lastTicks;
-        public double LastSpeed { get; private set; }
-
-        public void Report(DissectionProgress value)
-        {
-            LastSpeed = value.ImagesPerSecond;
-            var now = Environment.TickCount64;
-            if (now - _lastTicks < 250 && value.Done < value.Total) return;
-            _lastTicks = now;
-            try { store.Write(s => s.UpdateProgress(id, value.Phase, value.Fraction, value.ImagesPerSecond)); }
-            catch (Exception) { /* progress is best effort; the result still gets saved */ }
-        }
-    }
+    /// <summary>The engine's own message, with no server path.</summary>
+    internal static string Describe(Exception e) => JobMessages.Describe(e);
 }

@@ -29,11 +29,9 @@ public sealed class WarmModel(StoreAccess store, RepoPaths paths, ILogger log, s
                 {
                     _warm?.Model.Dispose();
                     _warm = null;
-                    var spec = ModelSpec.Parse(run.Model);
-                    if (spec.Checkpoint is { } ck && !Path.IsPathRooted(ck)) spec = spec with { Checkpoint = paths.Resolve(ck) };
-                    var model = ModelRegistry.Load(spec);
+                    var model = StoredRunModel.Load(run, paths.Root);
                     // PublicationOnly: a failure (dataset folder missing) is not cached, so the folder may appear later.
-                    var dataset = new Lazy<ConceptDataset>(() => ConceptDataset.Open(paths.Resolve(run.Dataset)), LazyThreadSafetyMode.PublicationOnly);
+                    var dataset = new Lazy<ConceptDataset>(() => StoredRunModel.OpenDataset(run, paths.Root), LazyThreadSafetyMode.PublicationOnly);
                     _warm = (run.Id, run.CreatedUtc, store.DatabasePath, model, dataset);
                     log.LogInformation("{Purpose} model for run {Run} loaded", purpose, run.Id);
                 }

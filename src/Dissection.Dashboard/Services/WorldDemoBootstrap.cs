@@ -1,9 +1,13 @@
 // The first-start demo: generates the synthetic world (if missing) and dissects the shipped world-vgg classifier on
 // its validation split, in the background, so a newcomer sees network dissection work without setting anything up.
 // Progress goes to the store like any run, so the home page shows it; later starts find the run done and do nothing.
-// Then a second demo run is queued behind it: the ImageNet ResNet-18 on the same world, so users can compare a real
-// network with the toy one. The job host runs one run at a time in order, so it never delays the first demo.
+// Behind it the rest of the paper is queued, in order (the job queue runs jobs oldest first): the ablation of its last
+// conv layer (class pages, importance charts, the playground), the demo GAN's dissection (GAN paint's concepts), and
+// the ImageNet ResNet-18 on the same world, so users can compare a real network with the toy one.
+using Dissection.Core.Ablation;
 using Dissection.Core.Dissection;
+using Dissection.Core.Jobs;
+using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Models;
 using Dissection.Core.Models.Onnx;
 using Dissection.Core.Storage;
@@ -19,17 +23,37 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     public const string ImageNetRunName = "Demo: ImageNet ResNet-18 on the synthetic world";
     private const string Checkpoint = "data/models/world-vgg.pt";
 
+    public const string AblationTitle = "Demo: ablation of world-vgg's last conv layer on val";
+    public const string GanRunName = "Demo: world-gan generator dissection";
+    public const string GanCausalTitle = "Demo: tree removal curve and context insertion on world-gan";
+    private const string Generator = "data/models/world-gan.pt", Segmenter = "data/models/world-seg.pt";
+    /// <summary>Images the demo ablation uses: about 20 per class of the 10, so a class's balanced accuracy moves in
+    /// steps of ~0.05 and only drops of that size stand out; sized for the class charts to fill within 3 minutes.</summary>
+    public const int AblationImages = 200;
+    /// <summary>Samples of the demo GAN dissection (z:1:N). IoUs over 200 samples separate the common concepts
+    /// (tree, grass, sky, building) well; rare ones get few detectors. Sized for the playground's concepts to fill
+    /// within 4 minutes of the first start.</summary>
+    public const int GanSamples = 200;
+    internal static readonly string[] GanLayers = ["layer3", "layer4"];
+
+    /// <summary>Queues the first start's pipeline in order (the queue runs jobs oldest first): the world-vgg
+    /// dissection, its last conv layer's ablation, the demo GAN's dissection, then the ImageNet run.</summary>
     public async Task EnsureDemoAsync(CancellationToken cancel)
     {
-        await EnsureWorldVggDemoAsync(cancel);
-        if (options.Value.DemoImageNet && !cancel.IsCancellationRequested) EnsureImageNetDemo();
+        var vgg = await EnsureWorldVggDemoAsync(cancel);
+        if (cancel.IsCancellationRequested) return;
+        if (vgg is { } run) EnsureAblationDemo(run);
+        if (EnsureGanDemo() is { } gan) EnsureGanCausalDemo(gan);
+        if (options.Value.DemoImageNet) EnsureImageNetDemo();
     }
 
-    private async Task EnsureWorldVggDemoAsync(CancellationToken cancel)
+    /// <summary>The world-vgg demo run's id once it is done or queued (null when it could not be made).</summary>
+    private async Task<long?> EnsureWorldVggDemoAsync(CancellationToken cancel)
     {
         var demos = store.Read(s => s.ListRuns()).Where(r => r.Name == RunName).ToList();
         // Done, or waiting in this process's queue, or deliberately cancelled by the user: leave it be.
-        if (demos.Any(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running or RunStatus.Cancelled)) return;
+        if (demos.FirstOrDefault(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running) is { } live) return live.Id;
+        if (demos.Any(r => r.Status is RunStatus.Cancelled)) return null;
         // A demo that failed (e.g. the process died half-way) is replaced by a fresh one.
         foreach (var failed in demos) store.Write(s => s.DeleteRun(failed.Id));
 
@@ -37,18 +61,19 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
         if (!File.Exists(checkpoint))
         {
             log.LogWarning("No demo: the shipped classifier {Checkpoint} is missing", checkpoint);
-            return;
+            return null;
         }
         var world = paths.Resolve(options.Value.DemoWorld);
         var settings = new DissectionSettings { Split = "val", Limit = 1000 };
-        var id = store.Read(s => s.CreateRun(RunName, new ModelSpec("world-vgg", Checkpoint).ToString(),
-            policy.Display(world), WorldDemoLayers, settings));
+        var parameters = new DissectClassifierParameters(new ModelSpec("world-vgg", Checkpoint).ToString(), policy.Display(world),
+            WorldDemoLayers, settings);
+        var id = store.Read(s => DissectClassifierJob.CreateRun(s, parameters, RunName));
         try
         {
             if (!File.Exists(Path.Combine(world, "index.csv")))
                 await Task.Run(() => GenerateWorld(id, world, cancel), cancel);
-            store.Write(s => s.SetStatus(id, RunStatus.Queued));
-            jobs.Schedule(id);
+            jobs.EnqueueForRun(id, parameters);
+            return id;
         }
         catch (OperationCanceledException)
         {
@@ -59,6 +84,54 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
             log.LogError(e, "The demo world could not be generated");
             store.Write(s => s.SetStatus(id, RunStatus.Failed, $"The demo world could not be generated: {e.Message}"));
         }
+        return null;
+    }
+
+    /// <summary>Queues the ablation of world-vgg's last conv layer on the validation split behind its dissection,
+    /// unless it is stored, waiting or running (a failed or cancelled one is queued again on the next start).</summary>
+    private void EnsureAblationDemo(long run)
+    {
+        var layer = WorldVgg.ConvLayers[^1];
+        if (store.Read(s => s.ListAblations(run)).Any(a => a.Layer == layer)) return;
+        if (store.Read(s => s.ListJobs()).Any(j => j.Title == AblationTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
+            return;
+        var parameters = new AblateParameters(run, layer, new AblationSettings { Split = "val", Limit = AblationImages });
+        jobs.Executor.Enqueue(new JobRequest(JobKind.Ablate, AblationTitle, parameters));
+        log.LogInformation("Queued the demo ablation of run {Run} layer {Layer}", run, layer);
+    }
+
+    /// <summary>Queues the demo GAN's dissection on its own samples (z:1:N, labelled by the shipped segmenter), which
+    /// fills the GAN playground's concept lists; once, like the other demo runs.</summary>
+    private long? EnsureGanDemo()
+    {
+        var demos = store.Read(s => s.ListRuns()).Where(r => r.Name == GanRunName).ToList();
+        if (demos.FirstOrDefault(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running) is { } live) return live.Id;
+        if (demos.Any(r => r.Status is RunStatus.Cancelled)) return null;
+        foreach (var failed in demos) store.Write(s => s.DeleteRun(failed.Id));
+        if (!File.Exists(paths.Resolve(Generator)) || !File.Exists(paths.Resolve(Segmenter)))
+        {
+            log.LogWarning("No GAN demo: {Generator} or {Segmenter} is missing", Generator, Segmenter);
+            return null;
+        }
+        var parameters = new DissectGeneratorParameters($"{Core.Generation.GeneratorSpec.Arch}:{Generator}", $"z:1:{GanSamples}",
+            $"{SegmenterSpec.World}:{Segmenter}", GanLayers, new DissectionSettings());
+        var id = store.Read(s => DissectGeneratorJob.CreateRun(s, parameters, GanRunName));
+        jobs.Executor.Enqueue(new JobRequest(JobKind.DissectGenerator, GanRunName, parameters, RunId: id));
+        log.LogInformation("Queued the demo GAN dissection run {Run}", id);
+        return id;
+    }
+
+    /// <summary>Queues the tree removal curve and the context-insertion experiment on the demo GAN run's layer4, behind
+    /// its dissection. Small samples to fit the first start: the removal curve on 60 latents has 99 % intervals of
+    /// roughly ±0.1 of the remaining share at mid k (the paper's 500 give about ±0.04); the context chart on 8 latents
+    /// ranks the common contexts (sky, grass, building) but leaves rare ones with few cells and wide intervals.</summary>
+    private void EnsureGanCausalDemo(long ganRun)
+    {
+        if (store.Read(s => s.GetRemovalCurves(ganRun)).Count > 0) return;
+        if (store.Read(s => s.ListJobs()).Any(j => j.Title == GanCausalTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
+            return;
+        var parameters = new GanCausalParameters(ganRun, "layer4", null, RemovalSamples: 60, MaxUnits: 20, ContextSamples: 8, ContextUnits: 20);
+        jobs.Executor.Enqueue(new JobRequest(JobKind.GanCausal, GanCausalTitle, parameters));
     }
 
     /// <summary>Queues the ImageNet ResNet-18 on the demo world's validation split, once: like the first demo, a run
@@ -81,10 +154,10 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
             return;
         }
         var settings = new DissectionSettings { Split = "val", Limit = 1000 };
-        var id = store.Read(s => s.CreateRun(ImageNetRunName, new ModelSpec(ImageNetResNet18.Name, null).ToString(),
-            policy.Display(world), ImageNetResNet18.BlockOutputs, settings));
-        store.Write(s => s.SetStatus(id, RunStatus.Queued));
-        jobs.Schedule(id);
+        var parameters = new DissectClassifierParameters(new ModelSpec(ImageNetResNet18.Name, null).ToString(), policy.Display(world),
+            ImageNetResNet18.BlockOutputs, settings);
+        var id = store.Read(s => DissectClassifierJob.CreateRun(s, parameters, ImageNetRunName));
+        jobs.EnqueueForRun(id, parameters);
         log.LogInformation("Queued the ImageNet demo run {Run}", id);
     }
 

@@ -42,11 +42,14 @@ public sealed class RunExportTests : IDisposable
 
         Assert.Equal(["run", "layers"], Names(root));
         var r = root.GetProperty("run");
-        Assert.Equal(["id", "model", "dataset", "method", "quantile", "iouThreshold", "images", "attacks"], Names(r));
+        Assert.Equal(["id", "model", "dataset", "status", "message", "layersRequested", "method", "quantile", "iouThreshold", "images", "attacks"], Names(r));
         Assert.Empty(r.GetProperty("attacks").EnumerateArray());
         Assert.Equal(run, r.GetProperty("id").GetInt64());
         Assert.Equal("world-vgg", r.GetProperty("model").GetString());
         Assert.Equal("data/world", r.GetProperty("dataset").GetString());
+        var stored = store.GetRun(run)!;
+        Assert.Equal(stored.Status.ToString().ToLowerInvariant(), r.GetProperty("status").GetString());
+        Assert.Equal(stored.Layers, r.GetProperty("layersRequested").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("cvpr17", r.GetProperty("method").GetString());
         Assert.Equal(0.005, r.GetProperty("quantile").GetDouble());
         Assert.Equal(0.05, r.GetProperty("iouThreshold").GetDouble());
@@ -87,6 +90,18 @@ public sealed class RunExportTests : IDisposable
             }
         }
         Assert.Contains(layers[0].GetProperty("units").EnumerateArray(), u => u.GetProperty("label").ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
+    public void APartialRunSaysSoInItsExport()
+    {
+        var store = _db.Open();
+        var run = SampleResults.CreateRun(store);
+        store.SetStatus(run, RunStatus.Failed, "Interrupted: the process running it stopped.");
+        using var doc = JsonDocument.Parse(Json(store, run));
+        var r = doc.RootElement.GetProperty("run");
+        Assert.Equal("failed", r.GetProperty("status").GetString());
+        Assert.Equal("Interrupted: the process running it stopped.", r.GetProperty("message").GetString());
     }
 
     [Fact]
