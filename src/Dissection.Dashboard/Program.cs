@@ -24,6 +24,8 @@ builder.Services.AddSingleton<ResultsService>();
 builder.Services.AddSingleton<CompareService>();
 builder.Services.AddSingleton<ThumbnailService>();
 builder.Services.AddSingleton<ExportService>();
+builder.Services.AddSingleton<LearnService>();
+builder.Services.AddSingleton<ReportJob>();
 builder.Services.AddSingleton<ReportJobs>();
 builder.Services.AddSingleton<AblationService>();
 builder.Services.AddSingleton<ModelCatalog>();

@@ -44,7 +44,7 @@ public class AccessibilityTests(DashboardFixture app, ITestOutputHelper output)
             async () => {
               const r = await axe.run(document, { resultTypes: ['violations'] });
               return JSON.stringify(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')) })));
+                .map(v => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\n').slice(1, 2).join('')) })));
             }
             """);
         var violations = JsonDocument.Parse(json).RootElement.EnumerateArray().Select(v => v.ToString()).ToList();

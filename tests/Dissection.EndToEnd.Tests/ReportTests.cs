@@ -134,7 +134,7 @@ public partial class ReportTests(DashboardFixture app)
 
         // Started again, it finishes, and a fresh load of the page offers the same file.
         await page.Locator("#report-start").ClickAsync();
-        await page.WaitForSelectorAsync("#export-report", new() { Timeout = 120_000 });
+        await page.WaitForSelectorAsync("#export-report", new() { Timeout = 300_000 });
         var bytes = await page.Locator("#export-report").GetAttributeAsync("data-bytes");
         var again = await app.NewPage();
         await app.Open(again, $"/runs/{app.RunId}");

@@ -51,7 +51,7 @@ public sealed class ExportService(StoreAccess store, ThumbnailService thumbnails
                          $"<td>{counts.UniqueConcepts}</td><td class=bars>{bar}</td></tr>");
         }
         output.Write("</tbody></table></div><p class=legend>" +
-                     string.Concat(CategoryPalette.Order.Select(c => $"<span class=chip style=\"background:{CategoryPalette.ColorOf(c)}\">{c}</span> ")) +
+                     string.Concat(CategoryPalette.Order.Select(c => $"<span class=chip style=\"background:{CategoryPalette.ColorOf(c)};color:{CategoryPalette.TextOn(c)}\">{c}</span> ")) +
                      "</p></section>");
 
         foreach (var (layer, units) in galleries)
@@ -78,7 +78,7 @@ public sealed class ExportService(StoreAccess store, ThumbnailService thumbnails
     private void WriteUnit(TextWriter output, RunInfo run, string layer, UnitResult unit, GalleryUnit g, Dictionary<string, string> strips, HashSet<int> images)
     {
         var label = g.Concept is { } name
-            ? $"<div class=label>{H(name)}</div><span class=chip style=\"background:{CategoryPalette.ColorOf(g.Category)}\">{H(g.Category)}</span> <span class=iou>IoU {g.Iou.ToString("0.000", CultureInfo.InvariantCulture)}</span>"
+            ? $"<div class=label>{H(name)}</div><span class=chip style=\"background:{CategoryPalette.ColorOf(g.Category)};color:{CategoryPalette.TextOn(g.Category)}\">{H(g.Category)}</span> <span class=iou>IoU {g.Iou.ToString("0.000", CultureInfo.InvariantCulture)}</span>"
             : "<div class=label><i>no label</i></div>";
         var bar = $"<div class=ioubar><span style=\"width:{Math.Min(100, g.Iou / 0.3 * 100).ToString("0", CultureInfo.InvariantCulture)}%;background:{CategoryPalette.ColorOf(g.Category)}\"></span></div>";
         output.Write($"<div class=unit><div class=\"info{(g.IsDetector ? "" : " weak")}\"><div class=num>unit {g.Unit}</div>{label}{bar}</div>");

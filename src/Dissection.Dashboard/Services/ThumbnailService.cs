@@ -108,6 +108,8 @@ public sealed class ThumbnailService(RepoPaths paths, ILogger<ThumbnailService> 
         {
             ColorType = SixLabors.ImageSharp.Formats.Png.PngColorType.Palette,
             BitDepth = SixLabors.ImageSharp.Formats.Png.PngBitDepth.Bit2,
+            // The three colours are known: no colour search, no dithering.
+            Quantizer = MaskPalette,
         });
         var png = ms.ToArray();
         try
@@ -120,6 +122,10 @@ public sealed class ThumbnailService(RepoPaths paths, ILogger<ThumbnailService> 
         catch (IOException e) { log.LogWarning("Cannot cache mask strip {File}: {Message}", file, e.Message); }
         return png;
     }
+
+    private static readonly SixLabors.ImageSharp.Processing.Processors.Quantization.PaletteQuantizer MaskPalette = new(
+        new Color[] { Color.Transparent, Color.FromRgba(0, 0, 0, 128), Color.FromRgba(MaskOverlay.Border.R, MaskOverlay.Border.G, MaskOverlay.Border.B, 255) },
+        new SixLabors.ImageSharp.Processing.Processors.Quantization.QuantizerOptions { Dither = null });
 
     /// <summary>Where a stored top image's file is: the index path under the dataset's images/ folder.</summary>
     public string? ResolveImageFile(RunInfo run, TopImage top)

@@ -11,7 +11,7 @@ public sealed partial class ReportButton : IDisposable
     [Parameter, EditorRequired] public RunInfo Run { get; set; } = default!;
     [Inject] private ReportJobs Reports { get; set; } = default!;
 
-    private ReportStatus _status = new(0, ReportState.None, 0, 0, null, 0, TimeSpan.Zero);
+    private ReportStatus _status = new(0, ReportState.None, 0, 0, null, 0);
     private Timer? _timer;
 
     private string Megabytes => (_status.Bytes / 1e6).ToString(_status.Bytes < 10_000_000 ? "0.0" : "0", CultureInfo.InvariantCulture) + " MB";
@@ -37,14 +37,14 @@ public sealed partial class ReportButton : IDisposable
 
     private void Follow()
     {
-        if (_status.State == ReportState.Running && _timer is null)
+        if (_status.Active && _timer is null)
             _timer = new Timer(_ => _ = InvokeAsync(() => { Poll(); StateHasChanged(); }), null, 250, 250);
     }
 
     private void Poll()
     {
         _status = Reports.Status(Run);
-        if (_status.State != ReportState.Running)
+        if (!_status.Active)
         {
             _timer?.Dispose();
             _timer = null;
