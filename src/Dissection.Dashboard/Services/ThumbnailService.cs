@@ -112,14 +112,7 @@ public sealed class ThumbnailService(RepoPaths paths, ILogger<ThumbnailService> 
             Quantizer = MaskPalette,
         });
         var png = ms.ToArray();
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            var tmp = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllBytes(tmp, png);
-            File.Move(tmp, file, overwrite: true);
-        }
-        catch (IOException e) { log.LogWarning("Cannot cache mask strip {File}: {Message}", file, e.Message); }
+        Store(file, png);
         return png;
     }
 
@@ -195,18 +188,21 @@ public sealed class ThumbnailService(RepoPaths paths, ILogger<ThumbnailService> 
         byte[] png;
         using (image) png = GalleryStrip.Encode(image, format, JpegQuality);
         // Placeholders are not cached: the dataset may come back.
-        if (problem is null)
-        {
-            try
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                var tmp = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                File.WriteAllBytes(tmp, png);
-                File.Move(tmp, file, overwrite: true);
-            }
-            catch (IOException e) { log.LogWarning("Cannot cache thumbnail {File}: {Message}", file, e.Message); }
-        }
+        if (problem is null) Store(file, png);
         return new Thumbnail(png, Quote(problem is null ? key : "p" + key), problem);
+    }
+
+    /// <summary>Writes a cache file beside a temporary name and moves it into place: readers never see half of it.</summary>
+    private void Store(string file, byte[] bytes)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            var tmp = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            File.WriteAllBytes(tmp, bytes);
+            File.Move(tmp, file, overwrite: true);
+        }
+        catch (IOException e) { log.LogWarning("Cannot cache {File}: {Message}", file, e.Message); }
     }
 
     private static string Key(RunInfo run, string layer, int unit, float threshold, TopImage top, int size)

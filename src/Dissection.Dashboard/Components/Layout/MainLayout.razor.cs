@@ -47,7 +47,7 @@ public partial class MainLayout : IDisposable
             // Every colour that carries text reaches 4.5:1 (WCAG AA) against white, as axe checks on every page.
             Primary = "#2f4a8a",
             Secondary = "#b45309",
-            Success = "#2e7d32",
+            Success = "#1b5e20",
             Info = "#1565c0",
             Warning = "#8a5300",
             Error = "#c62828",

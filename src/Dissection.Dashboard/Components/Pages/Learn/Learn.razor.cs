@@ -101,9 +101,10 @@ public sealed partial class Learn
     private async Task Measure()
     {
         if (_live is not { } live) return;
-        _threshold = LearnService.SliderValue(live, _step, Steps);
-        var threshold = _threshold;
-        _images = await Task.Run(() => Live.Measure(live, threshold));
+        // Everything shown changes together: the render at the await must not show a new threshold with old counts.
+        var threshold = LearnService.SliderValue(live, _step, Steps);
+        var images = await Task.Run(() => Live.Measure(live, threshold));
+        (_threshold, _images) = (threshold, images);
         _both = _images.Sum(i => i.Overlap.Intersection);
         _either = _images.Sum(i => i.Overlap.Union);
         _iou = Dissection.Core.Dissection.ImageOverlap.Total(_images.Select(i => i.Overlap));
