@@ -14,7 +14,8 @@ public class StaticAssetTests(DashboardFixture app)
         var responses = new List<IResponse>();
         page.Response += (_, r) => { if (r.Url.EndsWith(".js") || r.Url.EndsWith(".css")) responses.Add(r); };
         await app.Open(page, $"/runs/{app.RunId}");
-        await page.WaitForSelectorAsync("#detectors-chart .main-svg");
+        // The first page of a fresh app loads every script: generous on a loaded machine.
+        await page.WaitForSelectorAsync("#detectors-chart .main-svg", new() { Timeout = 90_000 });
 
         // Ours and MudBlazor's through @Assets: fingerprinted names (name.HASH.ext).
         var fingerprinted = new[] { "css/dashboard", "js/dashboard", "js/ganpaint", "_content/MudBlazor/MudBlazor.min" };
