@@ -2,7 +2,6 @@
 using Dissection.Dashboard.Api;
 using Dissection.Dashboard.Components;
 using Dissection.Dashboard.Services;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -32,6 +31,9 @@ builder.Services.AddSingleton<ResultsService>();
 builder.Services.AddSingleton<CompareService>();
 builder.Services.AddSingleton<ThumbnailService>();
 builder.Services.AddSingleton<ExportService>();
+builder.Services.AddSingleton<LearnService>();
+builder.Services.AddSingleton<ReportJob>();
+builder.Services.AddSingleton<ReportJobs>();
 builder.Services.AddSingleton<AblationService>();
 builder.Services.AddSingleton<ModelCatalog>();
 builder.Services.AddSingleton<AttackService>();
@@ -65,14 +67,11 @@ var paths = app.Services.GetRequiredService<RepoPaths>();
 app.Logger.LogInformation("Repository root {Root}; results database {Database}", paths.Root, paths.Database);
 
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
-// Our own css/js live in the repository's top-level wwwroot/, served under /assets. Before routing, so that no
-// page route (the catch-all not-found page) can claim these paths.
-if (Directory.Exists(paths.Assets))
-    app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(paths.Assets), RequestPath = "/assets" });
-else
-    app.Logger.LogWarning("No static assets folder at {Assets}: the dashboard will look unstyled", paths.Assets);
+app.UseVersionedAssetCaching();
 app.UseRouting();
 app.UseAntiforgery();
+// Every static file (ours from the top-level wwwroot/, MudBlazor's, Plotly's): compressed at build,
+// ETags, fingerprinted URLs through @Assets[...] in App.razor.
 app.MapStaticAssets();
 app.MapDissectionApi();
 app.MapOpenApi();

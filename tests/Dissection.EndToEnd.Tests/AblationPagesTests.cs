@@ -15,7 +15,7 @@ public class AblationPagesTests(DashboardFixture app)
 
     /// <summary>A synthetic but consistent ablation of a layer with <paramref name="units"/> units: class c's units
     /// 3c..3c+3 matter most; curves for every class.</summary>
-    private static AblationResult Ablation(string layer, int units)
+    internal static AblationResult Ablation(string layer, int units)
     {
         double[] Ba(int removedUnit) => Classes.Select((_, c) => removedUnit / 4 == c ? 0.9 - 0.1 * (removedUnit % 4 + 1) : 0.9).ToArray();
         var baseline = new ClassMetrics([0.8, 0.8, 0.8], [0.9, 0.9, 0.9], 0.8, 0.7);

@@ -16,4 +16,6 @@ public enum JobKind
     Attack,
     /// <summary>An image folder labelled by a segmenter into a concept dataset (`dissect label`).</summary>
     Label,
+    /// <summary>A run's static HTML report (the dashboard's handler: it draws with the dashboard's thumbnails).</summary>
+    Report,
 }

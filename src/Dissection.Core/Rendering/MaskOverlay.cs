@@ -18,13 +18,16 @@ public static class MaskOverlay
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         var mask = Mask(map, h, w, threshold, size);
-        var thumb = image.Clone(x => x.Resize(new ResizeOptions
-        {
-            Size = new Size(size, size), Sampler = KnownResamplers.Triangle, Mode = ResizeMode.Stretch,
-        }));
+        var thumb = Thumbnail(image, size);
         Apply(thumb, mask);
         return thumb;
     }
+
+    /// <summary>The plain size x size thumbnail that <see cref="Render"/> draws its mask on.</summary>
+    public static Image<Rgb24> Thumbnail(Image<Rgb24> image, int size) => image.Clone(x => x.Resize(new ResizeOptions
+    {
+        Size = new Size(size, size), Sampler = KnownResamplers.Triangle, Mode = ResizeMode.Stretch,
+    }));
 
     /// <summary>Like Render, but loads the image from a file; a missing, corrupt or oversized file yields a Placeholder
     /// thumbnail with the reason instead of an exception.</summary>
@@ -43,6 +46,27 @@ public static class MaskOverlay
         var mask = new bool[up.Length];
         for (int i = 0; i < up.Length; i++) mask[i] = up[i] > threshold;
         return mask;
+    }
+
+    /// <summary>The overlay alone, to lay over the plain thumbnail (the HTML report stores each image once and one such
+    /// layer per unit): transparent inside the mask, opaque <see cref="Border"/> on its outline, black at half opacity
+    /// elsewhere, which halves the pixels under it as <see cref="Render"/> does.</summary>
+    public static Image<Rgba32> Layer(bool[] mask, int width, int height)
+    {
+        if (mask.Length != width * height) throw new ArgumentException($"mask has {mask.Length} pixels, layer {width}x{height}");
+        var layer = new Image<Rgba32>(width, height);
+        var border = new Rgba32(Border.R, Border.G, Border.B, 255);
+        var dim = new Rgba32(0, 0, 0, 128);
+        layer.ProcessPixelRows(accessor =>
+        {
+            for (int y = 0; y < height; y++)
+            {
+                var row = accessor.GetRowSpan(y);
+                for (int x = 0; x < width; x++)
+                    row[x] = mask[y * width + x] ? default : TouchesMask(mask, width, height, x, y) ? border : dim;
+            }
+        });
+        return layer;
     }
 
     /// <summary>Dims, keeps and outlines the pixels of a thumbnail in place according to a mask of the same size.</summary>

@@ -90,14 +90,14 @@ public static class ApiEndpoints
                     $"run{run}-{ExportService.Slug(layer)}.{format}");
             });
 
-        api.MapGet("/runs/{run:long}/report.zip", async (long run, ResultsService results, ExportService export, HttpContext http) =>
+        // The report is written by a job (ReportJobs, started from the run page); this serves the finished file.
+        api.MapGet("/runs/{run:long}/report.html", async (long run, ResultsService results, ReportJobs reports) =>
         {
             var info = await results.GetRunAsync(run);
             if (info is null) return NotFound($"No run {run}.");
-            var ms = new MemoryStream();
-            await Task.Run(() => export.WriteReport(info, ms));
-            ms.Position = 0;
-            return Results.File(ms, "application/zip", $"run{run}-report.zip");
+            var file = reports.File(info);
+            if (!File.Exists(file)) return NotFound($"Run {run} has no report yet: write one from its page, /runs/{run}.");
+            return Results.File(file, "text/html; charset=utf-8", $"run{run}-report.html");
         });
 
         api.MapGet("/{**rest}", (string? rest) => NotFound($"No API endpoint '/api/{rest}'."));
@@ -131,6 +131,6 @@ public static class ApiEndpoints
         if (t.Problem is not null) headers["X-Thumbnail-Problem"] = t.Problem.Replace('\n', ' ');
         if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(e => e.Trim() == t.ETag)))
             return Results.StatusCode(StatusCodes.Status304NotModified);
-        return Results.File(t.Png, "image/png");
+        return Results.File(t.Bytes, "image/png");
     }
 }

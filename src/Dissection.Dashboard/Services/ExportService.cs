@@ -1,88 +1,142 @@
-// A whole run as a static HTML report (zip) that opens from disk without the app: relative links, inline CSS,
-// one gallery strip per unit. (Layer CSV/JSON come from Core's RunExport, the `dissect export` shapes.)
+// A whole run as one self-contained HTML file that opens offline, from disk or a mail attachment: inline CSS in the
+// dashboard's look, in-page links between the layers, and each unit's gallery strip. Nothing in it points at the app
+// or the internet. Small because nothing is stored twice: each dataset image once as a JPEG thumbnail (data: URI in a
+// CSS class; a top image recurs across many units), and per unit one transparent PNG strip of its masks laid over them. (Layer CSV/JSON come from Core's RunExport, the `dissect export` shapes.)
 using System.Globalization;
-using System.IO.Compression;
 using System.Net;
-using System.Text;
 using Dissection.Core.Dissection;
 using Dissection.Core.Storage;
+using Dissection.Dashboard.Api;
 using Dissection.Dashboard.Gallery;
 
 namespace Dissection.Dashboard.Services;
 
 public sealed class ExportService(StoreAccess store, ThumbnailService thumbnails)
 {
-    /// <summary>Writes index.html, one page per layer and images/ with one gallery strip per unit.</summary>
-    public void WriteReport(RunInfo run, Stream output, int stripImages = 8, int size = 96)
+    /// <summary>The phase named in the report's progress while strips are drawn.</summary>
+    public const string StripPhase = "drawing gallery strips";
+
+    /// <summary>
+    /// Writes the report of <paramref name="run"/>: a summary table, then every layer's units best first, each with its
+    /// label, IoU and top images (the gallery's strip, as JPEG). Progress counts units; cancelling stops between units.
+    /// </summary>
+    public void WriteReport(RunInfo run, TextWriter output, IProgress<DissectionProgress>? progress = null,
+        CancellationToken cancel = default)
     {
         var layers = store.Read(s => s.GetLayers(run.Id, includeUnits: true));
-        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-        var index = new StringBuilder();
-        index.Append(Head($"{run.Name}: dissection report"));
-        index.Append($"<h1>{H(run.Name)}</h1><p class=meta>Model <b>{H(run.Model)}</b> on <b>{H(run.Dataset)}</b> · {run.Images} images · quantile {F(run.Settings.Quantile)} · IoU &gt; {F(run.Settings.IouThreshold)}</p>");
-        index.Append("<table><tr><th>Layer</th><th>Units</th><th>Detectors</th><th>Unique concepts</th><th>Detectors per category</th></tr>");
+        var total = layers.Sum(l => l.Units.Count);
+        var done = 0;
+        progress?.Report(new DissectionProgress(StripPhase, 0, total, 0));
+        var started = Environment.TickCount64;
+
+        output.Write(Head($"{run.Name}: dissection report"));
+        output.Write($"<header class=bar id=\"top\"><span class=brand>Dissection</span><span class=sub>report</span></header><main>");
+        output.Write($"<h1>{H(run.Name)}</h1><p class=meta>Model <b>{H(run.Model)}</b> on <b>{H(run.Dataset)}</b> · {run.Images} images · " +
+                     $"top {F(run.Settings.Quantile * 100)} % · IoU &gt; {F(run.Settings.IouThreshold)}</p>");
+        output.Write("<section class=card><h2>Layers</h2><div class=scroll><table><thead><tr><th scope=col>Layer</th><th scope=col>Units</th>" +
+                     "<th scope=col>Detectors</th><th scope=col>Unique concepts</th><th scope=col>Detectors per category</th></tr></thead><tbody>");
+        var galleries = new List<(LayerResult Layer, IReadOnlyList<GalleryUnit> Units)>();
+        var strips = new Dictionary<string, string>();  // SHA-256 of a mask strip -> id of its first <img>
+        var images = new HashSet<int>();                 // dataset images whose thumbnail class is written
         foreach (var layer in layers)
         {
             var units = layer.Units.Select(u => new GalleryUnit(u.Unit, u.Label?.Name, u.Label?.Category, u.Label?.Iou ?? 0, u.Threshold,
                 u.IsDetector(run.Settings.IouThreshold), u.TopImages.Count)).ToList();
+            galleries.Add((layer, units));
             var counts = ConceptHistogram.PerCategory(layer.Layer, units);
             var bar = string.Concat(CategoryPalette.Sort(counts.DetectorsPerCategory.Keys).Select(c =>
-                $"<span class=seg style=\"width:{counts.DetectorsPerCategory[c] * 300 / Math.Max(1, units.Count)}px;background:{CategoryPalette.ColorOf(c)}\" title=\"{H(c)}: {counts.DetectorsPerCategory[c]}\"></span>"));
-            index.Append($"<tr><td><a href=\"{LayerFile(layer.Layer)}\">{H(layer.Layer)}</a></td><td>{units.Count}</td><td>{counts.Detectors}</td><td>{counts.UniqueConcepts}</td><td>{bar}</td></tr>");
-            WriteLayer(zip, run, layer, stripImages, size);
+                $"<span class=seg style=\"width:{counts.DetectorsPerCategory[c] * 300 / Math.Max(1, units.Count)}px;background:{CategoryPalette.ColorOf(c)}\" " +
+                $"title=\"{H(c)}: {counts.DetectorsPerCategory[c]}\"></span>"));
+            output.Write($"<tr><td><a href=\"#{Anchor(layer.Layer)}\">{H(layer.Layer)}</a></td><td>{units.Count}</td><td>{counts.Detectors}</td>" +
+                         $"<td>{counts.UniqueConcepts}</td><td class=bars>{bar}</td></tr>");
         }
-        index.Append("</table>");
-        index.Append("<p class=legend>" + string.Concat(CategoryPalette.Order.Select(c => $"<span class=chip style=\"background:{CategoryPalette.ColorOf(c)}\">{c}</span> ")) + "</p>");
-        index.Append("</body></html>");
-        Add(zip, "index.html", index.ToString());
-    }
+        output.Write("</tbody></table></div><p class=legend>" +
+                     string.Concat(CategoryPalette.Order.Select(c => $"<span class=chip style=\"background:{CategoryPalette.ColorOf(c)};color:{CategoryPalette.TextOn(c)}\">{c}</span> ")) +
+                     "</p></section>");
 
-    private void WriteLayer(ZipArchive zip, RunInfo run, LayerResult layer, int stripImages, int size)
-    {
-        var page = new StringBuilder(Head($"{run.Name} · {layer.Layer}"));
-        page.Append($"<p><a href=\"index.html\">&larr; {H(run.Name)}</a></p><h1>{H(layer.Layer)}</h1>");
-        page.Append($"<p class=meta>{layer.Units.Count} units · shape {string.Join("×", layer.Shape)} · sorted by IoU</p>");
-        foreach (var u in layer.Units.OrderByDescending(u => u.Label?.Iou ?? 0).ThenBy(u => u.Unit))
+        foreach (var (layer, units) in galleries)
         {
-            var img = $"images/{Slug(layer.Layer)}/unit-{u.Unit:D4}.png";
-            if (u.TopImages.Count > 0)
+            output.Write($"<section class=card id=\"{Anchor(layer.Layer)}\"><h2>{H(layer.Layer)}</h2>");
+            output.Write($"<p class=meta>{layer.Units.Count} units · shape {string.Join("×", layer.Shape)} · best IoU first · <a href=\"#top\">back to the top</a></p>");
+            var byUnit = layer.Units.ToDictionary(u => u.Unit);
+            foreach (var g in units.OrderByDescending(u => u.Iou).ThenBy(u => u.Unit))
             {
-                var strip = thumbnails.Strip(run, layer.Layer, u, stripImages, size);
-                var entry = zip.CreateEntry(img, CompressionLevel.NoCompression);
-                using var s = entry.Open();
-                s.Write(strip.Png);
+                cancel.ThrowIfCancellationRequested();
+                WriteUnit(output, run, layer.Layer, byUnit[g.Unit], g, strips, images);
+                done++;
+                var seconds = (Environment.TickCount64 - started) / 1000.0;
+                progress?.Report(new DissectionProgress(StripPhase, done, total, seconds > 0 ? done / seconds : 0));
             }
-            var label = u.Label is { } l
-                ? $"<span class=chip style=\"background:{CategoryPalette.ColorOf(l.Category)}\">{H(l.Category)}</span> <b>{H(l.Name)}</b> IoU {F(l.Iou)}"
-                : "<i>no label</i>";
-            var dim = u.IsDetector(run.Settings.IouThreshold) ? "" : " class=weak";
-            page.Append($"<div class=unit><div{dim}><b>unit {u.Unit}</b><br>{label}</div>");
-            if (u.TopImages.Count > 0) page.Append($"<img loading=lazy src=\"{img}\" alt=\"unit {u.Unit}\">");
-            page.Append("</div>");
+            output.Write("</section>");
         }
-        page.Append("</body></html>");
-        Add(zip, LayerFile(layer.Layer), page.ToString());
+        output.Write("</main><script>document.querySelectorAll('img[data-copy]').forEach(i => i.src = document.getElementById(i.dataset.copy).src)</script>");
+        output.Write($"<footer>Written by Dissection Dashboard on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. " +
+                     "Units whose best IoU is under the cut-off are dimmed.</footer></body></html>");
+        output.Flush();
     }
 
-    private static string Head(string title) =>
-        $"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{H(title)}</title><style>" +
-        "body{font-family:system-ui,sans-serif;margin:24px;color:#222}h1{font-weight:500}.meta{color:#666}" +
-        "table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #eee;text-align:left}" +
-        ".seg{display:inline-block;height:12px}.chip{color:#fff;border-radius:10px;padding:1px 8px;font-size:12px}" +
-        ".unit{display:flex;gap:12px;align-items:center;border-bottom:1px solid #eee;padding:6px 0}.unit>div{width:220px;flex:none}" +
-        ".unit img{max-width:calc(100% - 240px)}.weak{opacity:.6}a{color:#3a6fd8}</style></head><body>";
+    private void WriteUnit(TextWriter output, RunInfo run, string layer, UnitResult unit, GalleryUnit g, Dictionary<string, string> strips, HashSet<int> images)
+    {
+        var label = g.Concept is { } name
+            ? $"<div class=label>{H(name)}</div><span class=chip style=\"background:{CategoryPalette.ColorOf(g.Category)};color:{CategoryPalette.TextOn(g.Category)}\">{H(g.Category)}</span> <span class=iou>IoU {g.Iou.ToString("0.000", CultureInfo.InvariantCulture)}</span>"
+            : "<div class=label><i>no label</i></div>";
+        var bar = $"<div class=ioubar><span style=\"width:{Math.Min(100, g.Iou / 0.3 * 100).ToString("0", CultureInfo.InvariantCulture)}%;background:{CategoryPalette.ColorOf(g.Category)}\"></span></div>";
+        output.Write($"<div class=unit><div class=\"info{(g.IsDetector ? "" : " weak")}\"><div class=num>unit {g.Unit}</div>{label}{bar}</div>");
+        if (unit.TopImages.Count > 0)
+        {
+            var size = ApiEndpoints.StripSize;
+            var tops = unit.TopImages.Take(ApiEndpoints.StripCount).ToList();
+            // Each dataset image once, as a CSS class holding its plain JPEG thumbnail (top images recur across units).
+            foreach (var t in tops.Where(t => images.Add(t.ImageIndex)))
+                output.Write($"<style>.i{t.ImageIndex}{{background-image:url(data:image/jpeg;base64,{Convert.ToBase64String(thumbnails.Plain(run, t, size).Bytes)})}}</style>");
+            var width = ThumbnailService.StripWidth(tops.Count, size);
+            output.Write($"<div class=strip><div class=tiles style=\"width:{width}px\">");
+            foreach (var t in tops) output.Write($"<span class=\"t i{t.ImageIndex}\"></span>");
+            // Over them one transparent PNG per unit with its masks; a unit whose masks equal an earlier unit's (same
+            // images, same regions) reuses that one's through the page's script.
+            var masks = thumbnails.MaskStrip(run, layer, unit, tops.Count, size);
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(masks));
+            var attributes = $"class=masks alt=\"top {tops.Count} images of unit {g.Unit}, outside its region dimmed\" width={width} height={size}";
+            if (strips.TryGetValue(hash, out var first))
+                output.Write($"<img {attributes} data-copy=\"{first}\">");
+            else
+            {
+                var id = $"m{strips.Count}";
+                strips[hash] = id;
+                output.Write($"<img id=\"{id}\" {attributes} src=\"data:image/png;base64,{Convert.ToBase64String(masks)}\">");
+            }
+            output.Write("</div></div>");
+        }
+        else output.Write("<div class=\"strip meta\">no top images stored</div>");
+        output.Write("</div>");
+    }
 
-    internal static string LayerFile(string layer) => $"layer-{Slug(layer)}.html";
+    // The dashboard's colours and gallery rows (wwwroot/css/dashboard.css), without MudBlazor; narrow screens scroll
+    // the strips, printing drops the bar and keeps rows whole.
+    private static string Head(string title) =>
+        $"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>{H(title)}</title><style>" +
+        "body{font-family:system-ui,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;margin:0;background:#f6f7fb;color:#1f2937}" +
+        ".bar{background:#24385f;color:#fff;padding:12px 24px;font-size:20px;box-shadow:0 1px 3px rgba(0,0,0,.2)}.bar .sub{opacity:.8;font-size:14px;margin-left:12px}" +
+        "main{max-width:1400px;margin:0 auto;padding:8px 16px 48px}h1{font-weight:500;font-size:34px;margin:16px 0 4px}h2{font-weight:500;font-size:20px;margin:0 0 6px}" +
+        ".meta,footer{color:#4b5563}footer{text-align:center;font-size:13px;padding:16px}" +
+        ".card{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:16px;margin:16px 0}.scroll{overflow-x:auto}" +
+        "table{border-collapse:collapse}td,th{padding:6px 12px;border-bottom:1px solid #eef0f4;text-align:left}.bars{white-space:nowrap}" +
+        ".seg{display:inline-block;height:12px}.chip{display:inline-block;color:#fff;border-radius:10px;padding:1px 8px;font-size:12px;line-height:18px}" +
+        ".unit{display:flex;gap:16px;align-items:center;border-bottom:1px solid #eef0f4;padding:8px 0}.info{width:230px;flex:none}" +
+        ".num{font-weight:600;font-size:15px}.label{font-size:15px;margin:2px 0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.iou{font-size:13px;color:#4b5563}" +
+        ".ioubar{height:4px;background:#e5e7eb;border-radius:2px;margin-top:4px;width:160px}.ioubar span{display:block;height:4px;border-radius:2px}" +
+        ".strip{flex:1;overflow-x:auto}.tiles{position:relative;display:flex;gap:2px;height:96px}" +
+        ".t{flex:none;width:96px;height:96px;background:#e5e7eb;background-size:cover;-webkit-print-color-adjust:exact;print-color-adjust:exact}" +
+        ".masks{position:absolute;left:0;top:0}.weak{opacity:.6}a{color:#2f4a8a}" +
+        "@media (max-width:700px){.unit{flex-direction:column;align-items:flex-start}.strip{width:100%}}" +
+        "@media print{.bar{display:none}body{background:#fff}.card{box-shadow:none;padding:0}.unit{break-inside:avoid}.strip{overflow:visible}}" +
+        "</style></head><body>";
+
+    /// <summary>The in-page anchor of a layer's section.</summary>
+    internal static string Anchor(string layer) => "layer-" + Slug(layer);
 
     internal static string Slug(string s) => string.Concat(s.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
 
-    private static void Add(ZipArchive zip, string name, string text)
-    {
-        using var w = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
-        w.Write(text);
-    }
-
     private static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
     private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
-
 }

@@ -16,13 +16,13 @@ public sealed class JobQueue : BackgroundService
     private readonly PathPolicy _policy;
     private readonly ILogger<JobQueue> _log;
 
-    public JobQueue(StoreAccess store, PathPolicy policy, RepoPaths paths, IOptions<DashboardOptions> options, ILogger<JobQueue> log)
+    public JobQueue(StoreAccess store, PathPolicy policy, RepoPaths paths, IOptions<DashboardOptions> options, ReportJob report, ILogger<JobQueue> log)
     {
         _store = store;
         _policy = policy;
         _log = log;
         Directory.CreateDirectory(Path.GetDirectoryName(paths.Database)!);
-        Executor = new JobExecutor(paths.Database, [new DissectClassifierJob(), new DissectGeneratorJob(), new AblateJob(), new GanCausalJob()], new JobExecutorOptions
+        Executor = new JobExecutor(paths.Database, [new DissectClassifierJob(), new DissectGeneratorJob(), new AblateJob(), new GanCausalJob(), report], new JobExecutorOptions
         {
             Root = paths.Root,
             CacheFolder = paths.CacheFolder,

@@ -16,7 +16,7 @@ public static class Links
     public static string Image(long run, string layer, int unit, int rank, int size) => $"{Api(run, layer)}/units/{unit}/images/{rank}.png?size={size}";
     public static string Csv(long run, string layer) => $"{Api(run, layer)}/export.csv";
     public static string Json(long run, string layer) => $"{Api(run, layer)}/export.json";
-    public static string Report(long run) => $"/api/runs/{run}/report.zip";
+    public static string Report(long run) => $"/api/runs/{run}/report.html";
     /// <summary>A stored view (ResultsStore.SaveShortLink).</summary>
     public static string Short(string id) => $"/s/{id}";
     /// <summary>Longest link "Copy link" hands out as it is; a longer view is stored and shared as a short link.</summary>

@@ -12,7 +12,6 @@ public sealed class RepoPaths
         CacheFolder = Resolve(options.CacheFolder);
         DataFolders = options.DataFolders.Select(Resolve).ToArray();
         ModelFolders = options.ModelFolders.Select(Resolve).ToArray();
-        Assets = Path.Combine(Root, "wwwroot");
     }
 
     public string Root { get; }
@@ -20,8 +19,6 @@ public sealed class RepoPaths
     public string CacheFolder { get; }
     public IReadOnlyList<string> DataFolders { get; }
     public IReadOnlyList<string> ModelFolders { get; }
-    /// <summary>The top-level wwwroot/ with the dashboard's own css and js.</summary>
-    public string Assets { get; }
 
     /// <summary>An absolute path as is; a relative one against the repository root.</summary>
     public string Resolve(string path) =>

@@ -88,4 +88,28 @@ public sealed class MaskOverlayTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void Layer_over_the_plain_thumbnail_looks_like_the_rendered_overlay()
+    {
+        // The HTML report stores each image once and lays one transparent layer per unit over it: composited the way
+        // a browser does (source-over), it must give Render's pixels, to within the 1/255 of alpha 128 vs 1/2.
+        const int size = 24;
+        float[] map = [0, 1, 0, 4, 5, 0, 0, 3, 0];
+        const float threshold = 2f;
+        using var source = Gradient(size);
+        using var rendered = MaskOverlay.Render(source, map, 3, 3, threshold, size);
+        using var plain = MaskOverlay.Thumbnail(source, size);
+        using var layer = MaskOverlay.Layer(MaskOverlay.Mask(map, 3, 3, threshold, size), size, size);
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+            {
+                var (b, l, r) = (plain[x, y], layer[x, y], rendered[x, y]);
+                double a = l.A / 255.0;
+                byte Over(byte under, byte over) => (byte)Math.Round(over * a + under * (1 - a));
+                Assert.InRange(Over(b.R, l.R) - r.R, -1, 1);
+                Assert.InRange(Over(b.G, l.G) - r.G, -1, 1);
+                Assert.InRange(Over(b.B, l.B) - r.B, -1, 1);
+            }
+    }
 }
