@@ -18,6 +18,15 @@ public sealed record AblationSettings
     public bool GroupCurves { get; init; } = true;
     /// <summary>Cache the layer's outputs in memory up to this many bytes so later passes skip the head.</summary>
     public long CacheBytes { get; init; } = 512L << 20;
+    /// <summary>Rank units by their single-ablation damage on this split (e.g. "train", as the paper does) instead of
+    /// the measured images; every reported number is still measured on the measured images. Null = rank on them.</summary>
+    public string? RankSplit { get; init; }
+    /// <summary>Use at most this many images of the ranking split; null = all.</summary>
+    public int? RankLimit { get; init; }
+    /// <summary>Random unit sets drawn per group size as the chance baseline of the remove-top curve (0 = none).</summary>
+    public int RandomDraws { get; init; } = 20;
+    /// <summary>Seed of the random unit sets.</summary>
+    public int RandomSeed { get; init; } = 1;
     /// <summary>Upper bound on the bytes of one stacked tail batch (K masked copies of a batch).</summary>
     public long StackBytes { get; init; } = 64L << 20;
 }
