@@ -57,6 +57,7 @@ public static class SparseHeadTraining
         var b = new TorchSharp.Modules.Parameter(zeros(classes));
         var opt = optim.Adam([w, b], o.LearningRate);
         using var y = tensor(trainY);
+        using var grad = enable_grad();     // even when the caller is inside no_grad()
         for (var step = 0; step < o.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();

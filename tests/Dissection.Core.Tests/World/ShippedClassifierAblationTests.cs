@@ -64,8 +64,9 @@ public sealed class ShippedClassifierAblationTests(ShippedClassifierAblationTest
         Assert.True(At(20).Asymmetric >= Asymmetric, $"asymmetry holds for fewer than {Asymmetric} classes");
     }
 
-    /// <summary>Classes for which the paper's asymmetry holds on the shipped weights (measured: see the closing note).</summary>
-    private const int Asymmetric = 6;
+    /// <summary>The asymmetry held for 10 of 10 classes when the weights were made (dissect ablate --rank-split train); one
+    /// class of slack.</summary>
+    private const int Asymmetric = 9;
 
     [Fact]
     public void Validation_accuracy_stays_at_least_90_percent()
