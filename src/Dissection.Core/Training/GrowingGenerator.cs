@@ -32,16 +32,7 @@ internal sealed class GrowingGenerator : nn.Module<Tensor, Tensor>
     public ProgressiveGenerator Shipped => generator;
     public int MaxLevel { get; }
 
-    public void InitialiseForTraining(long seed)
-    {
-        using var _ = no_grad();
-        var g = new Generator((ulong)seed);
-        foreach (var (name, p) in named_parameters())
-        {
-            if (name.EndsWith(".conv.weight", StringComparison.Ordinal)) p.copy_(randn(p.shape, generator: g));
-            else p.zero_();
-        }
-    }
+    public void InitialiseForTraining(long seed) => ProgressiveGenerator.InitialiseForTraining(this, seed);
 
     /// <summary>Full resolution, all layers: the shipped generator's output.</summary>
     public override Tensor forward(Tensor z) => Forward(z, MaxLevel, 1.0);
