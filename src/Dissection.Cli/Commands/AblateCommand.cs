@@ -21,6 +21,10 @@ public sealed class AblateCommand : ICommand
           --dataset DIR         labelled images: Broden/world folder (scene column) or one subfolder per class
                                 (default: the run's dataset)
           --split S             only images of this split, e.g. val (default: every image)
+          --rank-split S        rank units by their single-ablation drops on this split instead (the paper: train);
+                                every number is still measured on --split
+          --rank-limit N        use at most N images of the ranking split
+          --random-draws N      random unit sets per group size (1, 4, 20) as the curves' chance baseline (default 20)
           --units all|1,5,9     units to ablate one at a time (default all; group curves need all)
           --batch N             images per batch (default 32)
           --limit N             use at most N images
@@ -47,6 +51,9 @@ public sealed class AblateCommand : ICommand
             ImportantCount = args.Int("important", 4),
             LabelFree = args.Flag("label-free"),
             GroupCurves = !args.Flag("no-curves"),
+            RankSplit = args.String("rank-split"),
+            RankLimit = args.Int("rank-limit"),
+            RandomDraws = args.Int("random-draws", 20),
         };
         var device = args.String("device", "auto");
         var cache = args.String("cache", CliJobs.DefaultCache);
@@ -101,6 +108,12 @@ public sealed class AblateCommand : ICommand
         var finite = r.Importance.Where(k => k.ImportantUnits.Count > 0).ToList();
         if (finite.Count > 0)
             Console.WriteLine($"mean drop when removing a class's top unit alone: {finite.Average(k => k.ImportantUnits[0].Drop):F4}");
+        if (r.Curves.Count > 0) Console.WriteLine($"group ablation, mean {what} drop over the classes:");
+        foreach (var n in AblationRunner.RandomSizes)
+            if (GroupAblationSummary.At(r, n) is { } g)
+                Console.WriteLine($"  N={n,-3} remove top N {g.RemoveTop:F4}   remove N random {g.RemoveRandom:F4} " +
+                                  $"(x{g.RatioToRandom:F1})   keep only top N {g.KeepTop:F4}   " +
+                                  $"removing hurts more than keeping: {g.Asymmetric}/{g.Classes} classes");
     }
 
     private static string Trim(string s) => s.Length <= 24 ? s : s[..23] + "…";

@@ -29,6 +29,10 @@ public sealed record GroupPoint(int N, double RemoveTop, double KeepTop);
 
 public sealed record GroupCurve(int Class, IReadOnlyList<GroupPoint> Points);
 
+/// <summary>The chance baseline of the remove-top curve: per class, the balanced-accuracy drop of removing N random
+/// units, averaged over Draws random sets (the same sets for every class).</summary>
+public sealed record RandomRemoval(int N, int Draws, double[] MeanDrop);
+
 /// <param name="Labelled">False when measured against the unablated predictions (no usable labels).</param>
 /// <param name="Split">The dataset split used ("" = every image).</param>
 /// <param name="Method">"split" (tail re-run on cached layer outputs) or "hooks" (full forward passes).</param>
@@ -46,6 +50,9 @@ public sealed record AblationResult(
     IReadOnlyList<ClassImportance> Importance,
     IReadOnlyList<GroupCurve> Curves)
 {
+    /// <summary>Random-removal baselines measured with the curves (not stored: a re-run measures them again).</summary>
+    public IReadOnlyList<RandomRemoval> Random { get; init; } = [];
+
     /// <summary>A unit's balanced-accuracy drop for a class (NaN when the unit was not ablated or the class has no images).</summary>
     public double Drop(int unit, int cls) =>
         Units.FirstOrDefault(u => u.Unit == unit) is { } u ? Baseline.BalancedAccuracy[cls] - u.Metrics.BalancedAccuracy[cls] : double.NaN;

@@ -18,6 +18,15 @@ public sealed record AblationSettings
     public bool GroupCurves { get; init; } = true;
     /// <summary>Cache the layer's outputs in memory up to this many bytes so later passes skip the head.</summary>
     public long CacheBytes { get; init; } = 512L << 20;
+    /// <summary>Rank units by their single-ablation damage on this split (e.g. "train", as the paper does) instead of
+    /// the measured images; every reported number is still measured on the measured images. Null = rank on them.</summary>
+    public string? RankSplit { get; init; }
+    /// <summary>Use at most this many images of the ranking split; null = all.</summary>
+    public int? RankLimit { get; init; }
+    /// <summary>Random unit sets drawn per group size as the chance baseline of the remove-top curve (0 = none).</summary>
+    public int RandomDraws { get; init; } = 20;
+    /// <summary>Seed of the random unit sets.</summary>
+    public int RandomSeed { get; init; } = 1;
     /// <summary>Upper bound on the bytes of one stacked tail batch (K masked copies of a batch).</summary>
     public long StackBytes { get; init; } = 64L << 20;
 
@@ -28,6 +37,8 @@ public sealed record AblationSettings
         if (BatchSize is < 1 or > 4096) throw new Jobs.JobParameterException("batch", $"The batch size must be between 1 and 4096 (got {BatchSize}).");
         if (Limit is < 1) throw new Jobs.JobParameterException("limit", $"The image limit must be at least 1 (got {Limit}).");
         if (ImportantCount < 1) throw new Jobs.JobParameterException("important", $"Keep at least 1 important unit per class (got {ImportantCount}).");
+        if (RankLimit is < 1) throw new Jobs.JobParameterException("rank-limit", $"The ranking image limit must be at least 1 (got {RankLimit}).");
+        if (RandomDraws < 0) throw new Jobs.JobParameterException("random-draws", $"The random draws must be 0 or more (got {RandomDraws}).");
         if (Units is { Count: 0 }) throw new Jobs.JobParameterException("units", "The unit list is empty; leave it empty for all units.");
         if (Units?.FirstOrDefault(u => u < 0) is < 0 and var bad) throw new Jobs.JobParameterException("units", $"Unit {bad} is not a unit number.");
         return this;

@@ -39,6 +39,20 @@ public sealed class ModelSplit
     /// <summary>The steps the tail runs, in order (for messages and tests).</summary>
     public IReadOnlyList<string> TailSteps => _tail.Select(s => s.Name).ToList();
 
+    /// <summary>
+    /// The same split with a global average pool that opens the tail moved into the head, or null when the tail does
+    /// not open with one. Zeroing a unit commutes with averaging its map, so the ablation results are the same, but each
+    /// ablated copy is then (U,1,1) per image instead of (U,H,W): 256× less to mask and pool at world-vgg's conv5_2.
+    /// </summary>
+    public ModelSplit? WithGlobalPoolInHead()
+    {
+        if (_tail.Count == 0 || _tail[0].Module is not AdaptiveAvgPool2d) return null;
+        using (var probe = zeros(1, 1, 3, 2))
+        using (var pooled = _tail[0].Apply(probe))
+            if (pooled.shape[2] != 1 || pooled.shape[3] != 1) return null;
+        return new ModelSplit(Layer, [.. _head, _tail[0]], _tail.Skip(1).ToList());
+    }
+
     /// <summary>Input batch -> the layer's unit outputs (B, U, ...).</summary>
     public Tensor Head(Tensor input) => Run(_head, input);
 

@@ -38,7 +38,7 @@ internal abstract class UnitAblator
         if (split is not null)
         {
             note = "";
-            return new SplitAblator(split);
+            return new SplitAblator(split.WithGlobalPoolInHead() ?? split);
         }
         note = $"could not split the model at '{layer}' ({reason}); using full forward passes with an edit hook (slower)";
         return new HookAblator(model, layer);

@@ -51,11 +51,14 @@ public sealed class ProgressiveGenerator : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Equalised-LR initialisation: unit-normal conv weights (WScale applies He's constant), zero biases.</summary>
-    public void InitialiseForTraining(long seed)
+    public void InitialiseForTraining(long seed) => InitialiseForTraining(this, seed);
+
+    /// <summary>The same rule for any module built from ProGAN blocks (the training-time growing generator).</summary>
+    internal static void InitialiseForTraining(nn.Module module, long seed)
     {
         using var _ = no_grad();
         var g = new Generator((ulong)seed);
-        foreach (var (name, p) in named_parameters())
+        foreach (var (name, p) in module.named_parameters())
         {
             if (name.EndsWith(".conv.weight", StringComparison.Ordinal)) p.copy_(randn(p.shape, generator: g));
             else p.zero_();

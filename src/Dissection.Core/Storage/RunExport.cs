@@ -31,8 +31,10 @@ public static class RunExport
     ///  "layers":[{"name","units":[{"unit","threshold","label","category","iou","top":[{"concept","category","iou"}],
     ///  "topImages":[{"image","activation"}]}]}]}; label, category and iou are null for a unit without a label.
     /// A layer that was ablated also has "ablation":{"labelled","split","images","method","classes":[{"class","baseline",
-    /// "importantUnits":[{"unit","drop","probabilityDrop"}]}],"units":[{"unit","meanDrop"}]} (balanced-accuracy drops, positive
-    /// = worse; probabilityDrop: the class's mean probability on its own images, the ranking's tie-breaker);
+    /// "importantUnits":[{"unit","drop","probabilityDrop"}],"curves":{"removeTop":[{"n","drop"}],"keepTop":[{"n","drop"}]}}],
+    /// "units":[{"unit","meanDrop"}]} (balanced-accuracy drops, positive = worse; probabilityDrop: the class's mean
+    /// probability on its own images, the ranking's tie-breaker; curves: the class's drop with its n most important units
+    /// removed / with all units but those n removed, for every n measured);
     /// a layer that was ablated but not dissected is listed after the dissected ones with no units.
     /// </summary>
     public static void WriteJson(ResultsStore store, long runId, TextWriter output, string? layer = null)
@@ -154,6 +156,7 @@ public static class RunExport
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            if (a.Curves.FirstOrDefault(c => c.Class == k.Class) is { } curve) WriteCurves(json, curve, k.Baseline);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -166,6 +169,24 @@ public static class RunExport
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteCurves(Utf8JsonWriter json, Ablation.GroupCurve curve, double baseline)
+    {
+        json.WriteStartObject("curves");
+        foreach (var (name, value) in new (string, Func<Ablation.GroupPoint, double>)[] { ("removeTop", p => p.RemoveTop), ("keepTop", p => p.KeepTop) })
+        {
+            json.WriteStartArray(name);
+            foreach (var p in curve.Points.OrderBy(p => p.N))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("n", p.N);
+                Number(json, "drop", baseline - value(p));
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
         json.WriteEndObject();
     }
 

@@ -1,5 +1,6 @@
-// Trains the demo Progressive GAN generator on a world at a fixed resolution (no progressive growing: at 64 px on a CPU
-// the fade-in schedule costs more than it saves). Non-saturating logistic loss, lazy R1 penalty on real images, Adam
+// Trains the demo Progressive GAN generator on a world with progressive growing (GrowthSchedule: 4 px first, each
+// doubling faded in; the low-resolution stages cost a fraction of a full-resolution step, so the coarse layout of a
+// scene is learnt cheaply before any 64-px step is paid for). Non-saturating logistic loss, lazy R1 penalty on real images, Adam
 // (β1=0, β2=0.99) and an exponential moving average of the generator, which is what gets shipped (much cleaner samples
 // than the raw weights). Every iteration draws its latents and real images from (seed, iteration) alone, so a run that
 // resumes from a checkpoint continues exactly as if it had never stopped.
@@ -16,10 +17,11 @@ namespace Dissection.Core.Training;
 /// <param name="Output">Shipped weights: the EMA generator as a PyTorch state dict (loads as proggan:PATH).</param>
 /// <param name="GeneratorWidths">Channels per resolution 4,8,…,Resolution (two layers each); layer1's input is the latent.</param>
 /// <param name="DiscriminatorWidths">Channels per resolution Resolution,…,8,4.</param>
+/// <param name="GrowStage">Iterations per progressive-growing stage (GrowthSchedule); 0 trains at full resolution only.</param>
 public sealed record GanTrainingOptions(string Dataset, string Output, int Iterations = 20000, int Seed = 1, int Resolution = 64,
     int BatchSize = 16, int ZDim = 128, int[]? GeneratorWidths = null, int[]? DiscriminatorWidths = null,
     double LearningRate = 0.002, double R1Gamma = 0.05, int R1Interval = 16, int CheckpointEvery = 500, int Threads = 1,
-    bool Resume = true, int? MaxImages = null)
+    bool Resume = true, int? MaxImages = null, int GrowStage = 1000)
 {
     public int[] GWidths => GeneratorWidths ?? [128, 128, 64, 32, 16];
     public int[] DWidths => DiscriminatorWidths ?? [16, 32, 64, 128, 128];
@@ -49,9 +51,10 @@ public static class GanTraining
         using var data = LabelledImageSet.Load(dataset, images, o.Resolution, [], cancel: cancel);
 
         var layout = ProGanLayout.PerResolution(o.ZDim, o.GWidths);
-        using var g = new ProgressiveGenerator(layout);
-        using var gEma = new ProgressiveGenerator(layout);
+        using var g = new GrowingGenerator(layout);
+        using var gEma = new GrowingGenerator(layout);
         using var d = new GanDiscriminator(o.Resolution, o.DWidths, o.Seed + 1);
+        var schedule = new GrowthSchedule(o.GrowStage, g.MaxLevel);
         g.InitialiseForTraining(o.Seed);
         CopyInto(gEma, g);
         gEma.eval();
@@ -79,13 +82,16 @@ public static class GanTraining
                 var idx = tensor(Enumerable.Range(0, o.BatchSize).Select(_ => (long)rng.Next(data.Count)).ToArray());
                 var real = data.Images.index_select(0, idx).to_type(ScalarType.Float32) / 127.5f - 1f;
                 if (rng.Next(2) == 1) real = real.flip(-1);
+                var (level, alpha) = schedule.At(it);
+                real = RealAtLevel(real, o.Resolution, level, alpha);
                 var z1 = randn([o.BatchSize, o.ZDim], generator: gen);
                 var z2 = randn([o.BatchSize, o.ZDim], generator: gen);
 
                 // Discriminator: softplus(D(fake)) + softplus(-D(real)), plus lazy R1 every R1Interval steps.
                 Tensor fake;
-                using (no_grad()) fake = g.call(z1);
-                var dLoss = nn.functional.softplus(d.call(fake)).mean() + nn.functional.softplus(-d.call(real)).mean();
+                using (no_grad()) fake = g.Forward(z1, level, alpha);
+                var dLoss = nn.functional.softplus(d.Forward(fake, level, alpha)).mean()
+                            + nn.functional.softplus(-d.Forward(real, level, alpha)).mean();
                 optD.zero_grad();
                 dLoss.backward();
                 optD.step();
@@ -93,7 +99,7 @@ public static class GanTraining
                 if (o.R1Gamma > 0 && it % o.R1Interval == 0)
                 {
                     var r = real.detach().requires_grad_(true);
-                    var score = d.call(r).sum();
+                    var score = d.Forward(r, level, alpha).sum();
                     var grad = autograd.grad([score], [r], retain_graph: true, create_graph: true)[0];
                     var penalty = grad.pow(2).sum([1, 2, 3]).mean();
                     var r1Loss = penalty * (o.R1Gamma / 2 * o.R1Interval);
@@ -105,7 +111,7 @@ public static class GanTraining
 
                 // Generator: softplus(-D(G(z))), D frozen.
                 foreach (var p in d.parameters()) p.requires_grad = false;
-                var gLoss = nn.functional.softplus(-d.call(g.call(z2))).mean();
+                var gLoss = nn.functional.softplus(-d.Forward(g.Forward(z2, level, alpha), level, alpha)).mean();
                 optG.zero_grad();
                 gLoss.backward();
                 optG.step();
@@ -116,12 +122,15 @@ public static class GanTraining
             }
             var done = it + 1;
             if (done % 20 == 0 || done == o.Iterations)
+            {
+                var (lv, a) = schedule.At(it);
                 progress?.Report(new TrainerProgress("gan", done, o.Iterations, clock.Elapsed.TotalSeconds / (done - start),
-                    [("d", lossD), ("g", lossG), ("r1", r1)]));
+                    [("d", lossD), ("g", lossG), ("r1", r1), ("px", 4 << lv), ("alpha", a)]));
+            }
             if (done % o.CheckpointEvery == 0 || done == o.Iterations)
             {
                 SaveState(state, o, done, g, gEma, d, optG, optD);
-                SaveShipped(gEma, o.Output);
+                SaveShipped(gEma.Shipped, o.Output);
                 Say($"iteration {done}: checkpoint written ({o.Output}, {state})");
             }
         }
@@ -140,9 +149,21 @@ public static class GanTraining
         File.Move(tmp, output, overwrite: true);
     }
 
-    private sealed record StateFile(int Iteration, int Seed, int Resolution, int ZDim, int[] GeneratorWidths, int[] DiscriminatorWidths, int BatchSize);
+    /// <summary>Real images as the discriminator sees them at a growth level: average-pooled to that resolution and,
+    /// while the level fades in, blended with their 2× coarser version the same way the generator's output is.</summary>
+    private static Tensor RealAtLevel(Tensor real, int resolution, int level, double alpha)
+    {
+        var size = 4 << level;
+        if (size < resolution) real = nn.functional.avg_pool2d(real, resolution / size);
+        if (alpha >= 1 || level == 0) return real;
+        var coarse = nn.functional.interpolate(nn.functional.avg_pool2d(real, 2), scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
+        return coarse + (real - coarse) * alpha;
+    }
 
-    private static void SaveState(string dir, GanTrainingOptions o, int iteration, ProgressiveGenerator g, ProgressiveGenerator gEma,
+    private sealed record StateFile(int Iteration, int Seed, int Resolution, int ZDim, int[] GeneratorWidths, int[] DiscriminatorWidths, int BatchSize,
+        int GrowStage = 0);
+
+    private static void SaveState(string dir, GanTrainingOptions o, int iteration, GrowingGenerator g, GrowingGenerator gEma,
         GanDiscriminator d, TorchSharp.Modules.Adam optG, TorchSharp.Modules.Adam optD)
     {
         // Written into a fresh folder and swapped in, so a crash mid-save leaves the previous checkpoint intact.
@@ -155,7 +176,7 @@ public static class GanTraining
         optG.save_state_dict(Path.Combine(tmp, "opt_g.dat"));
         optD.save_state_dict(Path.Combine(tmp, "opt_d.dat"));
         File.WriteAllText(Path.Combine(tmp, "state.json"), JsonSerializer.Serialize(
-            new StateFile(iteration, o.Seed, o.Resolution, o.ZDim, o.GWidths, o.DWidths, o.BatchSize)));
+            new StateFile(iteration, o.Seed, o.Resolution, o.ZDim, o.GWidths, o.DWidths, o.BatchSize, o.GrowStage)));
         var old = dir + ".old";
         if (Directory.Exists(old)) Directory.Delete(old, true);
         if (Directory.Exists(dir)) Directory.Move(dir, old);
@@ -163,15 +184,15 @@ public static class GanTraining
         if (Directory.Exists(old)) Directory.Delete(old, true);
     }
 
-    private static int LoadState(string dir, GanTrainingOptions o, ProgressiveGenerator g, ProgressiveGenerator gEma,
+    private static int LoadState(string dir, GanTrainingOptions o, GrowingGenerator g, GrowingGenerator gEma,
         GanDiscriminator d, TorchSharp.Modules.Adam optG, TorchSharp.Modules.Adam optD)
     {
         var s = JsonSerializer.Deserialize<StateFile>(File.ReadAllText(Path.Combine(dir, "state.json")))
                 ?? throw new InvalidDataException($"{dir}/state.json is empty");
-        if (s.Seed != o.Seed || s.Resolution != o.Resolution || s.ZDim != o.ZDim || s.BatchSize != o.BatchSize
+        if (s.Seed != o.Seed || s.Resolution != o.Resolution || s.ZDim != o.ZDim || s.BatchSize != o.BatchSize || s.GrowStage != o.GrowStage
             || !s.GeneratorWidths.SequenceEqual(o.GWidths) || !s.DiscriminatorWidths.SequenceEqual(o.DWidths))
             throw new InvalidDataException($"{dir}: the checkpoint was made with other settings (seed {s.Seed}, {s.Resolution} px, " +
-                                           $"z {s.ZDim}, batch {s.BatchSize}, G [{string.Join(",", s.GeneratorWidths)}], D [{string.Join(",", s.DiscriminatorWidths)}]); " +
+                                           $"z {s.ZDim}, batch {s.BatchSize}, grow stage {s.GrowStage}, G [{string.Join(",", s.GeneratorWidths)}], D [{string.Join(",", s.DiscriminatorWidths)}]); " +
                                            "use the same settings, or delete the folder to start over");
         g.load(Path.Combine(dir, "g.dat"));
         gEma.load(Path.Combine(dir, "g_ema.dat"));
@@ -188,7 +209,7 @@ public static class GanTraining
         foreach (var (k, v) in target.state_dict()) v.copy_(src[k]);
     }
 
-    private static void UpdateEma(ProgressiveGenerator ema, ProgressiveGenerator g, double beta)
+    private static void UpdateEma(GrowingGenerator ema, GrowingGenerator g, double beta)
     {
         using var _ = no_grad();
         var src = g.state_dict();

@@ -156,6 +156,11 @@ public sealed class AblationStoreTests : IDisposable
         Assert.Equal(3, top.GetProperty("unit").GetInt32());
         Assert.Equal(0.21, top.GetProperty("drop").GetDouble());
         Assert.Equal(0.3, top.GetProperty("probabilityDrop").GetDouble());
+        // Curves per class: drops from the class's baseline (0.95), n ascending; NaN -> null.
+        var curves = beach.GetProperty("curves");
+        Assert.Equal([1, 2, 3], curves.GetProperty("removeTop").EnumerateArray().Select(p => p.GetProperty("n").GetInt32()));
+        Assert.Equal([0.95 - 0.74, 0.95 - 0.6, 0.95 - 0.5], curves.GetProperty("removeTop").EnumerateArray().Select(p => p.GetProperty("drop").GetDouble()));
+        Assert.Equal([0.95 - 0.6, 0.95 - 0.8, 0.95 - 0.9], curves.GetProperty("keepTop").EnumerateArray().Select(p => p.GetProperty("drop").GetDouble()));
         Assert.Equal(JsonValueKind.Null, a.GetProperty("classes")[2].GetProperty("baseline").ValueKind);   // NaN -> null
         var unit2 = a.GetProperty("units")[2];
         Assert.Equal(2, unit2.GetProperty("unit").GetInt32());

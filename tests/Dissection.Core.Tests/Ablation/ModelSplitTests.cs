@@ -31,6 +31,29 @@ public sealed class ModelSplitTests
     }
 
     [Fact]
+    public void Moving_the_global_pool_into_the_head_gives_the_same_logits_for_every_set_of_zeroed_units()
+    {
+        using var model = AblationModels.Wrap(new AblationModels.VggLike(8, 3, seed: 4), 3);
+        var split = ModelSplit.TryCreate(model, "features.conv2_1", out var reason)!;
+        var pooled = split.WithGlobalPoolInHead();
+        Assert.True(pooled is not null, reason);
+        Assert.Equal(["flatten", "classifier.dropout", "classifier.fc"], pooled.TailSteps);
+        Assert.Null(pooled.WithGlobalPoolInHead());
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn([3, 3, AblationModels.Size, AblationModels.Size], generator: new Generator(5));
+        var maps = split.Head(x);
+        var pooledUnits = pooled.Head(x);
+        Assert.Equal(new long[] { 3, maps.shape[1], 1, 1 }, pooledUnits.shape);
+        var gen = new Generator(6);
+        for (var trial = 0; trial < 5; trial++)
+        {
+            var keep = (rand([1, maps.shape[1], 1, 1], generator: gen) > 0.5).to_type(ScalarType.Float32);
+            Assert.True(allclose(split.Tail(maps * keep), pooled.Tail(pooledUnits * keep), rtol: 1e-5, atol: 1e-6));
+        }
+    }
+
+    [Fact]
     public void TorchVision_resnet_and_alexnet_split_at_their_stages()
     {
         using var resnet = new LoadedModel(new ModelSpec("resnet18", null), torchvision.models.resnet18(num_classes: 5),

@@ -40,7 +40,8 @@ public sealed class AblateJob : JobHandler<AblateParameters>
         using var session = AblationSession.Open(model, dataset, p.Layer, p.Settings);
         if (p.Settings.Units?.FirstOrDefault(u => u >= session.UnitCount) is { } bad && bad >= session.UnitCount)
             throw new JobParameterException("units", $"Unit {bad} is out of range; layer '{p.Layer}' has {session.UnitCount} units (0-{session.UnitCount - 1}).");
-        var result = AblationRunner.Run(session, p.Settings, context.DissectionProgress(), context.Cancel);
+        using var ranking = AblationRunner.OpenRanking(model, dataset, p.Layer, p.Settings);
+        var result = AblationRunner.Run(session, p.Settings, context.DissectionProgress(), context.Cancel, ranking);
         context.Cancel.ThrowIfCancellationRequested();
         context.Report("saving", 0, 1);
         store.SaveAblation(p.RunId, result);
