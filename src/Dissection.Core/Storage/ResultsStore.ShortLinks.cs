@@ -21,7 +21,8 @@ public sealed partial class ResultsStore
     public string SaveShortLink(string target)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
-        if (!target.StartsWith('/') || target.StartsWith("//", StringComparison.Ordinal))
+        // Browsers read "/\host" like "//host", so a second slash of either kind would make the link leave the dashboard.
+        if (!target.StartsWith('/') || (target.Length > 1 && target[1] is '/' or '\\') || target.Any(char.IsControl))
             throw new ArgumentException("a short link's target is a path on this dashboard, starting with a single '/'", nameof(target));
         if (target.Length > MaxShortLinkTarget)
             throw new ArgumentException($"a short link's target is at most {MaxShortLinkTarget:N0} characters; this one has {target.Length:N0}", nameof(target));

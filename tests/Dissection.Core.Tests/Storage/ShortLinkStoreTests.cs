@@ -54,6 +54,8 @@ public sealed class ShortLinkStoreTests : IDisposable
     [Theory]
     [InlineData("https://example.com/")]
     [InlineData("//example.com/x")]
+    [InlineData("/\\example.com/x")]
+    [InlineData("/runs/1\n")]
     [InlineData("runs/1")]
     public void Only_paths_on_this_dashboard_are_stored(string target)
     {
