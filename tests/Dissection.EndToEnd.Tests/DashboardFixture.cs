@@ -86,8 +86,8 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>Random weights are enough for the playground: every edit still changes the picture where it is painted.</summary>
     private static void WriteTestGan(string path)
     {
-        using var g = new Dissection.Core.Generation.ProgressiveGenerator(
-            Dissection.Core.Generation.ProGanLayout.PerResolution(32, [32, 32, 16, 16, 8]));
+        using var g = new Dissection.Core.Gan.ProgressiveGenerator(
+            Dissection.Core.Gan.ProGanLayout.PerResolution(32, [32, 32, 16, 16, 8]));
         g.InitialiseForTraining(11);
         g.save_py(path);
     }

@@ -1,7 +1,7 @@
 // `dissect gan-context`: context dependence of insertion on a stored generator run — switch a concept's top units on
 // (at their 99th-percentile level) at each cell of the layer in turn and measure the concept's added area, grouped by
 // the segment label at the cell. Stored with the run.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using TorchSharp;
 
 namespace Dissection.Cli.Commands;

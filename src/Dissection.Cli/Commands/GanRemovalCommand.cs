@@ -1,6 +1,6 @@
 // `dissect gan-removal`: the paper's tree-removal curve on a stored generator run — zero a concept's top k units
 // (k = 0…K, by IoU) and measure with the segmenter the share of the concept's pixels that remain. Stored with the run.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using TorchSharp;
 
 namespace Dissection.Cli.Commands;

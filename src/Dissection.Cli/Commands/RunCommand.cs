@@ -42,7 +42,7 @@ public sealed class RunCommand : ICommand
         var db = args.String("db", ResultsStore.DefaultPath);
         var cache = args.String("cache", CliJobs.DefaultCache);
         var name = args.String("name");
-        if (Dissection.Core.Generation.ZSpec.IsZSpec(datasetDir))
+        if (Dissection.Core.Gan.ZSpec.IsZSpec(datasetDir))
             return Execute(db, cache, JobKind.DissectGenerator, GanRun.Parameters(args, spec, datasetDir, layers, settings), name, cancel);
         args.EnsureAllUsed();
         return Execute(db, cache, JobKind.DissectClassifier, new DissectClassifierParameters(spec.ToString(), datasetDir, layers, settings, options), name, cancel);

@@ -3,7 +3,7 @@
 // otherwise an ordinary run: its layers, units and top images use the same tables, so every dashboard page works.
 using System.Text.Json;
 using Dissection.Core.Dissection;
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Microsoft.Data.Sqlite;
 
 namespace Dissection.Core.Storage;

@@ -7,7 +7,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dissection.Core.Datasets;
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;

@@ -7,7 +7,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
 using Dissection.Dashboard.Gan;

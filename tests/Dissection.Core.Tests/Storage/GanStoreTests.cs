@@ -2,7 +2,7 @@
 // NaN is kept as NULL and read back as NaN; malformed results and unknown runs are refused; deleting a run deletes
 // its GAN rows; and a classifier run's concept ranking falls back to the units' stored top concepts.
 using Dissection.Core.Dissection;
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Core.Storage;
 
 namespace Dissection.Core.Tests.Storage;

@@ -3,7 +3,7 @@
 // pipeline, and stored as a run plus its GAN record. Resumable like a classifier dissection: stored layers are kept.
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
 

@@ -2,7 +2,7 @@
 // layer: the removal curve (zero the concept's top 0..K units, measure what remains) and the context dependence of
 // insertion (switch its top units on at each cell, measure the added area per context). Both are stored with the
 // run; a resumed job skips an experiment that was stored for the same layer and concept after the job started.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 
 namespace Dissection.Core.Jobs.Kinds;
 
