@@ -27,7 +27,7 @@ public static class RunExport
 
     /// <summary>
     /// {"run":{"id","model","dataset","status" (queued|running|done|failed|cancelled),"message","layersRequested":[...],
-    ///  "method","quantile","iouThreshold","rules","images","attacks":[...]},
+    ///  "method","quantile","iouThreshold","rules","images","attacks":[...],"ganExperiments":{...}},
     ///  "layers":[{"name","units":[{"unit","threshold","label","category","iou","top":[{"concept","category","iou"}],
     ///  "topImages":[{"image","activation"}]}]}]}; label, category and iou are null for a unit without a label.
     /// A layer that was ablated also has "ablation":{"labelled","split","images","method","classes":[{"class","baseline",
@@ -65,6 +65,7 @@ public static class RunExport
         WriteRules(json, run.RecordedRules);
         json.WriteNumber("images", run.Images);
         WriteAttacks(json, store.GetAttackExperiments(runId, layer));
+        WriteGanExperiments(json, store.GetRemovalCurves(runId, layer), store.GetContextInsertions(runId, layer));
         json.WriteEndObject();
 
         json.WriteStartArray("layers");
@@ -240,6 +241,78 @@ public static class RunExport
             json.WriteEndObject();
         }
         json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// "ganExperiments":{"removals":[{"layer","concept","conceptName","samples","seed","rankedUnits":[..],
+    /// "points":[{"units","meanFraction","remaining","low","high"}]}],"contexts":[{"layer","concept","conceptName",
+    /// "samples","seed","units":[..],"levels":[..],"baselineFraction","contexts":[{"context","contextName","cells",
+    /// "meanAdded","low","high"}]}]}: GAN dissection's causal experiments on a generator run, oldest first (empty
+    /// for a classifier run); undefined intervals are null.
+    /// </summary>
+    private static void WriteGanExperiments(Utf8JsonWriter json, IReadOnlyList<StoredRemovalCurve> removals, IReadOnlyList<StoredContextInsertion> contexts)
+    {
+        json.WriteStartObject("ganExperiments");
+        json.WriteStartArray("removals");
+        foreach (var c in removals.Select(r => r.Curve))
+        {
+            json.WriteStartObject();
+            json.WriteString("layer", c.Layer);
+            json.WriteNumber("concept", c.Concept);
+            json.WriteString("conceptName", c.ConceptName);
+            json.WriteNumber("samples", c.Samples);
+            json.WriteNumber("seed", c.Seed);
+            json.WriteStartArray("rankedUnits");
+            foreach (var u in c.RankedUnits) json.WriteNumberValue(u);
+            json.WriteEndArray();
+            json.WriteStartArray("points");
+            foreach (var p in c.Points)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("units", p.Units);
+                Number(json, "meanFraction", p.MeanFraction);
+                Number(json, "remaining", p.Remaining);
+                Number(json, "low", p.Low);
+                Number(json, "high", p.High);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("contexts");
+        foreach (var c in contexts.Select(r => r.Result))
+        {
+            json.WriteStartObject();
+            json.WriteString("layer", c.Layer);
+            json.WriteNumber("concept", c.Concept);
+            json.WriteString("conceptName", c.ConceptName);
+            json.WriteNumber("samples", c.Samples);
+            json.WriteNumber("seed", c.Seed);
+            json.WriteStartArray("units");
+            foreach (var u in c.Units) json.WriteNumberValue(u);
+            json.WriteEndArray();
+            json.WriteStartArray("levels");
+            foreach (var l in c.Levels) { if (float.IsFinite(l)) json.WriteNumberValue(l); else json.WriteNullValue(); }
+            json.WriteEndArray();
+            Number(json, "baselineFraction", c.BaselineFraction);
+            json.WriteStartArray("contexts");
+            foreach (var row in c.Contexts)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("context", row.Context);
+                json.WriteString("contextName", row.ContextName);
+                json.WriteNumber("cells", row.Cells);
+                Number(json, "meanAdded", row.MeanAdded);
+                Number(json, "low", row.Low);
+                Number(json, "high", row.High);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public sealed class RunExportTests : IDisposable
 
         Assert.Equal(["run", "layers"], Names(root));
         var r = root.GetProperty("run");
-        Assert.Equal(["id", "model", "dataset", "status", "message", "layersRequested", "method", "quantile", "iouThreshold", "rules", "images", "attacks"], Names(r));
+        Assert.Equal(["id", "model", "dataset", "status", "message", "layersRequested", "method", "quantile", "iouThreshold", "rules", "images", "attacks", "ganExperiments"], Names(r));
         var rules = r.GetProperty("rules");
         Assert.Equal(["name", "thresholdOver", "upsampling", "labelCounting", "maskArea", "primaryCategory", "iouEpsilon", "labelTies"], Names(rules));
         Assert.Equal(["cvpr17-lite", "raw", "pilBilinear", "perPlane", "categoryTouched", "coverage", "laterCategory"],
@@ -114,6 +114,33 @@ public sealed class RunExportTests : IDisposable
             }
         }
         Assert.Contains(layers[0].GetProperty("units").EnumerateArray(), u => u.GetProperty("label").ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
+    public void AGeneratorRunExportsItsCausalExperimentsWithTheStoredNumbers()
+    {
+        var (store, run) = Fixture();
+        var curve = new Core.Gan.RemovalCurve("conv2", 4, "tree", [7, 3], 60, 2,
+            [new Core.Gan.RemovalPoint(0, 0.2, 1, 1, 1), new Core.Gan.RemovalPoint(1, 0.1, 0.5, 0.4, 0.6), new Core.Gan.RemovalPoint(2, 0.05, 0.25, double.NaN, double.NaN)]);
+        store.SaveRemovalCurve(run, curve);
+        var insertion = new Core.Gan.ContextInsertion("conv2", 4, "tree", [7, 3], [1.5f, 2.25f], 8, 2, 0.2,
+            [new Core.Gan.ContextRow(2, "grass", 40, 0.03, 0.02, 0.04), new Core.Gan.ContextRow(9, "sky", 1, 0.001, double.NaN, double.NaN)]);
+        store.SaveContextInsertion(run, insertion);
+
+        using var doc = JsonDocument.Parse(Json(store, run));
+        var gan = doc.RootElement.GetProperty("run").GetProperty("ganExperiments");
+        var removal = Assert.Single(gan.GetProperty("removals").EnumerateArray());
+        Assert.Equal(["layer", "concept", "conceptName", "samples", "seed", "rankedUnits", "points"], Names(removal));
+        Assert.Equal("tree", removal.GetProperty("conceptName").GetString());
+        Assert.Equal([0.2, 0.1, 0.05], removal.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("meanFraction").GetDouble()));
+        Assert.Equal(JsonValueKind.Null, removal.GetProperty("points")[2].GetProperty("low").ValueKind);
+        var context = Assert.Single(gan.GetProperty("contexts").EnumerateArray());
+        Assert.Equal([1.5, 2.25], context.GetProperty("levels").EnumerateArray().Select(l => l.GetDouble()));
+        Assert.Equal(["grass", "sky"], context.GetProperty("contexts").EnumerateArray().Select(c => c.GetProperty("contextName").GetString()));
+        Assert.Equal(40, context.GetProperty("contexts")[0].GetProperty("cells").GetInt32());
+        // Restricted to another layer, the experiments of conv2 are left out.
+        using var other = JsonDocument.Parse(Json(store, run, "conv1"));
+        Assert.Empty(other.RootElement.GetProperty("run").GetProperty("ganExperiments").GetProperty("removals").EnumerateArray());
     }
 
     [Fact]
