@@ -12,6 +12,10 @@ public sealed record LayerUnit(string Layer, GalleryUnit Unit);
 
 public sealed class ResultsService(StoreAccess store, IMemoryCache cache)
 {
+    /// <summary>Whether a run dissected a generator (its model is proggan:CHECKPOINT) rather than a classifier.</summary>
+    public static bool IsGenerator(RunInfo run) =>
+        run.Model.StartsWith(Core.Gan.GeneratorSpec.Arch + ":", StringComparison.OrdinalIgnoreCase);
+
     public Task<IReadOnlyList<RunInfo>> ListRunsAsync() => store.ReadAsync(s => s.ListRuns());
 
     public Task<RunInfo?> GetRunAsync(long run) => store.ReadAsync(s => s.GetRun(run));
