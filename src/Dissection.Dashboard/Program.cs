@@ -1,11 +1,15 @@
 // Composition root of the dashboard: settings, services, the job host, static files, API and Blazor endpoints.
 using Dissection.Dashboard.Api;
 using Dissection.Dashboard.Components;
+using Dissection.Dashboard.Security;
 using Dissection.Dashboard.Services;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
+// MudBlazor's and Plotly's files under _content/ are served from the build output in every environment, so the
+// documented `dotnet run` works in Production (its default; see Properties/launchSettings.json).
+builder.WebHost.UseStaticWebAssets();
 // A shared view's state lives in its URL; past Links.MaxDirectLink "Copy link" hands out a short link whose redirect
 // still lands on the long URL, so the server takes request lines (and Referer headers) far past Kestrel's 8 KB.
 builder.WebHost.ConfigureKestrel(o =>
@@ -64,9 +68,13 @@ builder.Services.AddMudServices(c =>
 
 var app = builder.Build();
 var paths = app.Services.GetRequiredService<RepoPaths>();
+Dissection.Dashboard.Security.ServerPathText.Configure(app.Services.GetRequiredService<PathPolicy>().Show);
 app.Logger.LogInformation("Repository root {Root}; results database {Database}", paths.Root, paths.Database);
 
-if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+// Outside Development an unexpected error is one plain line: no stack trace, no echoed headers or cookies.
+if (!app.Environment.IsDevelopment()) app.UsePlainErrors();
+app.UseSecurityHeaders();
+app.UseOriginCheck();
 app.UseVersionedAssetCaching();
 app.UseRouting();
 app.UseAntiforgery();
@@ -75,7 +83,8 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapDissectionApi();
 app.MapOpenApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// Our SecurityHeaders carry frame-ancestors in the one full policy.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 app.Run();
 
 public partial class Program { }

@@ -15,14 +15,16 @@ public static class ApiEndpoints
     {
         var api = app.MapGroup("/api");
 
-        api.MapGet("/runs", async (ResultsService results) => Results.Ok(await results.ListRunsAsync()));
+        // Runs as the browser may see them: no absolute server path in a model, dataset or message.
+        api.MapGet("/runs", async (ResultsService results, PathPolicy policy) =>
+            Results.Ok((await results.ListRunsAsync()).Select(policy.ForBrowser)));
 
-        api.MapGet("/runs/{run:long}", async (long run, ResultsService results) =>
+        api.MapGet("/runs/{run:long}", async (long run, ResultsService results, PathPolicy policy) =>
         {
             var info = await results.GetRunAsync(run);
             if (info is null) return NotFound($"No run {run}.");
             var layers = await results.GetLayerCountsAsync(info);
-            return Results.Ok(new { run = info, layers });
+            return Results.Ok(new { run = policy.ForBrowser(info), layers });
         });
 
         api.MapGet("/runs/{run:long}/layers/{layer}/units", async (long run, string layer, ResultsService results) =>

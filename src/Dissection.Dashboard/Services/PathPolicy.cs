@@ -55,6 +55,10 @@ public sealed class PathPolicy(RepoPaths paths)
     /// <summary>A message for a browser: every absolute path in it replaced by <see cref="Show"/>'s form.</summary>
     public string Scrub(string? message) => ServerPathText.Replace(message ?? "", Show);
 
+    /// <summary>A run as a browser or the API may see it: model, dataset and message without absolute server paths.</summary>
+    public Dissection.Core.Storage.RunInfo ForBrowser(Dissection.Core.Storage.RunInfo run) =>
+        run with { Model = Scrub(run.Model), Dataset = Scrub(run.Dataset), Message = run.Message is null ? null : Scrub(run.Message) };
+
     /// <summary>Folders a path may be shown relative to, the most specific first; the repository root is shown as "".</summary>
     private IEnumerable<(string Path, string Name)> KnownRoots()
     {
