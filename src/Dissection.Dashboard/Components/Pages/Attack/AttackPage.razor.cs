@@ -11,14 +11,21 @@ namespace Dissection.Dashboard.Components.Pages;
 
 public sealed partial class AttackPage : IDisposable
 {
-    [SupplyParameterFromQuery(Name = "run")] public long? RunId { get; set; }
+    // Numbers arrive as text (QueryNumbers): a bad one is named in a notice instead of blanking the page.
+    [SupplyParameterFromQuery(Name = "run")] public string? RunText { get; set; }
     [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
-    [SupplyParameterFromQuery(Name = "image")] public int? Image { get; set; }
+    [SupplyParameterFromQuery(Name = "image")] public string? ImageText { get; set; }
     [SupplyParameterFromQuery(Name = "target")] public string? Target { get; set; }
     [SupplyParameterFromQuery(Name = "norm")] public string? Norm { get; set; }
     [SupplyParameterFromQuery(Name = "eps")] public string? Eps { get; set; }
-    [SupplyParameterFromQuery(Name = "steps")] public int? Steps { get; set; }
-    [SupplyParameterFromQuery(Name = "seed")] public long? Seed { get; set; }
+    [SupplyParameterFromQuery(Name = "steps")] public string? StepsText { get; set; }
+    [SupplyParameterFromQuery(Name = "seed")] public string? SeedText { get; set; }
+    private long? RunId => QueryNumbers.Long(RunText);
+    private int? Image => QueryNumbers.Int(ImageText);
+    private int? Steps => QueryNumbers.Int(StepsText);
+    private long? Seed => QueryNumbers.Long(SeedText);
+    private string? QueryNotice => QueryNumbers.Notice(("run", RunText, RunId is not null), ("image", ImageText, Image is not null),
+        ("steps", StepsText, Steps is not null), ("seed", SeedText, Seed is not null));
     [SupplyParameterFromQuery(Name = "rs")] public string? RandomStart { get; set; }
 
     [Inject] private AttackService Attacks { get; set; } = default!;

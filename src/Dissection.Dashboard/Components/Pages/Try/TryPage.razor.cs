@@ -11,10 +11,14 @@ namespace Dissection.Dashboard.Components.Pages;
 
 public sealed partial class TryPage : IDisposable
 {
-    [SupplyParameterFromQuery(Name = "run")] public long? RunId { get; set; }
+    // Numbers arrive as text (QueryNumbers): a bad one is named in a notice instead of blanking the page.
+    [SupplyParameterFromQuery(Name = "run")] public string? RunText { get; set; }
     [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
     [SupplyParameterFromQuery(Name = "sample")] public string? Sample { get; set; }
-    [SupplyParameterFromQuery(Name = "image")] public int? Image { get; set; }
+    [SupplyParameterFromQuery(Name = "image")] public string? ImageText { get; set; }
+    private long? RunId => QueryNumbers.Long(RunText);
+    private int? Image => QueryNumbers.Int(ImageText);
+    private string? QueryNotice => QueryNumbers.Notice(("run", RunText, RunId is not null), ("image", ImageText, Image is not null));
     [SupplyParameterFromQuery(Name = "upload")] public string? Saved { get; set; }
 
     [Inject] private TryImageService Try { get; set; } = default!;
