@@ -19,6 +19,8 @@ builder.WebHost.ConfigureKestrel(o =>
 });
 
 builder.Services.Configure<DashboardOptions>(builder.Configuration.GetSection(DashboardOptions.Section));
+// Local (loopback, no sign-in) or Shared (network, cookie sign-in, roles, limits): Security/.
+builder.AddDashboardSecurity(args);
 // Lists from appsettings are merged with overrides by index; an empty list means the defaults.
 builder.Services.PostConfigure<DashboardOptions>(o =>
 {
@@ -71,17 +73,19 @@ var paths = app.Services.GetRequiredService<RepoPaths>();
 Dissection.Dashboard.Security.ServerPathText.Configure(app.Services.GetRequiredService<PathPolicy>().Show);
 app.Logger.LogInformation("Repository root {Root}; results database {Database}", paths.Root, paths.Database);
 
-// Outside Development an unexpected error is one plain line: no stack trace, no echoed headers or cookies.
-if (!app.Environment.IsDevelopment()) app.UsePlainErrors();
-app.UseSecurityHeaders();
-app.UseOriginCheck();
+// Errors, headers, Origin check, sign-in and the Shared-mode gate (Security/SecurityServices).
+app.UseDashboardSecurity();
 app.UseVersionedAssetCaching();
 app.UseRouting();
+app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 // Every static file (ours from the top-level wwwroot/, MudBlazor's, Plotly's): compressed at build,
 // ETags, fingerprinted URLs through @Assets[...] in App.razor.
 app.MapStaticAssets();
 app.MapDissectionApi();
+app.MapJobApi();
+app.MapSignIn();
 app.MapOpenApi();
 // Our SecurityHeaders carry frame-ancestors in the one full policy.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

@@ -13,7 +13,8 @@ public static class ApiEndpoints
 
     public static void MapDissectionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
+        // Renders and reads per user and minute (Shared mode; Security/RateLimits).
+        var api = app.MapGroup("/api").RequireRateLimiting(Security.RateLimits.Renders);
 
         // Runs as the browser may see them: no absolute server path in a model, dataset or message.
         api.MapGet("/runs", async (ResultsService results, PathPolicy policy) =>

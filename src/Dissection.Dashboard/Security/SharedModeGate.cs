@@ -1,0 +1,71 @@
+// Shared mode's door for plain HTTP requests: sign-in pages, static files and Blazor's circuit pass; a run's pages,
+// images, exports and API answer 404 to a visitor who may not see the run (an unpublished run does not exist for
+// them); every other page sends an anonymous visitor to /login and every other API call answers 401. Pages reached
+// inside a circuit (in-page navigation) are checked again by the AccessGate component.
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace Dissection.Dashboard.Security;
+
+public static partial class SharedModeGate
+{
+    public static IApplicationBuilder UseSharedModeGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.RequestServices.GetRequiredService<IOptions<AccessOptions>>().Value.Mode != DashboardMode.Shared)
+        {
+            await next(context);
+            return;
+        }
+        var path = context.Request.Path.Value ?? "/";
+        var access = context.RequestServices.GetRequiredService<DashboardAccess>();
+        switch (Classify(path, context.Request.Method))
+        {
+            case Door.Open:
+                break;
+            case Door.Run when RunId(path) is { } run:
+                if (!await access.CanSeeRunAsync(run))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    await context.Response.WriteAsync($"There is no run #{run}.");
+                    return;
+                }
+                break;
+            default:
+                if (await access.UserAsync() is null)
+                {
+                    if (path.StartsWith("/api/", StringComparison.Ordinal) || !HttpMethods.IsGet(context.Request.Method))
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    else
+                        context.Response.Redirect("/login?returnUrl=" + Uri.EscapeDataString(path + context.Request.QueryString));
+                    return;
+                }
+                break;
+        }
+        await next(context);
+    });
+
+    internal enum Door { Open, Run, SignedIn }
+
+    /// <summary>Which rule a path falls under. Run pages that only read are open to published runs; the ablation
+    /// playground (heavy work) needs an account.</summary>
+    internal static Door Classify(string path, string method)
+    {
+        if (path is "/login" or "/logout" || path.StartsWith("/_blazor", StringComparison.Ordinal)
+            || path.StartsWith("/_framework/", StringComparison.Ordinal) || path.StartsWith("/_content/", StringComparison.Ordinal)
+            || path.StartsWith("/css/", StringComparison.Ordinal) || path.StartsWith("/js/", StringComparison.Ordinal)
+            || path.StartsWith("/favicon", StringComparison.Ordinal))
+            return Door.Open;
+        if (RunId(path) is not null && !path.EndsWith("/ablate", StringComparison.Ordinal)
+            && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
+            return Door.Run;
+        return Door.SignedIn;
+    }
+
+    /// <summary>The run of /runs/{id}/... and /api/runs/{id}/... (reading paths only).</summary>
+    internal static long? RunId(string path) =>
+        RunPath().Match(path) is { Success: true } m && long.TryParse(m.Groups[1].Value, out var id) ? id : null;
+
+    [GeneratedRegex(@"^(?:/api)?/runs/(\d{1,18})(?:/|$)")]
+    private static partial Regex RunPath();
+}
