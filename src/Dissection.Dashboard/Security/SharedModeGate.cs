@@ -3,6 +3,7 @@
 // them); every other page sends an anonymous visitor to /login and every other API call answers 401. Pages reached
 // inside a circuit (in-page navigation) are checked again by the AccessGate component.
 using System.Text.RegularExpressions;
+using Dissection.Core.Accounts;
 using Microsoft.Extensions.Options;
 
 namespace Dissection.Dashboard.Security;
@@ -32,7 +33,15 @@ public static partial class SharedModeGate
                 }
                 break;
             default:
-                if (await access.UserAsync() is null)
+                var user = await access.UserAsync();
+                if (user is not null && LeastRole(path) is { } least && !AccessRules.Has(user, least))
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    await context.Response.WriteAsync($"This page needs the {DashboardRoles.Name(least)} role.");
+                    return;
+                }
+                if (user is null)
                 {
                     if (path.StartsWith("/api/", StringComparison.Ordinal) || !HttpMethods.IsGet(context.Request.Method))
                         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -61,6 +70,12 @@ public static partial class SharedModeGate
             return Door.Run;
         return Door.SignedIn;
     }
+
+    /// <summary>The role a signed-in user needs for a page beyond viewing: the attack page and the ablation
+    /// playground start heavy work (viewers browse, try samples and paint with the GAN).</summary>
+    internal static DashboardRole? LeastRole(string path) =>
+        path == "/attack" || path.StartsWith("/attack/", StringComparison.Ordinal) || path.EndsWith("/ablate", StringComparison.Ordinal)
+            ? DashboardRole.Editor : null;
 
     /// <summary>The run of /runs/{id}/... and /api/runs/{id}/... (reading paths only).</summary>
     internal static long? RunId(string path) =>

@@ -30,6 +30,8 @@ public sealed partial class AttackPage : IDisposable
 
     [Inject] private AttackService Attacks { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
+    [Inject] private Security.DashboardAccess Access { get; set; } = default!;
+    [Inject] private Security.HeavyWork Heavy { get; set; } = default!;
 
     private AttackSetup? _setup;
     private AttackView? _view;
@@ -109,12 +111,14 @@ public sealed partial class AttackPage : IDisposable
         _upload = null;
         try
         {
+            await Access.RequireAsync(Dissection.Core.Accounts.DashboardRole.Editor, "use your own images");
             var upload = await BrowserImageUpload.ReadAsync(e.File);
             _upload = upload.Bytes;
             _uploadName = upload.Name;
             _message = "Uploaded images cannot be part of a link; the link keeps the other settings.";
         }
         catch (Dissection.Core.Datasets.BadImageException ex) { _message = BrowserImageUpload.Describe(ex); }
+        catch (Security.AccessDeniedException ex) { _message = ex.Message; }
     }
 
     private AttackSettings? Settings()
@@ -164,8 +168,15 @@ public sealed partial class AttackPage : IDisposable
         _progress = 0;
         _progressText = "starting (the first attack loads the model)";
         _message = null;
-        try { await work(_cancel.Token); }
+        try
+        {
+            // Attacks and experiments are heavy: the editor role, a per-user budget and the cap on heavy work at once.
+            await Access.RequireAsync(Dissection.Core.Accounts.DashboardRole.Editor, "run attacks");
+            using var lease = await Heavy.AcquireAsync(Security.HeavyKind.Probe, await Access.RequesterAsync(), _cancel.Token);
+            await work(_cancel.Token);
+        }
         catch (OperationCanceledException) { _message = "Cancelled."; }
+        catch (Security.AccessDeniedException e) { _message = e.Message; }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException)
         {
             _message = e.Message;
