@@ -10,7 +10,7 @@ using TorchSharp.PyBridge;
 
 namespace Dissection.EndToEnd.Tests;
 
-public sealed class DashboardFixture : IAsyncLifetime
+public class DashboardFixture : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
 
@@ -46,6 +46,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         {
             RunId = DemoResults.WriteRun(store, dataset, "demo run", units5: 512);
             SmallRunId = DemoResults.WriteRun(store, dataset, "small run", units5: 12, units3: 4);
+            Seed(store);
         }
 
         var port = FreePort();
@@ -62,6 +63,13 @@ public sealed class DashboardFixture : IAsyncLifetime
                     "--disable-component-update", "--disable-sync"],
         });
     }
+
+    /// <summary>More command-line settings for the app (a mode, limits), for fixtures built on this one.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+    /// <summary>What a fixture built on this one adds to the store before the app starts (users, sharing).</summary>
+    protected virtual void Seed(ResultsStore store) { }
+    /// <summary>A path that answers 200 once the app is up.</summary>
+    protected virtual string ReadyPath => "/api/runs";
 
     /// <summary>A new, isolated browser context (its own cookies and storage), like a fresh browser.</summary>
     public async Task<IPage> NewPage()
@@ -115,7 +123,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             "--Dashboard:ModelFolders:0", Path.Combine(DataFolder, "models"),
             "--Dashboard:CacheFolder", Path.Combine(Root, "cache"),
             "--Dashboard:Demo", "false",
-        }) psi.ArgumentList.Add(a);
+        }.Concat(ExtraArguments)) psi.ArgumentList.Add(a);
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         psi.Environment["DOTNET_NOLOGO"] = "1";
         _app = Process.Start(psi) ?? throw new InvalidOperationException("dotnet did not start");
@@ -134,7 +142,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             if (_app!.HasExited) throw new InvalidOperationException($"The dashboard exited with {_app.ExitCode}:\n{Log}");
             try
             {
-                var r = await http.GetAsync(BaseUrl + "/api/runs");
+                var r = await http.GetAsync(BaseUrl + ReadyPath);
                 if (r.StatusCode == HttpStatusCode.OK) return;
             }
             catch (HttpRequestException) { }

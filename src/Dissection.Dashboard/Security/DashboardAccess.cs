@@ -32,7 +32,9 @@ public sealed class DashboardAccess(IOptions<AccessOptions> options, IServicePro
         principal ??= http?.User;
         var claimed = AccessRules.FromPrincipal(principal);
         // The store has the last word: a removed user or a changed role counts at once.
-        var stored = claimed is null ? null : await store.ReadAsync(s => s.GetUser(claimed.Name));
+        // Read synchronously (one indexed row): a check that completes at once lets the AccessGate decide in the same
+        // render, so a page is never torn down and rebuilt between the prerendered and the interactive view.
+        var stored = claimed is null ? null : store.Read(s => s.GetUser(claimed.Name));
         _user = stored is null ? null : new DashboardUser(stored.Name, DashboardRoles.Parse(stored.Role));
         _resolved = true;
         return _user;
@@ -48,11 +50,11 @@ public sealed class DashboardAccess(IOptions<AccessOptions> options, IServicePro
     public async Task RequireAsync(DashboardRole least, string action) => AccessRules.Require(await UserAsync(), least, action);
 
     public async Task<bool> CanSeeRunAsync(long runId) =>
-        !Shared || AccessRules.CanSeeRun(await UserAsync(), await store.ReadAsync(s => s.GetRunSharing(runId)));
+        !Shared || AccessRules.CanSeeRun(await UserAsync(), store.Read(s => s.GetRunSharing(runId)));
 
     public async Task<bool> CanCancelAsync(string? jobRequestedBy) =>
         !Shared || AccessRules.CanCancel(await UserAsync(), await RequesterAsync(), jobRequestedBy);
 
     public async Task<bool> CanPublishAsync(long runId) =>
-        Shared && AccessRules.CanPublish(await UserAsync(), await store.ReadAsync(s => s.GetRunSharing(runId)));
+        Shared && AccessRules.CanPublish(await UserAsync(), store.Read(s => s.GetRunSharing(runId)));
 }
