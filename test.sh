@@ -4,11 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "test.sh: installing Debian's chromium for the end-to-end tests"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v strace >/dev/null 2>&1; then
+  echo "test.sh: installing Debian's chromium (end-to-end tests) and strace (file-access log)"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium strace >/dev/null
 fi
 
 dotnet build Dissection.Dashboard.sln -nologo -v:q -clp:ErrorsOnly

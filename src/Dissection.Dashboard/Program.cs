@@ -1,11 +1,15 @@
 // Composition root of the dashboard: settings, services, the job host, static files, API and Blazor endpoints.
 using Dissection.Dashboard.Api;
 using Dissection.Dashboard.Components;
+using Dissection.Dashboard.Security;
 using Dissection.Dashboard.Services;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
+// MudBlazor's and Plotly's files under _content/ are served from the build output in every environment, so the
+// documented `dotnet run` works in Production (its default; see Properties/launchSettings.json).
+builder.WebHost.UseStaticWebAssets();
 // A shared view's state lives in its URL; past Links.MaxDirectLink "Copy link" hands out a short link whose redirect
 // still lands on the long URL, so the server takes request lines (and Referer headers) far past Kestrel's 8 KB.
 builder.WebHost.ConfigureKestrel(o =>
@@ -15,6 +19,8 @@ builder.WebHost.ConfigureKestrel(o =>
 });
 
 builder.Services.Configure<DashboardOptions>(builder.Configuration.GetSection(DashboardOptions.Section));
+// Local (loopback, no sign-in) or Shared (network, cookie sign-in, roles, limits): Security/.
+builder.AddDashboardSecurity(args);
 // Lists from appsettings are merged with overrides by index; an empty list means the defaults.
 builder.Services.PostConfigure<DashboardOptions>(o =>
 {
@@ -64,18 +70,25 @@ builder.Services.AddMudServices(c =>
 
 var app = builder.Build();
 var paths = app.Services.GetRequiredService<RepoPaths>();
+Dissection.Dashboard.Security.ServerPathText.Configure(app.Services.GetRequiredService<PathPolicy>().Show);
 app.Logger.LogInformation("Repository root {Root}; results database {Database}", paths.Root, paths.Database);
 
-if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+// Errors, headers, Origin check, sign-in and the Shared-mode gate (Security/SecurityServices).
+app.UseDashboardSecurity();
 app.UseVersionedAssetCaching();
 app.UseRouting();
+app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 // Every static file (ours from the top-level wwwroot/, MudBlazor's, Plotly's): compressed at build,
 // ETags, fingerprinted URLs through @Assets[...] in App.razor.
 app.MapStaticAssets();
 app.MapDissectionApi();
+app.MapJobApi();
+app.MapSignIn();
 app.MapOpenApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// Our SecurityHeaders carry frame-ancestors in the one full policy.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 app.Run();
 
 public partial class Program { }

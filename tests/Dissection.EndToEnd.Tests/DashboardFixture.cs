@@ -1,12 +1,13 @@
 // Starts the real dashboard (a DashboardProcess: the built dll on a free loopback port) against a temp database,
-// dataset and cache, and one headless Debian chromium for all tests; kills the whole process tree after.
+// dataset and cache, and one headless Debian chromium for all tests; kills the whole process tree after. Fixtures built
+// on it add settings (Shared mode) and seed the store.
 using Dissection.Core.Storage;
 using Microsoft.Playwright;
 using TorchSharp.PyBridge;
 
 namespace Dissection.EndToEnd.Tests;
 
-public sealed class DashboardFixture : IAsyncLifetime
+public class DashboardFixture : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
 
@@ -41,9 +42,10 @@ public sealed class DashboardFixture : IAsyncLifetime
         {
             RunId = DemoResults.WriteRun(store, dataset, "demo run", units5: 512);
             SmallRunId = DemoResults.WriteRun(store, dataset, "small run", units5: 12, units3: 4);
+            Seed(store);
         }
 
-        _app = await DashboardProcess.StartAsync(Root, TimeSpan.FromSeconds(90));
+        _app = await DashboardProcess.StartAsync(Root, TimeSpan.FromSeconds(90), ReadyPath, [.. ExtraArguments]);
         BaseUrl = _app.BaseUrl;
 
         _playwright = await Playwright.CreateAsync();
@@ -55,6 +57,13 @@ public sealed class DashboardFixture : IAsyncLifetime
                     "--disable-component-update", "--disable-sync"],
         });
     }
+
+    /// <summary>More command-line settings for the app (a mode, limits), for fixtures built on this one.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+    /// <summary>What a fixture built on this one adds to the store before the app starts (users, sharing).</summary>
+    protected virtual void Seed(ResultsStore store) { }
+    /// <summary>A path that answers 200 once the app is up.</summary>
+    protected virtual string ReadyPath => "/api/runs";
 
     /// <summary>A new, isolated browser context (its own cookies and storage), like a fresh browser.</summary>
     public async Task<IPage> NewPage()

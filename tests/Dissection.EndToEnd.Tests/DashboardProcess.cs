@@ -12,10 +12,12 @@ public sealed class DashboardProcess : IAsyncDisposable
 {
     private readonly Process _app;
     private readonly StringBuilder _log = new();
+    private readonly string _readyPath;
 
-    private DashboardProcess(string root, IEnumerable<string> extraArguments)
+    private DashboardProcess(string root, string readyPath, IEnumerable<string> extraArguments)
     {
         BaseUrl = $"http://127.0.0.1:{FreePort()}";
+        _readyPath = readyPath;
         var repo = DashboardFixture.FindRepoRoot();
         // Same configuration as this test assembly (Debug or Release).
         var config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
@@ -51,10 +53,10 @@ public sealed class DashboardProcess : IAsyncDisposable
     public string BaseUrl { get; }
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    /// <summary>Starts the app and waits until it answers.</summary>
-    public static async Task<DashboardProcess> StartAsync(string root, TimeSpan timeout, params string[] extraArguments)
+    /// <summary>Starts the app and waits until <paramref name="readyPath"/> answers 200.</summary>
+    public static async Task<DashboardProcess> StartAsync(string root, TimeSpan timeout, string readyPath = "/api/runs", params string[] extraArguments)
     {
-        var app = new DashboardProcess(root, extraArguments);
+        var app = new DashboardProcess(root, readyPath, extraArguments);
         try { await app.WaitUntilUp(timeout); }
         catch
         {
@@ -81,7 +83,7 @@ public sealed class DashboardProcess : IAsyncDisposable
             if (_app.HasExited) throw new InvalidOperationException($"The dashboard exited with {_app.ExitCode}:\n{Log}");
             try
             {
-                var r = await http.GetAsync(BaseUrl + "/api/runs");
+                var r = await http.GetAsync(BaseUrl + _readyPath);
                 if (r.StatusCode == HttpStatusCode.OK) return;
             }
             catch (HttpRequestException) { }

@@ -1,6 +1,8 @@
 // Reads and validates a Broden folder (format in BrodenFormat.cs). Everything cheap is checked here, before a run starts:
 // CSV shape, sizes, file existence (one directory walk, not one stat per file) and image-level label numbers.
 // PNG contents are checked lazily when labels are loaded, since decoding every PNG up front is too slow for 60k images.
+// Containment: every file the dataset names stays inside its folder (PathContainment): index paths are relative without
+// '..', links that lead out are refused, and the images folder is listed without following links.
 using System.Globalization;
 
 namespace Dissection.Core.Datasets;
@@ -9,13 +11,19 @@ internal static class BrodenReader
 {
     public static DatasetContents Read(string root)
     {
+        string realRoot = PathContainment.RealPath(root);
         string imagesDir = Path.Combine(root, BrodenFormat.ImagesFolder);
-        var (concepts, known) = ReadLabels(Path.Combine(root, "label.csv"));
-        var coverage = ReadCategoryFiles(root, known);
+        var (concepts, known) = ReadLabels(Contained(Path.Combine(root, "label.csv"), realRoot));
+        var coverage = ReadCategoryFiles(root, realRoot, known);
         if (!Directory.Exists(imagesDir))
             throw new DatasetFormatException($"{imagesDir}: images folder is missing");
-        var existing = ListFiles(imagesDir);
-        var (categories, images, annotations) = ReadIndex(Path.Combine(root, "index.csv"), imagesDir, existing, known);
+        // A linked images folder is listed at its real place, and only when that place is inside the dataset.
+        string realImages = PathContainment.RealPath(imagesDir);
+        if (!PathContainment.IsUnder(realImages, realRoot))
+            throw new DatasetFormatException($"{imagesDir}: the images folder is a link that leads outside the dataset folder");
+        var existing = ListFiles(realImages);
+        var (categories, images, annotations) = ReadIndex(Contained(Path.Combine(root, "index.csv"), realRoot), imagesDir, existing, known,
+            new Containment(realRoot));
         return new DatasetContents(root, imagesDir, true, concepts, known, categories, images, annotations) { Coverage = coverage };
     }
 
@@ -49,9 +57,9 @@ internal static class BrodenReader
     }
 
     /// <summary>Validates category.csv and the c_*.csv files, and reads the category order and label coverages.</summary>
-    static CategoryCoverage ReadCategoryFiles(string root, bool[] known)
+    static CategoryCoverage ReadCategoryFiles(string root, string realRoot, bool[] known)
     {
-        string catPath = Path.Combine(root, "category.csv");
+        string catPath = Contained(Path.Combine(root, "category.csv"), realRoot);
         var order = new List<string>();
         if (File.Exists(catPath))
         {
@@ -66,7 +74,7 @@ internal static class BrodenReader
             }
         }
         var coverage = new Dictionary<string, IReadOnlyDictionary<int, double>>(StringComparer.Ordinal);
-        foreach (var path in Directory.EnumerateFiles(root, "c_*.csv"))
+        foreach (var path in Directory.EnumerateFiles(root, "c_*.csv", new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint }))
         {
             var rows = CsvTable.Read(path);
             if (rows.Count == 0) throw new DatasetFormatException($"{path}, line 1: empty file");
@@ -93,7 +101,7 @@ internal static class BrodenReader
     }
 
     static (List<string>, List<DatasetImage>, ImageAnnotations[]) ReadIndex(
-        string path, string imagesDir, HashSet<string> existing, bool[] known)
+        string path, string imagesDir, HashSet<string> existing, bool[] known, Containment containment)
     {
         if (!File.Exists(path)) throw new DatasetFormatException($"{path}: index.csv is missing");
         var rows = CsvTable.Read(path);
@@ -121,7 +129,7 @@ internal static class BrodenReader
             string image = f[0].Trim();
             if (image.Length == 0) throw new DatasetFormatException($"{where}: empty image path");
             int ih = Size(f[2], "ih", where), iw = Size(f[3], "iw", where), sh = Size(f[4], "sh", where), sw = Size(f[5], "sw", where);
-            RequireFile(imagesDir, image, existing, where, "image");
+            RequireFile(imagesDir, image, existing, where, "image", containment);
 
             files.Clear(); labels.Clear(); present.Clear();
             int? scene = null;
@@ -141,7 +149,7 @@ internal static class BrodenReader
                     }
                     else
                     {
-                        RequireFile(imagesDir, entry, existing, where, $"{categories[c]} segmentation");
+                        RequireFile(imagesDir, entry, existing, where, $"{categories[c]} segmentation", containment);
                         files.Add(entry);
                     }
                 }
@@ -167,19 +175,39 @@ internal static class BrodenReader
         return v;
     }
 
-    static void RequireFile(string imagesDir, string relative, HashSet<string> existing, string where, string what)
+    /// <summary>The dataset's real root, against which files not seen by the listing (links, "./" paths) are checked.</summary>
+    sealed record Containment(string RealRoot);
+
+    static void RequireFile(string imagesDir, string relative, HashSet<string> existing, string where, string what, Containment containment)
     {
+        if (PathContainment.IndexPathProblem(relative) is { } problem)
+            throw new DatasetFormatException($"{where}: {what} path '{relative}' {problem}");
+        // The listing follows no links, so a listed file is a plain file inside the folder.
         if (existing.Contains(relative)) return;
-        // Paths with "./", "..", or backslashes miss the set; the file system has the final word.
-        if (File.Exists(Path.Combine(imagesDir, relative))) return;
+        // Paths with "./" or backslashes, and linked files, miss the set; the real path has the final word.
+        var file = Path.Combine(imagesDir, relative);
+        if (File.Exists(file))
+        {
+            if (PathContainment.IsUnder(PathContainment.RealPath(file), containment.RealRoot)) return;
+            throw new DatasetFormatException($"{where}: {what} file '{relative}' is a link that leads outside the dataset folder");
+        }
         throw new DatasetFormatException($"{where}: {what} file '{relative}' does not exist under {imagesDir}");
     }
 
-    /// <summary>All files under a folder as '/'-separated relative paths, from one directory walk.</summary>
+    /// <summary>A dataset's own file (label.csv, index.csv, ...); refused when it is a link that leads outside.</summary>
+    static string Contained(string file, string realRoot)
+    {
+        if (File.Exists(file) && !PathContainment.IsUnder(PathContainment.RealPath(file), realRoot))
+            throw new DatasetFormatException($"{file}: is a link that leads outside the dataset folder");
+        return file;
+    }
+
+    /// <summary>All files under a folder as '/'-separated relative paths, from one directory walk that never follows
+    /// a link (a linked subfolder could lead anywhere, /proc included; linked files are checked one by one instead).</summary>
     internal static HashSet<string> ListFiles(string directory)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
         int prefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)).Length + 1;
         foreach (var file in Directory.EnumerateFiles(Path.GetFullPath(directory), "*", options))
         {

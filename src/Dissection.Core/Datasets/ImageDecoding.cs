@@ -1,6 +1,7 @@
 // Safe image decoding with ImageSharp 2.x: header check, bounded memory, RGB floats in [0,1] written straight into a buffer.
 // A decompression bomb (tiny file, huge header) is stopped twice: Identify rejects the pixel count before decoding, and the
-// Configuration's allocation limit stops anything that slips past (stack-notes pitfall 13).
+// Configuration's allocation limit stops anything that slips past (stack-notes pitfall 13). A file cut short is refused
+// from its end marker (TruncatedImage), since ImageSharp decodes partial JPEGs without complaint.
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
@@ -70,7 +71,10 @@ internal static class ImageDecoding
             long pixels = (long)info.Width * info.Height;
             if (pixels > maxPixels)
                 throw new BadImageException(name, $"too large: {info.Width}x{info.Height} exceeds {maxPixels:N0} pixels");
-            return (format.Name.ToUpperInvariant(), info.Width, info.Height);
+            var formatName = format.Name.ToUpperInvariant();
+            // Checked before decoding because the decoder itself accepts a cut-off JPEG silently.
+            if (TruncatedImage.Problem(bytes, formatName) is { } truncated) throw new BadImageException(name, truncated);
+            return (formatName, info.Width, info.Height);
         }
         catch (Exception e) when (Describe(e) is { } reason) { throw new BadImageException(name, reason, e); }
     }

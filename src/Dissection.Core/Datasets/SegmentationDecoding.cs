@@ -16,6 +16,7 @@ internal static class SegmentationDecoding
         using (image)
         {
             int h = image.Height, w = image.Width;
+            if (SizeProblem(h, w, segHeight, segWidth) is { } problem) throw new DatasetFormatException($"{path}: segmentation {problem}");
             var native = new int[h * w];
             image.ProcessPixelRows(accessor =>
             {
@@ -35,6 +36,18 @@ internal static class SegmentationDecoding
             }
             return h == segHeight && w == segWidth ? native : NearestResize(native, h, w, segHeight, segWidth);
         }
+    }
+
+    /// <summary>Why a plane of h x w cannot serve a segmentation of sh x sw, or null. Broden stores some planes at a
+    /// fraction of the segmentation size (and some tools write them at a multiple), so one whole factor shared by both
+    /// sides is accepted and nearest-resized; any other size is a wrong mask, reported rather than silently stretched.</summary>
+    internal static string? SizeProblem(int h, int w, int segHeight, int segWidth)
+    {
+        if (h == segHeight && w == segWidth) return null;
+        bool smaller = segHeight % h == 0 && segWidth % w == 0 && segHeight / h == segWidth / w;
+        bool larger = h % segHeight == 0 && w % segWidth == 0 && h / segHeight == w / segWidth;
+        return smaller || larger ? null
+            : $"is {w}x{h} pixels, but index.csv gives the segmentation size {segWidth}x{segHeight} (sw x sh); the mask does not fit its image";
     }
 
     /// <summary>Nearest-neighbour resize; target t takes source floor((t + 0.5) * src / dst).</summary>

@@ -78,14 +78,15 @@ public static class DissectionRun
             Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Workers }, i =>
             {
                 try { dataset.LoadLabels(batch[i]); }
-                catch (DatasetFormatException e) { errors[i] = e.Message; }
+                // The mask's own file is named in the message: a broken mask is not blamed on its picture.
+                catch (DatasetFormatException e) { errors[i] = $"image {batch[i].Path} has a broken mask: {e.Message}"; }
             });
         }
         using var loaded = dataset.LoadImages(batch, size, Workers);
-        foreach (var f in loaded.Failures) errors[f.Index] ??= $"{f.Path}: {f.Reason}";
+        foreach (var f in loaded.Failures) errors[f.Index] ??= $"bad image {batch[f.Index].Path}: {f.Reason}";
         var bad = Enumerable.Range(0, batch.Count).Where(i => errors[i] is not null).ToList();
         if (bad.Count > 0 && policy == BadImagePolicy.Fail)
-            throw new InvalidDataException($"bad image {batch[bad[0]].Path}: {errors[bad[0]]}");
+            throw new InvalidDataException(errors[bad[0]]!);
         var ok = Enumerable.Range(0, batch.Count).Where(i => errors[i] is null).ToList();
         var pixels = ok.Count == 0 ? null
             : ok.Count == batch.Count ? loaded.Pixels.alias()

@@ -25,7 +25,7 @@ internal static class CheckpointReader
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint '{path}' does not exist", path);
         var kind = Sniff(path);
         if (kind == Flavour.Unknown)
-            throw new InvalidDataException($"checkpoint '{path}' is neither a PyTorch (.pt/.pth) nor a safetensors file");
+            throw new InvalidDataException($"checkpoint '{path}' {CheckpointProblem.Unrecognised(path)}");
         Dictionary<string, Tensor> raw;
         try
         {
@@ -39,7 +39,7 @@ internal static class CheckpointReader
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Zip, pickle and JSON errors alike; NotImplementedException is how PyBridge refuses whole pickled models.
-            throw new InvalidDataException($"checkpoint '{path}' could not be read as {kind}: {e.Message}", e);
+            throw new InvalidDataException($"checkpoint '{path}' {CheckpointProblem.Unreadable(kind, e)}", e);
         }
         if (raw.Count == 0)
             throw new InvalidDataException($"checkpoint '{path}' holds no tensors (expected a state_dict or a dict with a 'state_dict' entry)");

@@ -298,6 +298,28 @@ internal static class Migrations
             created_utc TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 7 (shared mode): dashboard accounts with a role and a PasswordHasher hash; who owns a run and whether it is
+        // published read-only to anyone with its link; saved uploads per owner, for the upload quota.
+        """
+        CREATE TABLE users (
+            name          TEXT PRIMARY KEY COLLATE NOCASE,
+            role          TEXT NOT NULL CHECK (role IN ('viewer','editor','admin')),
+            password_hash TEXT NOT NULL,
+            created_utc   TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE run_sharing (
+            run_id    INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+            owner     TEXT,                               -- a user name; NULL for runs made by the CLI or the demo
+            published INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1))
+        );
+        CREATE TABLE uploads (
+            id          TEXT PRIMARY KEY,                 -- the saved upload's id (its content hash)
+            owner       TEXT NOT NULL,
+            bytes       INTEGER NOT NULL CHECK (bytes >= 0),
+            created_utc TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this code writes: the number of migrations.</summary>

@@ -13,16 +13,19 @@ public static class ApiEndpoints
 
     public static void MapDissectionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
+        // Renders and reads per user and minute (Shared mode; Security/RateLimits).
+        var api = app.MapGroup("/api").RequireRateLimiting(Security.RateLimits.Renders);
 
-        api.MapGet("/runs", async (ResultsService results) => Results.Ok(await results.ListRunsAsync()));
+        // Runs as the browser may see them: no absolute server path in a model, dataset or message.
+        api.MapGet("/runs", async (ResultsService results, PathPolicy policy) =>
+            Results.Ok((await results.ListRunsAsync()).Select(policy.ForBrowser)));
 
-        api.MapGet("/runs/{run:long}", async (long run, ResultsService results) =>
+        api.MapGet("/runs/{run:long}", async (long run, ResultsService results, PathPolicy policy) =>
         {
             var info = await results.GetRunAsync(run);
             if (info is null) return NotFound($"No run {run}.");
             var layers = await results.GetLayerCountsAsync(info);
-            return Results.Ok(new { run = info, layers });
+            return Results.Ok(new { run = policy.ForBrowser(info), layers });
         });
 
         api.MapGet("/runs/{run:long}/layers/{layer}/units", async (long run, string layer, ResultsService results) =>

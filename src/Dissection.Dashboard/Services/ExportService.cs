@@ -31,7 +31,7 @@ public sealed class ExportService(StoreAccess store, ThumbnailService thumbnails
 
         output.Write(Head($"{run.Name}: dissection report"));
         output.Write($"<header class=bar id=\"top\"><span class=brand>Dissection</span><span class=sub>report</span></header><main>");
-        output.Write($"<h1>{H(run.Name)}</h1><p class=meta>Model <b>{H(run.Model)}</b> on <b>{H(run.Dataset)}</b> · {run.Images} images · " +
+        output.Write($"<h1>{H(run.Name)}</h1><p class=meta>Model <b>{H(Security.ServerPathText.ForBrowser(run.Model))}</b> on <b>{H(Security.ServerPathText.ForBrowser(run.Dataset))}</b> · {run.Images} images · " +
                      $"top {F(run.Settings.Quantile * 100)} % · IoU &gt; {F(run.Settings.IouThreshold)}</p>");
         output.Write("<section class=card><h2>Layers</h2><div class=scroll><table><thead><tr><th scope=col>Layer</th><th scope=col>Units</th>" +
                      "<th scope=col>Detectors</th><th scope=col>Unique concepts</th><th scope=col>Detectors per category</th></tr></thead><tbody>");

@@ -82,7 +82,8 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
         foreach (var ext in Extensions)
         {
             var file = Path.Combine(folder, model + ext);
-            if (File.Exists(file)) return Path.GetFullPath(file);
+            // A linked checkpoint counts only when its real file is inside a model folder too.
+            if (File.Exists(file) && Dissection.Core.Datasets.PathContainment.IsInside(file, folder)) return Path.GetFullPath(file);
         }
         return null;
     }

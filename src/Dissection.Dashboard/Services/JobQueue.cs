@@ -162,5 +162,5 @@ public sealed class JobQueue : BackgroundService
     }
 
     /// <summary>The engine's own message, with no server path.</summary>
-    internal static string Describe(Exception e) => JobMessages.Describe(e);
+    internal static string Describe(Exception e) => Security.ServerPathText.ForBrowser(JobMessages.Describe(e));
 }

@@ -53,7 +53,12 @@ public sealed class ModelCatalog(RepoPaths paths, PathPolicy policy)
 
     private static IEnumerable<string> SafeFiles(string dir)
     {
-        try { return Directory.EnumerateFiles(dir, "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4, IgnoreInaccessible = true }).ToList(); }
+        try { return Directory.EnumerateFiles(dir, "*", new EnumerationOptions
+        {
+            RecurseSubdirectories = true, MaxRecursionDepth = 4, IgnoreInaccessible = true,
+            // Never list through a link: a linked folder could lead anywhere. Hidden and system stay skipped as by default.
+            AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden | FileAttributes.System,
+        }).ToList(); }
         catch (IOException) { return []; }
     }
 
@@ -64,7 +69,7 @@ public sealed class ModelCatalog(RepoPaths paths, PathPolicy policy)
         string[] subs;
         try { subs = Directory.GetDirectories(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
-        foreach (var s in subs.Where(s => !Path.GetFileName(s).StartsWith('.') && Path.GetFileName(s) != "images"))
+        foreach (var s in subs.Where(s => !Path.GetFileName(s).StartsWith('.') && Path.GetFileName(s) != "images" && new DirectoryInfo(s).LinkTarget is null))
             foreach (var f in Folders(s, depth - 1)) yield return f;
     }
 }

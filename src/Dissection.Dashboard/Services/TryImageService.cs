@@ -173,7 +173,8 @@ public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, 
     internal string? SavedFile(string id)
     {
         if (!SavedId().IsMatch(id) || !Directory.Exists(UploadsFolder)) return null;
-        return ImageUpload.Formats.Select(f => Path.Combine(UploadsFolder, id + ImageUpload.Extension(f))).FirstOrDefault(File.Exists);
+        return ImageUpload.Formats.Select(f => Path.Combine(UploadsFolder, id + ImageUpload.Extension(f)))
+            .FirstOrDefault(f => File.Exists(f) && PathContainment.IsInside(f, Path.GetDirectoryName(UploadsFolder)!));
     }
 
     [GeneratedRegex("^[0-9a-f]{16}$")]

@@ -31,6 +31,10 @@ public class GanPlaygroundPageTests
         ctx.Services.AddSingleton<ReportJob>();
         ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new DashboardOptions()));
         ctx.Services.AddSingleton<JobQueue>();
+        // Local mode's access services, as the app registers them (Security/SecurityServices).
+        ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new Dissection.Dashboard.Security.AccessOptions()));
+        ctx.Services.AddScoped<BrowserSession>();
+        ctx.Services.AddScoped<Dissection.Dashboard.Security.DashboardAccess>();
         return ctx;
     }
 

@@ -65,6 +65,14 @@ public sealed class TryPageTests : IDisposable
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
         ctx.Services.AddSingleton(_service);
+        // Local mode's access services, as the app registers them (Security/SecurityServices).
+        ctx.Services.AddSingleton(_paths);
+        ctx.Services.AddSingleton<StoreAccess>();
+        ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new Dissection.Dashboard.Security.AccessOptions()));
+        ctx.Services.AddScoped<BrowserSession>();
+        ctx.Services.AddScoped<Dissection.Dashboard.Security.DashboardAccess>();
+        ctx.Services.AddScoped<Dissection.Dashboard.Security.GuardedUploads>();
+        ctx.Services.AddSingleton<Dissection.Dashboard.Security.HeavyWork>();
         ctx.SetRendererInfo(new RendererInfo("Server", interactive));
         return ctx;
     }

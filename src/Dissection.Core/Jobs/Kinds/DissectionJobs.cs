@@ -36,7 +36,8 @@ internal static class DissectionJobs
             }
             images = results[0].Images;
             if (results[0].SkippedImages.Count is > 0 and var skipped)
-                note = (note is null ? "" : note + " ") + $"{skipped} unreadable image(s) skipped.";
+                note = (note is null ? "" : note + " ") +
+                       $"{skipped} unreadable image(s) skipped (picture or mask), e.g. {results[0].SkippedImages[0]}.";
         }
         store.SetStatus(run.Id, RunStatus.Done, note, images);
         context.Note = note;

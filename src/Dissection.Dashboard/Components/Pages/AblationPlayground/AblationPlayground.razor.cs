@@ -20,6 +20,8 @@ public sealed partial class AblationPlayground : IDisposable
     [Inject] private AblationService Ablations { get; set; } = default!;
     [Inject] private ResultsService Results { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
+    [Inject] private Security.DashboardAccess Access { get; set; } = default!;
+    [Inject] private Security.HeavyWork Heavy { get; set; } = default!;
 
     /// <summary>Rows of the class table; a 1000-class model lists its most hurt classes only.</summary>
     private const int MaxRows = 100;
@@ -133,6 +135,9 @@ public sealed partial class AblationPlayground : IDisposable
         });
         try
         {
+            // Heavy work: the editor role, a per-user budget and the cap on heavy work at once (Shared mode).
+            await Access.RequireAsync(Dissection.Core.Accounts.DashboardRole.Editor, "measure ablations");
+            using var lease = await Heavy.AcquireAsync(Security.HeavyKind.Probe, await Access.RequesterAsync(), cts.Token);
             var result = await Ablations.EvaluateAsync(_run, Layer, units, progress, cts.Token);
             if (cts == _cts) (_result, _images) = (result, result.Images);
         }
@@ -140,6 +145,7 @@ public sealed partial class AblationPlayground : IDisposable
         {
             if (cts == _cts) _progressText = "cancelled";
         }
+        catch (Security.AccessDeniedException e) { if (cts == _cts) _error = e.Message; }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or InvalidOperationException
                                   or Dissection.Core.Datasets.DatasetFormatException or Dissection.Core.Models.CheckpointMismatchException)
         {

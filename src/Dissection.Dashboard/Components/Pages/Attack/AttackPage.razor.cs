@@ -11,18 +11,27 @@ namespace Dissection.Dashboard.Components.Pages;
 
 public sealed partial class AttackPage : IDisposable
 {
-    [SupplyParameterFromQuery(Name = "run")] public long? RunId { get; set; }
+    // Numbers arrive as text (QueryNumbers): a bad one is named in a notice instead of blanking the page.
+    [SupplyParameterFromQuery(Name = "run")] public string? RunText { get; set; }
     [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
-    [SupplyParameterFromQuery(Name = "image")] public int? Image { get; set; }
+    [SupplyParameterFromQuery(Name = "image")] public string? ImageText { get; set; }
     [SupplyParameterFromQuery(Name = "target")] public string? Target { get; set; }
     [SupplyParameterFromQuery(Name = "norm")] public string? Norm { get; set; }
     [SupplyParameterFromQuery(Name = "eps")] public string? Eps { get; set; }
-    [SupplyParameterFromQuery(Name = "steps")] public int? Steps { get; set; }
-    [SupplyParameterFromQuery(Name = "seed")] public long? Seed { get; set; }
+    [SupplyParameterFromQuery(Name = "steps")] public string? StepsText { get; set; }
+    [SupplyParameterFromQuery(Name = "seed")] public string? SeedText { get; set; }
+    private long? RunId => QueryNumbers.Long(RunText);
+    private int? Image => QueryNumbers.Int(ImageText);
+    private int? Steps => QueryNumbers.Int(StepsText);
+    private long? Seed => QueryNumbers.Long(SeedText);
+    private string? QueryNotice => QueryNumbers.Notice(("run", RunText, RunId is not null), ("image", ImageText, Image is not null),
+        ("steps", StepsText, Steps is not null), ("seed", SeedText, Seed is not null));
     [SupplyParameterFromQuery(Name = "rs")] public string? RandomStart { get; set; }
 
     [Inject] private AttackService Attacks { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
+    [Inject] private Security.DashboardAccess Access { get; set; } = default!;
+    [Inject] private Security.HeavyWork Heavy { get; set; } = default!;
 
     private AttackSetup? _setup;
     private AttackView? _view;
@@ -113,12 +122,14 @@ public sealed partial class AttackPage : IDisposable
         _upload = null;
         try
         {
+            await Access.RequireAsync(Dissection.Core.Accounts.DashboardRole.Editor, "use your own images");
             var upload = await BrowserImageUpload.ReadAsync(e.File);
             _upload = upload.Bytes;
             _uploadName = upload.Name;
             _message = "Uploaded images cannot be part of a link; the link keeps the other settings.";
         }
         catch (Dissection.Core.Datasets.BadImageException ex) { _message = BrowserImageUpload.Describe(ex); }
+        catch (Security.AccessDeniedException ex) { _message = ex.Message; }
     }
 
     private AttackSettings? Settings()
@@ -168,8 +179,15 @@ public sealed partial class AttackPage : IDisposable
         _progress = 0;
         _progressText = "starting (the first attack loads the model)";
         _message = null;
-        try { await work(_cancel.Token); }
+        try
+        {
+            // Attacks and experiments are heavy: the editor role, a per-user budget and the cap on heavy work at once.
+            await Access.RequireAsync(Dissection.Core.Accounts.DashboardRole.Editor, "run attacks");
+            using var lease = await Heavy.AcquireAsync(Security.HeavyKind.Probe, await Access.RequesterAsync(), _cancel.Token);
+            await work(_cancel.Token);
+        }
         catch (OperationCanceledException) { _message = "Cancelled."; }
+        catch (Security.AccessDeniedException e) { _message = e.Message; }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException)
         {
             _message = e.Message;

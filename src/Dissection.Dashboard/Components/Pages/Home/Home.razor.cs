@@ -16,6 +16,12 @@ public sealed partial class Home : IDisposable
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private BrowserSession Session { get; set; } = default!;
+    // Shared mode: who may start and cancel is decided on the server (GuardedJobs); the buttons only follow it.
+    [Inject] private Security.DashboardAccess Access { get; set; } = default!;
+    [Inject] private Security.GuardedJobs Guarded { get; set; } = default!;
+    private Dissection.Core.Accounts.DashboardUser? _user;
+    private string _requester = "";
+    private bool _canStart;
 
     private IReadOnlyList<RunInfo>? _runs;
     private IReadOnlyList<JobRecord> _jobs = [];
@@ -25,6 +31,9 @@ public sealed partial class Home : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        _user = await Access.UserAsync();
+        _requester = await Access.RequesterAsync();
+        _canStart = await Access.HasAsync(Dissection.Core.Accounts.DashboardRole.Editor);
         await Refresh();
         // Polling the store is simple and survives reloads and restarts; it only costs while the page is open.
         _timer = new Timer(_ => _ = InvokeAsync(PollAsync), null, 500, 500);
@@ -91,20 +100,38 @@ public sealed partial class Home : IDisposable
 
     private async Task Cancel(RunInfo run)
     {
-        var ok = await Task.Run(() => Jobs.Cancel(run.Id));
-        Snackbar.Add(ok ? $"Cancelling run #{run.Id}." : $"Run #{run.Id} has already ended.", ok ? Severity.Warning : Severity.Info);
+        try
+        {
+            var ok = await Guarded.CancelRunAsync(run.Id);
+            Snackbar.Add(ok ? $"Cancelling run #{run.Id}." : $"Run #{run.Id} has already ended.", ok ? Severity.Warning : Severity.Info);
+        }
+        catch (Security.AccessDeniedException e) { Snackbar.Add(e.Message, Severity.Error); }
         await Refresh();
     }
 
     private async Task CancelJob(JobRecord job)
     {
-        var ok = await Task.Run(() => Jobs.Executor.Cancel(job.Id));
-        Snackbar.Add(ok ? $"Cancelling job #{job.Id}." : $"Job #{job.Id} has already ended.", ok ? Severity.Warning : Severity.Info);
+        try
+        {
+            var ok = await Guarded.CancelJobAsync(job.Id);
+            Snackbar.Add(ok ? $"Cancelling job #{job.Id}." : $"Job #{job.Id} has already ended.", ok ? Severity.Warning : Severity.Info);
+        }
+        catch (Security.AccessDeniedException e) { Snackbar.Add(e.Message, Severity.Error); }
         await Refresh();
     }
 
+    /// <summary>Whether this user's cancel (or resume) button shows: Local mode always; Shared mode an admin, or the
+    /// editor who queued the job.</summary>
+    private bool MayCancel(string? requestedBy) =>
+        !Access.Shared || Security.AccessRules.CanCancel(_user, _requester, requestedBy);
+
+    private bool MayCancelRun(RunInfo run) => MayCancel(_jobs.FirstOrDefault(j => j.RunId == run.Id)?.RequestedBy);
+
+    private string OwnerText(string? requestedBy) => requestedBy == _requester ? "you" : Session.Owner(requestedBy);
+
     private async Task ResumeJob(JobRecord job)
     {
+        if (!MayCancel(job.RequestedBy)) { Snackbar.Add("You may resume only the jobs you started.", Severity.Error); return; }
         var ok = await Task.Run(() => Jobs.Executor.Requeue(job.Id));
         Snackbar.Add(ok ? $"Job #{job.Id} queued again; it keeps what it had saved." : $"Job #{job.Id} cannot be resumed.", ok ? Severity.Info : Severity.Warning);
         await Refresh();

@@ -3,6 +3,7 @@
 // The model runs only once the circuit is interactive, not during prerendering, so a link runs the model once.
 using Dissection.Core.Datasets;
 using Dissection.Core.Storage;
+using Dissection.Dashboard.Security;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
@@ -11,14 +12,21 @@ namespace Dissection.Dashboard.Components.Pages;
 
 public sealed partial class TryPage : IDisposable
 {
-    [SupplyParameterFromQuery(Name = "run")] public long? RunId { get; set; }
+    // Numbers arrive as text (QueryNumbers): a bad one is named in a notice instead of blanking the page.
+    [SupplyParameterFromQuery(Name = "run")] public string? RunText { get; set; }
     [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
     [SupplyParameterFromQuery(Name = "sample")] public string? Sample { get; set; }
-    [SupplyParameterFromQuery(Name = "image")] public int? Image { get; set; }
+    [SupplyParameterFromQuery(Name = "image")] public string? ImageText { get; set; }
+    private long? RunId => QueryNumbers.Long(RunText);
+    private int? Image => QueryNumbers.Int(ImageText);
+    private string? QueryNotice => QueryNumbers.Notice(("run", RunText, RunId is not null), ("image", ImageText, Image is not null));
     [SupplyParameterFromQuery(Name = "upload")] public string? Saved { get; set; }
 
     [Inject] private TryImageService Try { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
+    [Inject] private DashboardAccess Access { get; set; } = default!;
+    [Inject] private GuardedUploads Uploads { get; set; } = default!;
+    [Inject] private HeavyWork Heavy { get; set; } = default!;
 
     private IReadOnlyList<RunInfo> _runs = [];
     private RunInfo? _run;
@@ -79,11 +87,14 @@ public sealed partial class TryPage : IDisposable
         _viewKey = key;
         try
         {
+            // One model run per lease: a per-user budget and a cap on heavy work at once (Shared mode).
+            using var lease = await Heavy.AcquireAsync(HeavyKind.Probe, await Access.RequesterAsync(), cancel.Token);
             var view = await Try.AnalyseAsync(_run, _layer, source, cancel.Token);
             if (!cancel.IsCancellationRequested) _view = view;
         }
         catch (OperationCanceledException) { }
         catch (BadImageException e) { Fail(BrowserImageUpload.Describe(e)); }
+        catch (AccessDeniedException e) { Fail(e.Message); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException)
         {
             Fail(e.Message);
@@ -105,8 +116,14 @@ public sealed partial class TryPage : IDisposable
     private async Task OnUpload(InputFileChangeEventArgs e)
     {
         _message = null;
-        try { _upload = await BrowserImageUpload.ReadAsync(e.File); }
+        try
+        {
+            // A viewer tries the samples and the dataset's images; their own images need the editor role.
+            await Access.RequireAsync(Dissection.Core.Accounts.DashboardRole.Editor, "use your own images");
+            _upload = await BrowserImageUpload.ReadAsync(e.File);
+        }
         catch (BadImageException ex) { _message = BrowserImageUpload.Describe(ex); return; }
+        catch (AccessDeniedException ex) { _message = ex.Message; return; }
         // The upload replaces a linked image: the URL keeps only run and layer, and the view is computed here (navigating
         // to an unchanged URL would not set the parameters again).
         if (Linkable) Go(sample: "", image: "", upload: "");
@@ -118,9 +135,10 @@ public sealed partial class TryPage : IDisposable
         if (_upload is null) return;
         try
         {
-            var id = await Try.SaveAsync(_upload);
+            var id = await Uploads.SaveUploadAsync(_upload);
             Go(upload: id, sample: "", image: "");
         }
+        catch (AccessDeniedException ex) { _message = ex.Message; }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
             _message = $"The upload could not be saved: {ex.Message}";

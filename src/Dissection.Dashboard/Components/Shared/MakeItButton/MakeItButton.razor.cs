@@ -11,6 +11,7 @@ public sealed partial class MakeItButton
 {
     [Inject] private JobQueue Jobs { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private Security.DashboardAccess Access { get; set; } = default!;
 
     [Parameter, EditorRequired] public JobKind Kind { get; set; }
     [Parameter, EditorRequired] public string Label { get; set; } = "";
@@ -26,11 +27,14 @@ public sealed partial class MakeItButton
     [Parameter] public EventCallback OnDone { get; set; }
 
     private JobRecord? _job;
+    /// <summary>Shared mode: only editors see the button (the server checks again when the job is started).</summary>
+    private bool _canStart;
     private Timer? _timer;
     private int _polling;
 
     protected override async Task OnParametersSetAsync()
     {
+        _canStart = await Access.HasAsync(Core.Accounts.DashboardRole.Editor);
         if (RunId is { } run && _job is null)
         {
             _job = await Task.Run(() => Jobs.PendingJob(Kind, run, Layer));

@@ -12,10 +12,9 @@ public sealed partial class NewRunDialog
 {
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
     [Inject] private ModelCatalog Catalog { get; set; } = default!;
-    [Inject] private JobQueue Jobs { get; set; } = default!;
-    [Inject] private BrowserSession Session { get; set; } = default!;
     [Inject] private RepoPaths Paths { get; set; } = default!;
     [Inject] private PathPolicy Policy { get; set; } = default!;
+    [Inject] private Security.GuardedJobs Guarded { get; set; } = default!;
 
     private IReadOnlyList<string> _architectures = [];
     private string? _archProblem;
@@ -106,7 +105,7 @@ public sealed partial class NewRunDialog
         if (on) _selected.Add(layer); else _selected.Remove(layer);
     }
 
-    private void Submit()
+    private async Task Submit()
     {
         _error = null;
         try
@@ -114,9 +113,11 @@ public sealed partial class NewRunDialog
             // Keep the model's own layer order, not the click order.
             var layers = _layers.Select(l => l.Name).Where(_selected.Contains).ToList();
             var settings = new DissectionSettings { Quantile = _quantile, IouThreshold = _iou, TopK = _topK, Limit = _limit };
-            var id = Jobs.Enqueue(new NewRunRequest(_name, _arch!, _checkpoint, _dataset!, layers, settings), Session.Id);
+            // GuardedJobs checks the role and the queue cap on the server, then queues as this tab or account.
+            var id = await Guarded.StartRunAsync(new NewRunRequest(_name, _arch!, _checkpoint, _dataset!, layers, settings));
             Dialog.Close(DialogResult.Ok(id));
         }
+        catch (Security.AccessDeniedException e) { _error = e.Message; }
         catch (Exception e) when (e is ArgumentException or PathNotAllowedException or InvalidOperationException or IOException or NotImplementedException)
         {
             _error = JobQueue.Describe(e);

@@ -10,6 +10,7 @@ public sealed partial class ReportButton : IDisposable
 {
     [Parameter, EditorRequired] public RunInfo Run { get; set; } = default!;
     [Inject] private ReportJobs Reports { get; set; } = default!;
+    [Inject] private Security.DashboardAccess Access { get; set; } = default!;
 
     private ReportStatus _status = new(0, ReportState.None, 0, 0, null, 0);
     private Timer? _timer;
@@ -22,16 +23,27 @@ public sealed partial class ReportButton : IDisposable
         Follow();
     }
 
-    private void Start()
+    // Writing a report is a job: the editor role, checked here on the server (a published run's visitor sees the button).
+    private async Task Start()
     {
-        try { _status = Reports.Start(Run); }
+        try
+        {
+            await Access.RequireAsync(Dissection.Core.Accounts.DashboardRole.Editor, "write reports");
+            _status = Reports.Start(Run);
+        }
         catch (ArgumentException e) { _status = _status with { Message = e.Message }; }
+        catch (Security.AccessDeniedException e) { _status = _status with { Message = e.Message }; }
         Follow();
     }
 
-    private void Cancel()
+    private async Task Cancel()
     {
-        Reports.Cancel(Run.Id);
+        try
+        {
+            await Access.RequireAsync(Dissection.Core.Accounts.DashboardRole.Editor, "cancel reports");
+            Reports.Cancel(Run.Id);
+        }
+        catch (Security.AccessDeniedException e) { _status = _status with { Message = e.Message }; }
         Poll();
     }
 

@@ -19,8 +19,7 @@ public sealed partial class StartJobDialog
     [Inject] private ResultsService Results { get; set; } = default!;
     [Inject] private AblationService Ablations { get; set; } = default!;
     [Inject] private ModelCatalog Catalog { get; set; } = default!;
-    [Inject] private JobQueue Jobs { get; set; } = default!;
-    [Inject] private BrowserSession Session { get; set; } = default!;
+    [Inject] private Security.GuardedJobs Jobs { get; set; } = default!;
     [Inject] private RepoPaths Paths { get; set; } = default!;
     [Inject] private PathPolicy Policy { get; set; } = default!;
 
@@ -133,12 +132,16 @@ public sealed partial class StartJobDialog
         try
         {
             var parameters = Parameters();
-            var id = await Task.Run(() => Jobs.Start(parameters, Session.Id));
+            var id = await Jobs.StartJobAsync(parameters);
             Dialog.Close(DialogResult.Ok(id));
         }
         catch (JobParameterException e)
         {
             _error = $"{e.Field}: {e.Message}";
+        }
+        catch (Security.AccessDeniedException e)
+        {
+            _error = e.Message;
         }
         catch (Exception e) when (e is ArgumentException or PathNotAllowedException or InvalidOperationException or IOException)
         {
