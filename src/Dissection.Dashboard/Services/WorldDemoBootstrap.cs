@@ -50,12 +50,12 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     /// <summary>The world-vgg demo run's id once it is done or queued (null when it could not be made).</summary>
     private async Task<long?> EnsureWorldVggDemoAsync(CancellationToken cancel)
     {
-        var demos = store.Read(s => s.ListRuns()).Where(r => r.Name == RunName).ToList();
+        var demos = store.Read(s => s.Runs.ListRuns()).Where(r => r.Name == RunName).ToList();
         // Done, or waiting in this process's queue, or deliberately cancelled by the user: leave it be.
         if (demos.FirstOrDefault(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running) is { } live) return live.Id;
         if (demos.Any(r => r.Status is RunStatus.Cancelled)) return null;
         // A demo that failed (e.g. the process died half-way) is replaced by a fresh one.
-        foreach (var failed in demos) store.Write(s => s.DeleteRun(failed.Id));
+        foreach (var failed in demos) store.Write(s => s.Runs.DeleteRun(failed.Id));
 
         var checkpoint = paths.Resolve(Checkpoint);
         if (!File.Exists(checkpoint))
@@ -77,12 +77,12 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
         }
         catch (OperationCanceledException)
         {
-            store.Write(s => s.SetStatus(id, RunStatus.Failed, "Interrupted while generating the world: the dashboard was shut down."));
+            store.Write(s => s.Runs.SetStatus(id, RunStatus.Failed, "Interrupted while generating the world: the dashboard was shut down."));
         }
         catch (Exception e)
         {
             log.LogError(e, "The demo world could not be generated");
-            store.Write(s => s.SetStatus(id, RunStatus.Failed, $"The demo world could not be generated: {e.Message}"));
+            store.Write(s => s.Runs.SetStatus(id, RunStatus.Failed, $"The demo world could not be generated: {e.Message}"));
         }
         return null;
     }
@@ -92,8 +92,8 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     private void EnsureAblationDemo(long run)
     {
         var layer = WorldVgg.ConvLayers[^1];
-        if (store.Read(s => s.ListAblations(run)).Any(a => a.Layer == layer)) return;
-        if (store.Read(s => s.ListJobs()).Any(j => j.Title == AblationTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
+        if (store.Read(s => s.Ablations.ListAblations(run)).Any(a => a.Layer == layer)) return;
+        if (store.Read(s => s.Jobs.ListJobs()).Any(j => j.Title == AblationTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
             return;
         var parameters = new AblateParameters(run, layer, new AblationSettings { Split = "val", Limit = AblationImages });
         jobs.Executor.Enqueue(new JobRequest(JobKind.Ablate, AblationTitle, parameters));
@@ -104,10 +104,10 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     /// fills the GAN playground's concept lists; once, like the other demo runs.</summary>
     private long? EnsureGanDemo()
     {
-        var demos = store.Read(s => s.ListRuns()).Where(r => r.Name == GanRunName).ToList();
+        var demos = store.Read(s => s.Runs.ListRuns()).Where(r => r.Name == GanRunName).ToList();
         if (demos.FirstOrDefault(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running) is { } live) return live.Id;
         if (demos.Any(r => r.Status is RunStatus.Cancelled)) return null;
-        foreach (var failed in demos) store.Write(s => s.DeleteRun(failed.Id));
+        foreach (var failed in demos) store.Write(s => s.Runs.DeleteRun(failed.Id));
         if (!File.Exists(paths.Resolve(Generator)) || !File.Exists(paths.Resolve(Segmenter)))
         {
             log.LogWarning("No GAN demo: {Generator} or {Segmenter} is missing", Generator, Segmenter);
@@ -127,8 +127,8 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     /// ranks the common contexts (sky, grass, building) but leaves rare ones with few cells and wide intervals.</summary>
     private void EnsureGanCausalDemo(long ganRun)
     {
-        if (store.Read(s => s.GetRemovalCurves(ganRun)).Count > 0) return;
-        if (store.Read(s => s.ListJobs()).Any(j => j.Title == GanCausalTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
+        if (store.Read(s => s.Gan.GetRemovalCurves(ganRun)).Count > 0) return;
+        if (store.Read(s => s.Jobs.ListJobs()).Any(j => j.Title == GanCausalTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
             return;
         var parameters = new GanCausalParameters(ganRun, "layer4", null, RemovalSamples: 60, MaxUnits: 20, ContextSamples: 8, ContextUnits: 20);
         jobs.Executor.Enqueue(new JobRequest(JobKind.GanCausal, GanCausalTitle, parameters));
@@ -138,9 +138,9 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     /// that is done, waiting or was cancelled is left be, and a failed one is replaced.</summary>
     private void EnsureImageNetDemo()
     {
-        var demos = store.Read(s => s.ListRuns()).Where(r => r.Name == ImageNetRunName).ToList();
+        var demos = store.Read(s => s.Runs.ListRuns()).Where(r => r.Name == ImageNetRunName).ToList();
         if (demos.Any(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running or RunStatus.Cancelled)) return;
-        foreach (var failed in demos) store.Write(s => s.DeleteRun(failed.Id));
+        foreach (var failed in demos) store.Write(s => s.Runs.DeleteRun(failed.Id));
 
         var world = paths.Resolve(options.Value.DemoWorld);
         if (!File.Exists(Path.Combine(world, "index.csv")))
@@ -167,12 +167,12 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
 
     private void GenerateWorld(long id, string world, CancellationToken cancel)
     {
-        store.Write(s => s.SetStatus(id, RunStatus.Running));
+        store.Write(s => s.Runs.SetStatus(id, RunStatus.Running));
         var started = DateTime.UtcNow;
         var progress = new Progress<(int Done, int Total)>(p =>
         {
             var speed = p.Done / Math.Max(1e-3, (DateTime.UtcNow - started).TotalSeconds);
-            try { store.Write(s => s.UpdateProgress(id, "generating the synthetic world", (double)p.Done / p.Total, speed)); }
+            try { store.Write(s => s.Runs.UpdateProgress(id, "generating the synthetic world", (double)p.Done / p.Total, speed)); }
             catch (Exception) { /* progress is best effort */ }
         });
         // The same seed and size as the world the classifier was trained on; images depend only on (seed, index),

@@ -2,6 +2,7 @@
 using System.Text.Json;
 using Dissection.Core.Dissection;
 using Dissection.Core.Storage;
+using Dissection.Core.Tallies;
 
 namespace Dissection.Core.Tests.Storage;
 
@@ -16,11 +17,11 @@ public sealed class RunExportTests : IDisposable
     private (ResultsStore Store, long Run) Fixture()
     {
         var store = _db.Open();
-        var run = store.CreateRun("export me", "world-vgg", "data/world", ["conv1", "conv2"],
+        var run = store.Runs.CreateRun("export me", "world-vgg", "data/world", ["conv1", "conv2"],
             new DissectionSettings { Method = DissectionMethod.Cvpr17, Quantile = 0.005, IouThreshold = 0.05 });
-        store.SaveLayer(run, _conv1);
-        store.SaveLayer(run, _conv2);
-        store.SetStatus(run, RunStatus.Done, images: 321);
+        store.Layers.SaveLayer(run, _conv1);
+        store.Layers.SaveLayer(run, _conv2);
+        store.Runs.SetStatus(run, RunStatus.Done, images: 321);
         return (store, run);
     }
 
@@ -37,7 +38,7 @@ public sealed class RunExportTests : IDisposable
     public void The_stored_run_keeps_its_rules_and_a_run_stored_before_them_exports_null()
     {
         var (store, run) = Fixture();
-        Assert.Equal(MethodRules.Cvpr17, store.GetRun(run)!.RecordedRules);
+        Assert.Equal(MethodRules.Cvpr17, store.Runs.GetRun(run)!.RecordedRules);
         // A run created before rule sets were recorded: its settings JSON has no "rules".
         using (var c = store.Connect())
         using (var cmd = c.CreateCommand())
@@ -46,8 +47,8 @@ public sealed class RunExportTests : IDisposable
             cmd.Parameters.AddWithValue("$id", run);
             Assert.Equal(1, cmd.ExecuteNonQuery());
         }
-        Assert.Null(store.GetRun(run)!.RecordedRules);
-        Assert.Equal(DissectionMethod.Cvpr17, store.GetRun(run)!.Settings.Method);
+        Assert.Null(store.Runs.GetRun(run)!.RecordedRules);
+        Assert.Equal(DissectionMethod.Cvpr17, store.Runs.GetRun(run)!.Settings.Method);
         using var doc = JsonDocument.Parse(Json(store, run));
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("run").GetProperty("rules").ValueKind);
     }
@@ -71,7 +72,7 @@ public sealed class RunExportTests : IDisposable
         Assert.Equal(run, r.GetProperty("id").GetInt64());
         Assert.Equal("world-vgg", r.GetProperty("model").GetString());
         Assert.Equal("data/world", r.GetProperty("dataset").GetString());
-        var stored = store.GetRun(run)!;
+        var stored = store.Runs.GetRun(run)!;
         Assert.Equal(stored.Status.ToString().ToLowerInvariant(), r.GetProperty("status").GetString());
         Assert.Equal(stored.Layers, r.GetProperty("layersRequested").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("cvpr17", r.GetProperty("method").GetString());
@@ -121,7 +122,7 @@ public sealed class RunExportTests : IDisposable
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
-        store.SetStatus(run, RunStatus.Failed, "Interrupted: the process running it stopped.");
+        store.Runs.SetStatus(run, RunStatus.Failed, "Interrupted: the process running it stopped.");
         using var doc = JsonDocument.Parse(Json(store, run));
         var r = doc.RootElement.GetProperty("run");
         Assert.Equal("failed", r.GetProperty("status").GetString());
@@ -192,7 +193,7 @@ public sealed class RunExportTests : IDisposable
         var run = SampleResults.CreateRun(store, layers: ["conv1"]);
         var odd = new ConceptScore(1, "chair, \"folding\"", "object", 0.5);
         var unit = new UnitResult(0, 1f, odd, [odd], [odd], [], new ActivationHistogram(0, 1, [1]));
-        store.SaveLayer(run, new LayerResult("conv1", [1, 1, 1], [unit], 1, TimeSpan.Zero));
+        store.Layers.SaveLayer(run, new LayerResult("conv1", [1, 1, 1], [unit], 1, TimeSpan.Zero));
 
         var text = new StringWriter();
         RunExport.WriteCsv(store, run, text, "conv1");
