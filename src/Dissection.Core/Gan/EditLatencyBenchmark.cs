@@ -5,6 +5,7 @@
 using System.Diagnostics;
 using SixLabors.ImageSharp;
 using Dissection.Core.Statistics;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Gan;

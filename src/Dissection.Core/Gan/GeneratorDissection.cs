@@ -6,6 +6,7 @@
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Work;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Gan;

@@ -8,6 +8,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Dissection.Core.Storage;
 using Dissection.Core.Tallies;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Jobs;
 

@@ -5,6 +5,7 @@ using System.Globalization;
 using Dissection.Core.Jobs;
 using Dissection.Core.Storage;
 using Microsoft.Data.Sqlite;
+using Dissection.Core.Work;
 using static Dissection.Core.Storage.ResultsStore;
 
 namespace Dissection.Core.Jobs;

@@ -113,7 +113,7 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
             log.LogWarning("No GAN demo: {Generator} or {Segmenter} is missing", Generator, Segmenter);
             return null;
         }
-        var parameters = new DissectGeneratorParameters($"{Core.Gan.GeneratorSpec.Arch}:{Generator}", $"z:1:{GanSamples}",
+        var parameters = new DissectGeneratorParameters($"{Core.Models.GeneratorSpec.Arch}:{Generator}", $"z:1:{GanSamples}",
             $"{SegmenterSpec.World}:{Segmenter}", GanLayers, new DissectionSettings());
         var id = store.Read(s => DissectGeneratorJob.CreateRun(s, parameters, GanRunName));
         jobs.Executor.Enqueue(new JobRequest(JobKind.DissectGenerator, GanRunName, parameters, RunId: id));

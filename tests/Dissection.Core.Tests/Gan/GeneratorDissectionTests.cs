@@ -9,6 +9,7 @@ using Dissection.Core.Tallies;
 using Dissection.Core.Tests.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Gan;
