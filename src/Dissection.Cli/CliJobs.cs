@@ -3,6 +3,7 @@
 using Dissection.Core.Dissection;
 using Dissection.Core.Jobs;
 using Dissection.Core.Jobs.Kinds;
+using Dissection.Core.Work;
 
 namespace Dissection.Cli;
 

@@ -4,6 +4,7 @@
 using Dissection.Core.Storage;
 using Microsoft.Playwright;
 using TorchSharp.PyBridge;
+using Dissection.Core.Models;
 
 namespace Dissection.EndToEnd.Tests;
 
@@ -88,8 +89,8 @@ public class DashboardFixture : IAsyncLifetime
     /// <summary>Random weights are enough for the playground: every edit still changes the picture where it is painted.</summary>
     private static void WriteTestGan(string path)
     {
-        using var g = new Dissection.Core.Gan.ProgressiveGenerator(
-            Dissection.Core.Gan.ProGanLayout.PerResolution(32, [32, 32, 16, 16, 8]));
+        using var g = new Dissection.Core.Models.ProgressiveGenerator(
+            Dissection.Core.Models.ProGanLayout.PerResolution(32, [32, 32, 16, 16, 8]));
         g.InitialiseForTraining(11);
         g.save_py(path);
     }

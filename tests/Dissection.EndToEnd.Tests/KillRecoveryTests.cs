@@ -61,9 +61,9 @@ public sealed class KillRecoveryTests : IDisposable
 
         using var a = ResultsStore.Open(referenceDb);
         using var b = ResultsStore.Open(Database);
-        Assert.Equal(RunStatus.Done, b.GetRun(run)!.Status);
-        var expected = a.GetLayers(referenceRun, includeUnits: true);
-        var actual = b.GetLayers(run, includeUnits: true);
+        Assert.Equal(RunStatus.Done, b.Runs.GetRun(run)!.Status);
+        var expected = a.Layers.GetLayers(referenceRun, includeUnits: true);
+        var actual = b.Layers.GetLayers(run, includeUnits: true);
         Assert.Equal(expected.Select(l => l.Layer), actual.Select(l => l.Layer));
         foreach (var (x, y) in expected.Zip(actual))
         {
@@ -76,7 +76,7 @@ public sealed class KillRecoveryTests : IDisposable
     private JobRecord? Job(long id)
     {
         using var store = ResultsStore.Open(Database);
-        return store.GetJob(id);
+        return store.Jobs.GetJob(id);
     }
 
     private static async Task WaitFor(Func<bool> condition, TimeSpan timeout, string what, DashboardProcess app)

@@ -27,8 +27,8 @@ public class MakeItTests(DashboardFixture app)
         long run;
         using (var store = ResultsStore.Open(app.Database))
         {
-            run = store.CreateRun("make-it run", spec, folder, [Layer], new());
-            store.SetStatus(run, RunStatus.Done, null, 12);
+            run = store.Runs.CreateRun("make-it run", spec, folder, [Layer], new());
+            store.Runs.SetStatus(run, RunStatus.Done, null, 12);
         }
 
         var page = await app.NewPage();
@@ -67,7 +67,7 @@ public class MakeItTests(DashboardFixture app)
         Assert.Equal(await Snapshot(fresh), shown);
         Assert.Equal(className, (await title.InnerTextAsync()).Trim());
         using (var store = ResultsStore.Open(app.Database))
-            Assert.Contains(store.ListAblations(run), a => a.Layer == Layer && a.Images == 12);
+            Assert.Contains(store.Ablations.ListAblations(run), a => a.Layer == Layer && a.Images == 12);
         await fresh.Context.CloseAsync();
         await page.Context.CloseAsync();
     }

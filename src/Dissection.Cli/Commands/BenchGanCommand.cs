@@ -2,6 +2,7 @@
 // features → tail → PNG) against a full generation measured in the same run, as p50/p95 and their ratios.
 using Dissection.Core.Gan;
 using TorchSharp;
+using Dissection.Core.Models;
 
 namespace Dissection.Cli.Commands;
 

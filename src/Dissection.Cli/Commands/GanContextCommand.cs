@@ -29,7 +29,7 @@ public sealed class GanContextCommand : ICommand
         using var z = ZDataset.FromSeed(inputs.Generator.ZDim, seed, o.Samples);
         var result = ContextInsertionExperiment.Run(inputs.Generator, inputs.Segmenter, inputs.Layer, inputs.Concept,
             inputs.Units.Select(u => u.Unit).ToList(), inputs.Units.Select(u => u.Level).ToList(), z, new ConsoleProgress(), cancel);
-        var id = inputs.Store.SaveContextInsertion(o.RunId, result);
+        var id = inputs.Store.Gan.SaveContextInsertion(o.RunId, result);
         Console.WriteLine($"{result.ConceptName} on {result.Layer}: baseline {result.BaselineFraction:P2} of pixels ({result.Samples} samples)");
         Console.WriteLine("context\tcells\tmean added area\t99% interval");
         foreach (var r in result.Contexts)

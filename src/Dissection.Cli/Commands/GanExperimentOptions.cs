@@ -3,6 +3,7 @@
 using Dissection.Core.Gan;
 using Dissection.Core.Jobs;
 using Dissection.Core.Storage;
+using Dissection.Core.Work;
 
 namespace Dissection.Cli.Commands;
 

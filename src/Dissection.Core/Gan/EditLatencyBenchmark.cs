@@ -4,6 +4,8 @@
 // with the same PNG encoding.
 using System.Diagnostics;
 using SixLabors.ImageSharp;
+using Dissection.Core.Statistics;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Gan;
@@ -51,15 +53,7 @@ public static class EditLatencyBenchmark
             if (i >= 0) fullTimes.Add(clock.Elapsed.TotalMilliseconds);
         }
         return new EditLatency(layer, edits, unitsPerEdit, get_num_threads(), headMs,
-            Percentile(editTimes, 0.5), Percentile(editTimes, 0.95), Percentile(fullTimes, 0.5), Percentile(fullTimes, 0.95));
-    }
-
-    /// <summary>Nearest-rank percentile.</summary>
-    internal static double Percentile(IReadOnlyList<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        var rank = (int)Math.Ceiling(p * sorted.Count);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+            Percentiles.NearestRank(editTimes, 0.5), Percentiles.NearestRank(editTimes, 0.95), Percentiles.NearestRank(fullTimes, 0.5), Percentiles.NearestRank(fullTimes, 0.95));
     }
 
     private static Tensor Disc(int size, int cx, int cy, int r)

@@ -11,6 +11,7 @@ using Dissection.Core.Models;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
+using Dissection.Core.Work;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Gan;

@@ -1,6 +1,7 @@
 // Running a generator block by block: capture several blocks' outputs in one pass (generator dissection), or run only
 // the blocks before or after one layer (LayerFeatures: features once, edits many). One place for the block order and
 // for the "unknown layer" message.
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Gan;

@@ -5,7 +5,8 @@
 // pipeline's own. Only the forward pass differs.
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
-using Dissection.Core.Storage;
+using Dissection.Core.Work;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Gan;
@@ -36,24 +37,6 @@ public static class GeneratorDissection
             samples.Categories);
         var untrimmed = settings with { Split = null, TopConcepts = Math.Max(settings.TopConcepts, samples.Concepts.Count) };
         return DissectionPipeline.Run(inputs, layers, untrimmed, progress, cancel, cacheRoot);
-    }
-
-    /// <summary>
-    /// Stores a generator run's layers like any run's (top concepts trimmed to topConcepts), plus every unit's IoU
-    /// with every concept (for ConceptUnit rankings) and the run's samples. The run must exist.
-    /// </summary>
-    public static void Save(ResultsStore store, long runId, GanSampleSet samples, IReadOnlyList<LayerResult> layers, int topConcepts)
-    {
-        store.SaveGanRun(runId, samples);
-        foreach (var layer in layers) SaveLayer(store, runId, layer, topConcepts);
-    }
-
-    /// <summary>One layer: its full concept IoUs, then the layer itself (the layer row last, so a layer counts as
-    /// stored, and a resumed job skips it, only when both are there).</summary>
-    public static void SaveLayer(ResultsStore store, long runId, LayerResult layer, int topConcepts)
-    {
-        store.SaveConceptIous(runId, layer);
-        store.SaveLayer(runId, layer with { Units = layer.Units.Select(u => u with { TopConcepts = u.TopConcepts.Take(topConcepts).ToList() }).ToList() });
     }
 
     /// <summary>The latents of a batch of sample images: image i is latent i.</summary>

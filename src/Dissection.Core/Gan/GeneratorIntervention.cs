@@ -1,6 +1,7 @@
 // Runs a generator with unit edits applied by forward hooks on the named blocks: out = x·(1−α) + r·α per edited unit,
 // α the region weight, r the target value (the reference's nethook semantics). Hooks are removed afterwards, so the
 // generator is unchanged for the next caller.
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Gan;

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dissection.Core.Dissection;
+using Dissection.Core.Tallies;
 
 namespace Dissection.Core.Storage;
 
@@ -64,8 +65,8 @@ public static class RunExport
         Number(json, "iouThreshold", run.Settings.IouThreshold);
         WriteRules(json, run.RecordedRules);
         json.WriteNumber("images", run.Images);
-        WriteAttacks(json, store.GetAttackExperiments(runId, layer));
-        WriteGanExperiments(json, store.GetRemovalCurves(runId, layer), store.GetContextInsertions(runId, layer));
+        WriteAttacks(json, store.Attacks.GetAttackExperiments(runId, layer));
+        WriteGanExperiments(json, store.Gan.GetRemovalCurves(runId, layer), store.Gan.GetContextInsertions(runId, layer));
         json.WriteEndObject();
 
         json.WriteStartArray("layers");
@@ -74,7 +75,7 @@ public static class RunExport
             json.WriteStartObject();
             json.WriteString("name", name);
             json.WriteStartArray("units");
-            foreach (var u in store.GetUnitSummaries(runId, name))
+            foreach (var u in store.Layers.GetUnitSummaries(runId, name))
             {
                 json.WriteStartObject();
                 json.WriteNumber("unit", u.Unit);
@@ -114,7 +115,7 @@ public static class RunExport
                 Drain(json, buffer, output);  // stream unit by unit: a big run never sits in memory as text
             }
             json.WriteEndArray();
-            if (store.GetAblation(runId, name) is { } ablation) WriteAblation(json, ablation);
+            if (store.Ablations.GetAblation(runId, name) is { } ablation) WriteAblation(json, ablation);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -323,7 +324,7 @@ public static class RunExport
     {
         ArgumentNullException.ThrowIfNull(output);
         var (_, layers) = Select(store, runId, layer);
-        var units = layers.SelectMany(name => store.GetUnitSummaries(runId, name)).ToList();
+        var units = layers.SelectMany(name => store.Layers.GetUnitSummaries(runId, name)).ToList();
         var topCount = units.Count == 0 ? 0 : units.Max(u => u.TopConcepts.Count);
 
         var header = new List<string> { "layer", "unit", "threshold", "label", "category", "iou" };
@@ -357,10 +358,10 @@ public static class RunExport
     private static (RunInfo Run, IReadOnlyList<string> Layers) Select(ResultsStore store, long runId, string? layer)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var run = store.GetRun(runId) ?? throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
-        var saved = store.GetLayers(runId).Select(l => l.Layer).ToList();
+        var run = store.Runs.GetRun(runId) ?? throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
+        var saved = store.Layers.GetLayers(runId).Select(l => l.Layer).ToList();
         // Layers that were ablated without being dissected follow the dissected ones.
-        saved.AddRange(store.ListAblations(runId).Select(a => a.Layer).Where(l => !saved.Contains(l, StringComparer.Ordinal)));
+        saved.AddRange(store.Ablations.ListAblations(runId).Select(a => a.Layer).Where(l => !saved.Contains(l, StringComparer.Ordinal)));
         if (layer is null) return (run, saved);
         if (!saved.Contains(layer, StringComparer.Ordinal))
             throw new ArgumentException($"run {runId} has no saved layer '{layer}' (saved: {(saved.Count == 0 ? "none" : string.Join(", ", saved))})");

@@ -10,6 +10,7 @@ using Dissection.Core.Datasets;
 using Dissection.Core.Gan;
 using TorchSharp;
 using TorchSharp.PyBridge;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Training;

@@ -5,6 +5,7 @@
 using Dissection.Core.Gan;
 using TorchSharp;
 using TorchSharp.Modules;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Training;

@@ -48,7 +48,7 @@ public sealed class GuardedJobs(DashboardAccess access, JobQueue jobs, StoreAcce
     /// <exception cref="AccessDeniedException">not the user's job (and not an admin).</exception>
     public async Task<bool> CancelRunAsync(long runId)
     {
-        var job = await store.ReadAsync(s => s.JobOfRun(runId));
+        var job = await store.ReadAsync(s => s.Jobs.JobOfRun(runId));
         if (job is null) return false;
         return await CancelAsync(job);
     }

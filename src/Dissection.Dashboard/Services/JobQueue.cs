@@ -7,6 +7,7 @@ using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
 using Microsoft.Extensions.Options;
+using Dissection.Core.Work;
 
 namespace Dissection.Dashboard.Services;
 
@@ -55,7 +56,7 @@ public sealed class JobQueue : BackgroundService
     /// the world's generation on it first).</summary>
     public long EnqueueForRun(long runId, DissectClassifierParameters parameters, string? requestedBy = null)
     {
-        var name = _store.Read(s => s.GetRun(runId))?.Name ?? $"run {runId}";
+        var name = _store.Read(s => s.Runs.GetRun(runId))?.Name ?? $"run {runId}";
         return Executor.Enqueue(new JobRequest(JobKind.DissectClassifier, name, parameters, requestedBy, runId));
     }
 
@@ -127,16 +128,16 @@ public sealed class JobQueue : BackgroundService
     /// False when it has already ended.</summary>
     public bool Cancel(long runId)
     {
-        if (_store.Read(s => s.JobOfRun(runId)) is { } job) return Executor.Cancel(job.Id);
+        if (_store.Read(s => s.Jobs.JobOfRun(runId)) is { } job) return Executor.Cancel(job.Id);
         // A run recorded without a job (an older program) can only be cancelled while it waits.
-        var run = _store.Read(s => s.GetRun(runId));
+        var run = _store.Read(s => s.Runs.GetRun(runId));
         if (run?.Status != RunStatus.Queued) return false;
-        _store.Write(s => s.SetStatus(runId, RunStatus.Cancelled, "Cancelled before it started."));
+        _store.Write(s => s.Runs.SetStatus(runId, RunStatus.Cancelled, "Cancelled before it started."));
         return true;
     }
 
     /// <summary>Whether this process is working on the run now.</summary>
-    public bool IsRunning(long runId) => _store.Read(s => s.JobOfRun(runId)) is { } job && Executor.IsRunningHere(job.Id);
+    public bool IsRunning(long runId) => _store.Read(s => s.Jobs.JobOfRun(runId)) is { } job && Executor.IsRunningHere(job.Id);
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {

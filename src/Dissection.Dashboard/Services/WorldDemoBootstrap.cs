@@ -69,12 +69,12 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     /// <summary>The world-vgg demo run's id once it is done or queued (null when it could not be made).</summary>
     private async Task<long?> EnsureWorldVggDemoAsync(CancellationToken cancel)
     {
-        var demos = store.Read(s => s.ListRuns()).Where(r => r.Name == RunName).ToList();
+        var demos = store.Read(s => s.Runs.ListRuns()).Where(r => r.Name == RunName).ToList();
         // Done, or waiting in this process's queue, or deliberately cancelled by the user: leave it be.
         if (demos.FirstOrDefault(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running) is { } live) return live.Id;
         if (demos.Any(r => r.Status is RunStatus.Cancelled)) return null;
         // A demo that failed (e.g. the process died half-way) is replaced by a fresh one.
-        foreach (var failed in demos) store.Write(s => s.DeleteRun(failed.Id));
+        foreach (var failed in demos) store.Write(s => s.Runs.DeleteRun(failed.Id));
 
         var checkpoint = paths.Resolve(Checkpoint);
         if (!File.Exists(checkpoint))
@@ -96,12 +96,12 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
         }
         catch (OperationCanceledException)
         {
-            store.Write(s => s.SetStatus(id, RunStatus.Failed, "Interrupted while generating the world: the dashboard was shut down."));
+            store.Write(s => s.Runs.SetStatus(id, RunStatus.Failed, "Interrupted while generating the world: the dashboard was shut down."));
         }
         catch (Exception e)
         {
             log.LogError(e, "The demo world could not be generated");
-            store.Write(s => s.SetStatus(id, RunStatus.Failed, $"The demo world could not be generated: {e.Message}"));
+            store.Write(s => s.Runs.SetStatus(id, RunStatus.Failed, $"The demo world could not be generated: {e.Message}"));
         }
         return null;
     }
@@ -111,8 +111,8 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     private void EnsureAblationDemo(long run)
     {
         var layer = WorldVgg.ConvLayers[^1];
-        if (store.Read(s => s.ListAblations(run)).Any(a => a.Layer == layer)) return;
-        if (store.Read(s => s.ListJobs()).Any(j => j.Title == AblationTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
+        if (store.Read(s => s.Ablations.ListAblations(run)).Any(a => a.Layer == layer)) return;
+        if (store.Read(s => s.Jobs.ListJobs()).Any(j => j.Title == AblationTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
             return;
         var parameters = new AblateParameters(run, layer, new AblationSettings { Split = "val", Limit = AblationImages });
         jobs.Executor.Enqueue(new JobRequest(JobKind.Ablate, AblationTitle, parameters));
@@ -123,16 +123,16 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     /// fills the GAN playground's concept lists; once, like the other demo runs.</summary>
     private long? EnsureGanDemo()
     {
-        var demos = store.Read(s => s.ListRuns()).Where(r => r.Name == GanRunName).ToList();
+        var demos = store.Read(s => s.Runs.ListRuns()).Where(r => r.Name == GanRunName).ToList();
         if (demos.FirstOrDefault(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running) is { } live) return live.Id;
         if (demos.Any(r => r.Status is RunStatus.Cancelled)) return null;
-        foreach (var failed in demos) store.Write(s => s.DeleteRun(failed.Id));
+        foreach (var failed in demos) store.Write(s => s.Runs.DeleteRun(failed.Id));
         if (!File.Exists(paths.Resolve(Generator)) || !File.Exists(paths.Resolve(Segmenter)))
         {
             log.LogWarning("No GAN demo: {Generator} or {Segmenter} is missing", Generator, Segmenter);
             return null;
         }
-        var parameters = new DissectGeneratorParameters($"{Core.Gan.GeneratorSpec.Arch}:{Generator}", $"z:1:{GanSamples}",
+        var parameters = new DissectGeneratorParameters($"{Core.Models.GeneratorSpec.Arch}:{Generator}", $"z:1:{GanSamples}",
             $"{SegmenterSpec.World}:{Segmenter}", GanLayers, new DissectionSettings());
         var id = store.Read(s => DissectGeneratorJob.CreateRun(s, parameters, GanRunName));
         jobs.Executor.Enqueue(new JobRequest(JobKind.DissectGenerator, GanRunName, parameters, RunId: id));
@@ -146,8 +146,8 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     /// ranks the common contexts (sky, grass, building) but leaves rare ones with few cells and wide intervals.</summary>
     private void EnsureGanCausalDemo(long ganRun)
     {
-        if (store.Read(s => s.GetRemovalCurves(ganRun)).Count > 0) return;
-        if (store.Read(s => s.ListJobs()).Any(j => j.Title == GanCausalTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
+        if (store.Read(s => s.Gan.GetRemovalCurves(ganRun)).Count > 0) return;
+        if (store.Read(s => s.Jobs.ListJobs()).Any(j => j.Title == GanCausalTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
             return;
         var parameters = new GanCausalParameters(ganRun, "layer4", null, RemovalSamples: 60, MaxUnits: 20, ContextSamples: 8, ContextUnits: 20);
         jobs.Executor.Enqueue(new JobRequest(JobKind.GanCausal, GanCausalTitle, parameters));
@@ -158,8 +158,8 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     private void EnsureAttackDemo(long run)
     {
         var layer = WorldVgg.ConvLayers[^1];
-        if (store.Read(s => s.GetAttackExperiments(run, layer)).Count > 0) return;
-        if (store.Read(s => s.ListJobs()).Any(j => j.Title == AttackTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
+        if (store.Read(s => s.Attacks.GetAttackExperiments(run, layer)).Count > 0) return;
+        if (store.Read(s => s.Jobs.ListJobs()).Any(j => j.Title == AttackTitle && j.State is JobState.Queued or JobState.Running or JobState.Interrupted))
             return;
         var parameters = new AttackParameters(run, layer, "bedroom", Count: AttackImages, Epsilon: "4/255");
         jobs.Executor.Enqueue(new JobRequest(JobKind.Attack, AttackTitle, parameters));
@@ -169,9 +169,9 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     /// that is done, waiting or was cancelled is left be, and a failed one is replaced.</summary>
     private void EnsureImageNetDemo()
     {
-        var demos = store.Read(s => s.ListRuns()).Where(r => r.Name == ImageNetRunName).ToList();
+        var demos = store.Read(s => s.Runs.ListRuns()).Where(r => r.Name == ImageNetRunName).ToList();
         if (demos.Any(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running or RunStatus.Cancelled)) return;
-        foreach (var failed in demos) store.Write(s => s.DeleteRun(failed.Id));
+        foreach (var failed in demos) store.Write(s => s.Runs.DeleteRun(failed.Id));
 
         var world = paths.Resolve(options.Value.DemoWorld);
         if (!File.Exists(Path.Combine(world, "index.csv")))
@@ -198,12 +198,12 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
 
     private void GenerateWorld(long id, string world, CancellationToken cancel)
     {
-        store.Write(s => s.SetStatus(id, RunStatus.Running));
+        store.Write(s => s.Runs.SetStatus(id, RunStatus.Running));
         var started = DateTime.UtcNow;
         var progress = new Progress<(int Done, int Total)>(p =>
         {
             var speed = p.Done / Math.Max(1e-3, (DateTime.UtcNow - started).TotalSeconds);
-            try { store.Write(s => s.UpdateProgress(id, "generating the synthetic world", (double)p.Done / p.Total, speed)); }
+            try { store.Write(s => s.Runs.UpdateProgress(id, "generating the synthetic world", (double)p.Done / p.Total, speed)); }
             catch (Exception) { /* progress is best effort */ }
         });
         // The same seed and size as the world the classifier was trained on; images depend only on (seed, index),

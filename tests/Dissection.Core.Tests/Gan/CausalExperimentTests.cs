@@ -1,6 +1,7 @@
 // The two causal experiments against brute force: every point of the removal curve and every context's added area
 // are recomputed by running the hooked generator once per edit (no cached features, no stacking) and segmenting.
 using Dissection.Core.Gan;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Gan;

@@ -9,6 +9,7 @@ using Dissection.Core.Tallies;
 using Dissection.Core.Tests.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Gan;
@@ -141,26 +142,26 @@ public sealed class GeneratorDissectionTests : IDisposable
 
         using var db = new TempDatabase();
         var store = db.Open();
-        var run = store.CreateRun("gan", "proggan:tiny.pth", set.Folder, ["layer3"], settings);
-        GeneratorDissection.Save(store, run, set, results, settings.TopConcepts);
+        var run = store.Runs.CreateRun("gan", "proggan:tiny.pth", set.Folder, ["layer3"], settings);
+        store.Gan.SaveDissection(run, set, results, settings.TopConcepts);
 
-        Assert.Equal(set, store.GetGanRun(run));
-        Assert.Equal(run, Assert.Single(store.GetGanRuns("proggan:tiny.pth")).RunId);
-        Assert.Empty(store.GetGanRuns("proggan:other.pth"));
-        var saved = store.GetLayer(run, "layer3")!;
+        Assert.Equal(set, store.Gan.GetGanRun(run));
+        Assert.Equal(run, Assert.Single(store.Gan.GetGanRuns("proggan:tiny.pth")).RunId);
+        Assert.Empty(store.Gan.GetGanRuns("proggan:other.pth"));
+        var saved = store.Layers.GetLayer(run, "layer3")!;
         Assert.All(saved.Units, u => Assert.True(u.TopConcepts.Count <= 1));
         foreach (var concept in new[] { "sky", "grass", "red" })
         {
             var expected = results[0].Units
                 .Select(u => (u.Unit, Iou: u.TopConcepts.FirstOrDefault(k => k.Name == concept)?.Iou ?? 0, u.Threshold))
                 .Where(x => x.Iou > 0).OrderByDescending(x => x.Iou).ThenBy(x => x.Unit).ToList();
-            var ranked = store.GetConceptUnits(run, "layer3", concept);
+            var ranked = store.Gan.GetConceptUnits(run, "layer3", concept);
             Assert.Equal(expected.Select(x => x.Unit), ranked.Select(x => x.Unit));
             Assert.Equal(expected.Select(x => x.Iou), ranked.Select(x => x.Iou));
             Assert.Equal(expected.Select(x => x.Threshold), ranked.Select(x => x.Level));
-            Assert.Equal(expected.Take(2).Select(x => x.Unit), store.GetConceptUnits(run, "layer3", concept, limit: 2).Select(x => x.Unit));
+            Assert.Equal(expected.Take(2).Select(x => x.Unit), store.Gan.GetConceptUnits(run, "layer3", concept, limit: 2).Select(x => x.Unit));
         }
-        Assert.Empty(store.GetConceptUnits(run, "layer3", "no such concept"));
+        Assert.Empty(store.Gan.GetConceptUnits(run, "layer3", "no such concept"));
     }
 
     [Fact]

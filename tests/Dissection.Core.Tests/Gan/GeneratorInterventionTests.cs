@@ -2,6 +2,7 @@
 // and the generator is untouched afterwards.
 using Dissection.Core.Gan;
 using TorchSharp;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Gan;

@@ -2,6 +2,7 @@
 // changes the image only within those cells' receptive field, most of it inside the cells themselves.
 using Dissection.Core.Gan;
 using TorchSharp;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Gan;

@@ -2,6 +2,7 @@
 // an empty region changes nothing, an edit in a region changes mostly that region, and edits on another layer or an
 // unknown layer are refused with the generator's layer list.
 using Dissection.Core.Gan;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Gan;

@@ -1,6 +1,7 @@
 // PixelNorm, WScale and the generator blocks against by-hand computations on small inputs.
 using Dissection.Core.Gan;
 using TorchSharp;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Gan;

@@ -2,6 +2,7 @@
 // world, a real SQLite store. An attack job stores the same experiment the engine computes directly; one without an
 // ablation fails naming the layer; bad fields are named as the form and the CLI call them; a label job writes a
 // concept dataset and, run again, reuses its cached labels.
+using Dissection.Core.Work;
 using Dissection.Core.Ablation;
 using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
@@ -41,23 +42,23 @@ public sealed class AttackAndLabelJobTests : IDisposable
     {
         var world = World();
         var store = _db.Open();
-        var run = store.CreateRun("attack", Vgg, world, [Layer], new());
+        var run = store.Runs.CreateRun("attack", Vgg, world, [Layer], new());
         var dataset = ConceptDataset.Open(world);
         using (var model = ModelRegistry.Load(ModelSpec.Parse(Vgg), new ModelOptions("cpu")))
         {
             var settings = new AblationSettings { BatchSize = 12, GroupCurves = false };
             using var session = AblationSession.Open(model, dataset, Layer, settings);
-            store.SaveAblation(run, AblationRunner.Run(session, settings));
+            store.Ablations.SaveAblation(run, AblationRunner.Run(session, settings));
         }
         var p = new AttackParameters(run, Layer, "bedroom", Count: 4, Epsilon: "4/255", Steps: 3, Device: "cpu");
         using (var executor = Executor())
             Assert.Equal(JobState.Done, executor.RunNow(new JobRequest(JobKind.Attack, AttackJob.Title(p), p), default).State);
-        var stored = Assert.Single(store.GetAttackExperiments(run, Layer)).Result;
+        var stored = Assert.Single(store.Attacks.GetAttackExperiments(run, Layer)).Result;
 
         using var again = ModelRegistry.Load(ModelSpec.Parse(Vgg), new ModelOptions("cpu"));
         var target = TargetClass.Resolve("bedroom", again.ClassNames, again.NumClasses!.Value);
         var classes = ClassLabelMap.Resolve(again.ClassNames, dataset, dataset.Images, out _);
-        var direct = AttackExperiment.Run(again, dataset, store.GetImportantUnits(run, Layer)!,
+        var direct = AttackExperiment.Run(again, dataset, store.Attacks.GetImportantUnits(run, Layer)!,
             new AttackExperimentSettings(Layer, target, new AttackSettings(4 / 255.0, 3), 4, "val", 8), classes);
         Assert.Equal(direct.Attempted, stored.Attempted);
         Assert.Equal(direct.Succeeded, stored.Succeeded);
@@ -69,7 +70,7 @@ public sealed class AttackAndLabelJobTests : IDisposable
     public void AnAttackJobOnALayerWithoutAblationFailsNamingIt()
     {
         var store = _db.Open();
-        var run = store.CreateRun("no ablation", Vgg, World(), [Layer], new());
+        var run = store.Runs.CreateRun("no ablation", Vgg, World(), [Layer], new());
         var p = new AttackParameters(run, Layer, "bedroom", Count: 2);
         using var executor = Executor();
         var job = executor.RunNow(new JobRequest(JobKind.Attack, "attack", p), default);

@@ -3,6 +3,7 @@
 // fully grown training generator computes, and the growth schedule and fade-ins are what ProGAN prescribes.
 using Dissection.Core.Gan;
 using Dissection.Core.Training;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Training;

@@ -4,6 +4,7 @@ using Dissection.Core.Gan;
 using Dissection.Dashboard.Services;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp.PyBridge;
+using Dissection.Core.Models;
 
 namespace Dissection.Dashboard.Tests.Gan;
 

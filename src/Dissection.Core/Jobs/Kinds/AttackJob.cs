@@ -6,6 +6,8 @@ using Dissection.Core.Ablation;
 using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
 using Dissection.Core.Models;
+using Dissection.Core.Storage;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Jobs.Kinds;
 
@@ -56,8 +58,8 @@ public sealed class AttackJob : JobHandler<AttackParameters>
     protected override void Execute(JobContext context, AttackParameters p)
     {
         using var store = context.OpenStore();
-        var run = store.GetRun(p.RunId) ?? throw new JobParameterException("run", $"Run {p.RunId} does not exist.");
-        var important = store.GetImportantUnits(p.RunId, p.Layer) ?? throw new JobParameterException("layer",
+        var run = store.Runs.GetRun(p.RunId) ?? throw new JobParameterException("run", $"Run {p.RunId} does not exist.");
+        var important = store.Attacks.GetImportantUnits(p.RunId, p.Layer) ?? throw new JobParameterException("layer",
             $"Layer {p.Layer} of run {p.RunId} has no ablation results, so its classes' important units are unknown: ablate it first.");
         var attack = Settings(p);
         context.Report("loading the model", 0, 0);
@@ -75,7 +77,7 @@ public sealed class AttackJob : JobHandler<AttackParameters>
         var result = AttackExperiment.Run(model, dataset, important, settings, imageClasses, context.DissectionProgress(), context.Cancel);
         context.Cancel.ThrowIfCancellationRequested();
         context.Report("saving", 0, 1);
-        var id = store.SaveAttackExperiment(p.RunId, result);
+        var id = store.Attacks.SaveAttackExperiment(p.RunId, result);
         context.Report("saving", 1, 1);
         context.Note = $"Attack experiment {id}: {result.Succeeded} of {result.Attempted} attacks toward '{result.TargetName}' succeeded." +
                        (labelNote.Length > 0 ? $" Labels: {labelNote}" : "");

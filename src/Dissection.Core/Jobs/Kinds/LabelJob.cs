@@ -3,6 +3,9 @@
 // label cache in the output folder, so a resumed job segments only the images it had not reached.
 using Dissection.Core.Datasets;
 using Dissection.Core.Models;
+using Dissection.Core.Labelling;
+using Dissection.Core.Storage;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Jobs.Kinds;
 

@@ -6,6 +6,8 @@ using Dissection.Dashboard.Charts;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
+using Dissection.Core.Statistics;
+using Dissection.Core.Work;
 
 namespace Dissection.Dashboard.Components.Pages;
 

@@ -1,6 +1,7 @@
 // The "start a job" dialog behind every "make it" button: one form per job kind, pre-filled for the page's run, layer,
 // concept or class, validated by the job queue (the engine's one Validate() per kind names the bad field), closing
 // with the queued job's id.
+using Dissection.Core.Work;
 using Dissection.Core.Ablation;
 using Dissection.Core.Dissection;
 using Dissection.Core.Jobs;
@@ -115,7 +116,7 @@ public sealed partial class StartJobDialog
             Count: _count, Norm: _norm, Epsilon: Blank(_eps)),
         JobKind.GanCausal => new GanCausalParameters(RequireRun(), RequireLayer(), Blank(_concept), RemovalSamples: _removalSamples,
             ContextSamples: _contextSamples),
-        JobKind.DissectGenerator => new DissectGeneratorParameters($"{Core.Gan.GeneratorSpec.Arch}:{_generator}", $"z:{_seed}:{_count}",
+        JobKind.DissectGenerator => new DissectGeneratorParameters($"{Core.Models.GeneratorSpec.Arch}:{_generator}", $"z:{_seed}:{_count}",
             $"{SegmenterSpec.World}:{_segmenter}", (_layerList ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             new DissectionSettings()),
         JobKind.Label => new LabelParameters(_images ?? "", $"{SegmenterSpec.World}:{_segmenter}", _output ?? "", SkipBadImages: _skipBad),

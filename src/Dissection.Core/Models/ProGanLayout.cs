@@ -1,7 +1,7 @@
 // The shape of a Progressive GAN generator: latent size, the output channels of every block, and the image resolution.
 // Always read from a checkpoint (ProGanCheckpoint.InferLayout), never from a table: the reference's hard-coded channel
 // table disagrees with the published weights.
-namespace Dissection.Core.Gan;
+namespace Dissection.Core.Models;
 
 /// <param name="ZDim">Latent size: in-channels of layer1.</param>
 /// <param name="Channels">Output channels of layer1…layerN, in order. N is even: layer1 (z→4×4), layer2 (4×4), then one

@@ -2,11 +2,11 @@
 // stored generator run gives the generator, the segmenter, the layer and the concept's units ranked by IoU; bad
 // ids, layers and concepts are reported in one line naming the field (run, layer, concept).
 using Dissection.Core.Datasets;
-using Dissection.Core.Jobs;
+using Dissection.Core.Gan;
 using Dissection.Core.Models;
-using Dissection.Core.Storage;
+using Dissection.Core.Work;
 
-namespace Dissection.Core.Gan;
+namespace Dissection.Core.Storage;
 
 public sealed record GanExperimentInputs(ResultsStore Store, long RunId, GanSampleSet Samples, ProgressiveGenerator Generator,
     LoadedSegmenter Segmenter, string Layer, Concept Concept, IReadOnlyList<ConceptUnit> Units) : IDisposable
@@ -23,15 +23,15 @@ public sealed record GanExperimentInputs(ResultsStore Store, long RunId, GanSamp
         var store = ResultsStore.Open(db);
         try
         {
-            var run = store.GetRun(runId) ?? throw new JobParameterException("run", $"Run {runId} does not exist.");
-            var samples = store.GetGanRun(runId) ?? throw new JobParameterException("run", $"Run {runId} ({run.Name}) is not a generator run.");
+            var run = store.Runs.GetRun(runId) ?? throw new JobParameterException("run", $"Run {runId} does not exist.");
+            var samples = store.Gan.GetGanRun(runId) ?? throw new JobParameterException("run", $"Run {runId} ({run.Name}) is not a generator run.");
             layer ??= run.Layers[0];
             if (!run.Layers.Contains(layer)) throw new JobParameterException("layer", $"Run {runId} has no layer '{layer}'; its layers are {string.Join(", ", run.Layers)}.");
-            var units = store.GetUnitSummaries(runId, layer);
+            var units = store.Layers.GetUnitSummaries(runId, layer);
             if (units.Count == 0) throw new JobParameterException("layer", $"Layer '{layer}' of run {runId} is not saved (did the run finish?).");
             concept ??= DefaultConcept(units, run.Settings.IouThreshold)
                         ?? throw new JobParameterException("concept", $"Layer '{layer}' of run {runId} has no object detectors; name a concept.");
-            var ranked = store.GetConceptUnits(runId, layer, concept, maxUnits);
+            var ranked = store.Gan.GetConceptUnits(runId, layer, concept, maxUnits);
             if (ranked.Count == 0) throw new JobParameterException("concept", $"No unit of layer '{layer}' overlaps '{concept}' (IoU 0).");
             var generator = GeneratorSpec.Load(StoredRunModel.Spec(samples.Generator, root).ToString());
             generator.eval();

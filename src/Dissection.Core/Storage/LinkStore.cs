@@ -4,11 +4,14 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
+using static Dissection.Core.Storage.ResultsStore;
 
 namespace Dissection.Core.Storage;
 
-public sealed partial class ResultsStore
+public sealed class LinkStore : FeatureStore
 {
+    internal LinkStore(ResultsStore store) : base(store) { }
+
     /// <summary>Characters of the shortest id.</summary>
     public const int ShortLinkIdLength = 7;
     /// <summary>Longest target kept: above every URL the dashboard serves.</summary>

@@ -4,7 +4,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dissection.Core.Gan;
+namespace Dissection.Core.Models;
 
 public sealed class WScale : nn.Module<Tensor, Tensor>
 {

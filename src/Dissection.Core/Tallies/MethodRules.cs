@@ -7,7 +7,7 @@
 //     it is on; the unit-mask term of a label of primary category K counts the images where the mask touches a label
 //     of primary category K or the image has an image-level label of K; primary category = highest c_*.csv coverage;
 //     IoU = I / (A + G - I + 1e-10); the best category wins, ties to the later category. README.md has the details.
-namespace Dissection.Core.Dissection;
+namespace Dissection.Core.Tallies;
 
 /// <summary>How a unit's map is brought to the segmentation size.</summary>
 public enum MapUpsampling
@@ -77,11 +77,4 @@ public sealed record MethodRules(
 
     public static readonly MethodRules Cvpr17 = new("cvpr17-lite", ThresholdValues.Raw, MapUpsampling.PilBilinear,
         LabelCounting.PerPlane, MaskArea.CategoryTouched, PrimaryCategory.Coverage, 1e-10, LabelTies.LaterCategory);
-
-    public static MethodRules For(DissectionMethod method) => method switch
-    {
-        DissectionMethod.Pnas => Pnas,
-        DissectionMethod.Cvpr17 => Cvpr17,
-        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "unknown dissection method"),
-    };
 }

@@ -2,9 +2,9 @@
 // paths as they were given (relative ones travel with the repository), so every caller resolves them against the
 // same root: the repository root in the dashboard, the working folder on the command line.
 using Dissection.Core.Datasets;
-using Dissection.Core.Storage;
+using Dissection.Core.Models;
 
-namespace Dissection.Core.Models;
+namespace Dissection.Core.Storage;
 
 public static class StoredRunModel
 {

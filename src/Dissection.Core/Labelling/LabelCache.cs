@@ -5,7 +5,9 @@
 using System.Globalization;
 using System.Text;
 
-namespace Dissection.Core.Datasets;
+using Dissection.Core.Datasets;
+
+namespace Dissection.Core.Labelling;
 
 /// <param name="Source">The image's path relative to the input folder ('/'-separated); also its path under images/.</param>
 /// <param name="Hash">SHA-256 of the image file's bytes (hex).</param>

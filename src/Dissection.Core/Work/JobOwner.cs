@@ -3,7 +3,7 @@
 // of the job's heartbeat.
 using System.Diagnostics;
 
-namespace Dissection.Core.Jobs;
+namespace Dissection.Core.Work;
 
 public sealed record JobOwner(string Host, int ProcessId, DateTime ProcessStartUtc)
 {

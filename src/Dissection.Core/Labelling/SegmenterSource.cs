@@ -5,7 +5,9 @@ using System.Security.Cryptography;
 using Dissection.Core.Models;
 using Dissection.Core.World;
 
-namespace Dissection.Core.Datasets;
+using Dissection.Core.Datasets;
+
+namespace Dissection.Core.Labelling;
 
 /// <param name="Spec">As given, e.g. "world-seg:data/models/world-seg.pt".</param>
 /// <param name="WeightsHash">SHA-256 (hex, 16 chars) of the weights file.</param>

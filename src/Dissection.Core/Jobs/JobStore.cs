@@ -3,12 +3,17 @@
 // (the dashboard and a CLI run) never both claim, finish or interrupt the same job.
 using System.Globalization;
 using Dissection.Core.Jobs;
+using Dissection.Core.Storage;
 using Microsoft.Data.Sqlite;
+using Dissection.Core.Work;
+using static Dissection.Core.Storage.ResultsStore;
 
-namespace Dissection.Core.Storage;
+namespace Dissection.Core.Jobs;
 
-public sealed partial class ResultsStore
+public sealed class JobStore : FeatureStore
 {
+    internal JobStore(ResultsStore store) : base(store) { }
+
     private const string JobColumns = """
         id, kind, title, parameters, requested_by, run_id, state, phase, done, total, eta_seconds, message,
         created_utc, started_utc, finished_utc, owner_host, owner_pid, owner_started_utc, heartbeat_utc, attempts,
@@ -220,4 +225,14 @@ public sealed partial class ResultsStore
         Attempts: r.GetInt32(19),
         CancelRequested: r.GetInt64(20) != 0,
         ResumeOnStart: r.GetInt64(21) != 0);
+}
+
+/// <summary>store.Jobs: the jobs table is reached like every other feature of the store, though the job types live
+/// here in Jobs/, above the store.</summary>
+public static class JobStoreAccess
+{
+    extension(ResultsStore store)
+    {
+        public JobStore Jobs => new(store);
+    }
 }

@@ -3,7 +3,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dissection.Core.Gan;
+namespace Dissection.Core.Models;
 
 public sealed class NormConvBlock : nn.Module<Tensor, Tensor>
 {

@@ -4,6 +4,9 @@ using System.Globalization;
 using System.Text.Json;
 using Dissection.Core.Ablation;
 using Microsoft.Data.Sqlite;
+using static Dissection.Core.Storage.ResultsStore;
+using static Dissection.Core.Storage.RunStore;
+using static Dissection.Core.Storage.LayerStore;
 
 namespace Dissection.Core.Storage;
 
@@ -19,8 +22,10 @@ public sealed record UnitClassDependence(string Layer, int Unit, bool Labelled, 
     public double[] Drops => Baseline.Zip(Ablated, (b, a) => b - a).ToArray();
 }
 
-public sealed partial class ResultsStore
+public sealed class AblationStore : FeatureStore
 {
+    internal AblationStore(ResultsStore store) : base(store) { }
+
     /// <summary>
     /// Writes an ablation result in one transaction, replacing any earlier ablation of the same layer of the run.
     /// Bad input (unknown run, per-class arrays of the wrong length, duplicate units) throws ArgumentException and
@@ -56,7 +61,7 @@ public sealed partial class ResultsStore
             ("$images", result.Images), ("$method", result.Method), ("$note", result.Note),
             ("$classes", JsonSerializer.Serialize(result.Classes, Json)),
             ("$acc", Blobs.FromDoubles(result.Baseline.Accuracy)), ("$ba", Blobs.FromDoubles(result.Baseline.BalancedAccuracy)),
-            ("$overall", Real(result.Baseline.OverallAccuracy)), ("$conf", Real(result.Baseline.MeanConfidence)),
+            ("$overall", Finite(result.Baseline.OverallAccuracy)), ("$conf", Finite(result.Baseline.MeanConfidence)),
             ("$prob", Probability(result.Baseline)),
             ("$created", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture))))
             id = (long)cmd.ExecuteScalar()!;
@@ -75,9 +80,9 @@ public sealed partial class ResultsStore
                     p[1].Value = u.Unit;
                     p[2].Value = Blobs.FromDoubles(u.Metrics.Accuracy);
                     p[3].Value = Blobs.FromDoubles(u.Metrics.BalancedAccuracy);
-                    p[4].Value = Real(u.Metrics.OverallAccuracy) ?? DBNull.Value;
-                    p[5].Value = Real(u.Metrics.MeanConfidence) ?? DBNull.Value;
-                    p[6].Value = Real(AblationResult.MeanDrop(result.Baseline, u.Metrics)) ?? DBNull.Value;
+                    p[4].Value = Finite(u.Metrics.OverallAccuracy) ?? DBNull.Value;
+                    p[5].Value = Finite(u.Metrics.MeanConfidence) ?? DBNull.Value;
+                    p[6].Value = Finite(AblationResult.MeanDrop(result.Baseline, u.Metrics)) ?? DBNull.Value;
                     p[7].Value = Probability(u.Metrics) ?? DBNull.Value;
                     cmd.ExecuteNonQuery();
                 }
@@ -95,9 +100,9 @@ public sealed partial class ResultsStore
                         p[1].Value = i.Class;
                         p[2].Value = rank;
                         p[3].Value = i.ImportantUnits[rank].Unit;
-                        p[4].Value = Real(i.ImportantUnits[rank].Drop) ?? throw new ArgumentException(
+                        p[4].Value = Finite(i.ImportantUnits[rank].Drop) ?? throw new ArgumentException(
                             $"ablation of {result.Layer}: class {i.Class} unit {i.ImportantUnits[rank].Unit} has an undefined drop");
-                        p[5].Value = Real(i.ImportantUnits[rank].ProbabilityDrop) ?? DBNull.Value;
+                        p[5].Value = Finite(i.ImportantUnits[rank].ProbabilityDrop) ?? DBNull.Value;
                         cmd.ExecuteNonQuery();
                     }
             }
@@ -112,8 +117,8 @@ public sealed partial class ResultsStore
                     {
                         p[1].Value = curve.Class;
                         p[2].Value = point.N;
-                        p[3].Value = Real(point.RemoveTop) ?? DBNull.Value;
-                        p[4].Value = Real(point.KeepTop) ?? DBNull.Value;
+                        p[3].Value = Finite(point.RemoveTop) ?? DBNull.Value;
+                        p[4].Value = Finite(point.KeepTop) ?? DBNull.Value;
                         cmd.ExecuteNonQuery();
                     }
             }
@@ -159,7 +164,7 @@ public sealed partial class ResultsStore
         using (var r = cmd.ExecuteReader())
             while (r.Read())
                 units.Add(new UnitAblation(r.GetInt32(0), new ClassMetrics(Blobs.ToDoubles(r.GetFieldValue<byte[]>(1)),
-                    Blobs.ToDoubles(r.GetFieldValue<byte[]>(2)), Nan(r, 3), Nan(r, 4)) { ClassProbability = Doubles(r, 5) }));
+                    Blobs.ToDoubles(r.GetFieldValue<byte[]>(2)), Nullable(r, 3), Nullable(r, 4)) { ClassProbability = Doubles(r, 5) }));
 
         var important = new Dictionary<long, List<UnitDrop>>();
         using (var cmd = Command(c, tx, "SELECT class, unit, drop_ba, drop_probability FROM ablation_important WHERE ablation_id = $id ORDER BY class, rank",
@@ -173,7 +178,7 @@ public sealed partial class ResultsStore
                    ("$id", h.Id)))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
-                Bucket(curves, r.GetInt32(0)).Add(new GroupPoint(r.GetInt32(1), Nan(r, 2), Nan(r, 3)));
+                Bucket(curves, r.GetInt32(0)).Add(new GroupPoint(r.GetInt32(1), Nullable(r, 2), Nullable(r, 3)));
 
         var importance = h.Classes.Select((name, cls) => new ClassImportance(cls, name, h.Baseline.BalancedAccuracy[cls],
             important.TryGetValue(cls, out var list) ? list : [])).ToList();
@@ -206,7 +211,7 @@ public sealed partial class ResultsStore
             """, ("$run", runId), ("$layer", layer));
         using var r = cmd.ExecuteReader();
         var list = new List<(int, double)>();
-        while (r.Read()) list.Add((r.GetInt32(0), Nan(r, 1)));
+        while (r.Read()) list.Add((r.GetInt32(0), Nullable(r, 1)));
         return list;
     }
 
@@ -224,18 +229,15 @@ public sealed partial class ResultsStore
         if (!r.Read()) return null;
         return new AblationHeader(r.GetInt64(0), r.GetInt64(1) == 1, r.GetString(2), r.GetInt32(3), r.GetString(4), r.GetString(5),
             JsonSerializer.Deserialize<string[]>(r.GetString(6), Json) ?? [],
-            new ClassMetrics(Blobs.ToDoubles(r.GetFieldValue<byte[]>(7)), Blobs.ToDoubles(r.GetFieldValue<byte[]>(8)), Nan(r, 9), Nan(r, 10))
+            new ClassMetrics(Blobs.ToDoubles(r.GetFieldValue<byte[]>(7)), Blobs.ToDoubles(r.GetFieldValue<byte[]>(8)), Nullable(r, 9), Nullable(r, 10))
             { ClassProbability = Doubles(r, 11) });
     }
 
     private static SqliteParameter[] Parameters(SqliteCommand cmd, params string[] names) =>
         names.Select(n => cmd.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
 
-    private static object? Real(double v) => double.IsFinite(v) ? v : null;
-
     private static object? Probability(ClassMetrics m) => m.ClassProbability.Length == 0 ? null : Blobs.FromDoubles(m.ClassProbability);
 
     private static double[] Doubles(SqliteDataReader r, int i) => r.IsDBNull(i) ? [] : Blobs.ToDoubles(r.GetFieldValue<byte[]>(i));
 
-    private static double Nan(SqliteDataReader r, int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
 }

@@ -1,5 +1,5 @@
 // Resolving a generator from the command line / dashboard: "proggan:PATH" or a bare .pth path.
-namespace Dissection.Core.Gan;
+namespace Dissection.Core.Models;
 
 public static class GeneratorSpec
 {

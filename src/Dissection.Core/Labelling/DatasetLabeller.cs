@@ -12,9 +12,12 @@ using Dissection.Core.Models;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
+using Dissection.Core.Work;
 using static TorchSharp.torch;
 
-namespace Dissection.Core.Datasets;
+using Dissection.Core.Datasets;
+
+namespace Dissection.Core.Labelling;
 
 /// <param name="Images">The folder of images to label (subfolders included).</param>
 /// <param name="Output">The dataset folder to write; may already hold an earlier labelling of the same images.</param>

@@ -5,6 +5,8 @@ using System.Text.Json;
 using Dissection.Core.Dissection;
 using Dissection.Core.Gan;
 using Microsoft.Data.Sqlite;
+using static Dissection.Core.Storage.ResultsStore;
+using static Dissection.Core.Storage.RunStore;
 
 namespace Dissection.Core.Storage;
 
@@ -19,8 +21,28 @@ public sealed record StoredRemovalCurve(long Id, long RunId, DateTime CreatedUtc
 
 public sealed record StoredContextInsertion(long Id, long RunId, DateTime CreatedUtc, ContextInsertion Result);
 
-public sealed partial class ResultsStore
+public sealed class GanStore : FeatureStore
 {
+    internal GanStore(ResultsStore store) : base(store) { }
+
+    /// <summary>
+    /// Stores a generator run's layers like any run's (top concepts trimmed to topConcepts), plus every unit's IoU
+    /// with every concept (for ConceptUnit rankings) and the run's samples. The run must exist.
+    /// </summary>
+    public void SaveDissection(long runId, GanSampleSet samples, IReadOnlyList<LayerResult> layers, int topConcepts)
+    {
+        SaveGanRun(runId, samples);
+        foreach (var layer in layers) SaveDissectedLayer(runId, layer, topConcepts);
+    }
+
+    /// <summary>One layer: its full concept IoUs, then the layer itself (the layer row last, so a layer counts as
+    /// stored, and a resumed job skips it, only when both are there).</summary>
+    public void SaveDissectedLayer(long runId, LayerResult layer, int topConcepts)
+    {
+        SaveConceptIous(runId, layer);
+        Store.Layers.SaveLayer(runId, layer with { Units = layer.Units.Select(u => u with { TopConcepts = u.TopConcepts.Take(topConcepts).ToList() }).ToList() });
+    }
+
     /// <summary>Marks a run as a generator run on these samples (replacing an earlier record of the same run).</summary>
     /// <exception cref="ArgumentException">the run does not exist.</exception>
     public void SaveGanRun(long runId, GanSampleSet samples)

@@ -3,10 +3,12 @@
 using System.Text.Json;
 using Dissection.Core.Dissection;
 using Microsoft.Data.Sqlite;
+using static Dissection.Core.Storage.ResultsStore;
+using static Dissection.Core.Storage.RunStore;
 
 namespace Dissection.Core.Storage;
 
-public sealed partial class ResultsStore
+public sealed partial class LayerStore : FeatureStore
 {
     /// <summary>The units of one layer by unit number, without maps; empty when the layer is not saved.</summary>
     public IReadOnlyList<UnitSummary> GetUnitSummaries(long runId, string layer)

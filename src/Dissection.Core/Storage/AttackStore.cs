@@ -3,11 +3,16 @@
 using System.Text.Json;
 using Dissection.Core.Attacks;
 using Microsoft.Data.Sqlite;
+using Dissection.Core.Statistics;
+using static Dissection.Core.Storage.ResultsStore;
+using static Dissection.Core.Storage.RunStore;
 
 namespace Dissection.Core.Storage;
 
-public sealed partial class ResultsStore
+public sealed class AttackStore : FeatureStore
 {
+    internal AttackStore(ResultsStore store) : base(store) { }
+
     /// <summary>Stores an experiment for a run and returns its id. The run must exist; the layer need not be
     /// dissected (attacks read ablation rankings, not dissection results). NaN statistics are stored as NULL.</summary>
     /// <exception cref="ArgumentException">unknown run, or a result that is not self-consistent.</exception>
@@ -145,7 +150,5 @@ public sealed partial class ResultsStore
 
     private static int IndexOfGroup(string name) => GroupStatistics.Names.ToList().IndexOf(name);
 
-    private static object? Finite(double v) => double.IsFinite(v) ? v : null;
 
-    private static double Nullable(SqliteDataReader r, int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
 }

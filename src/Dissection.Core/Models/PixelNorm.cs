@@ -1,7 +1,7 @@
 // ProGAN's pixelwise feature normalisation: each pixel's feature vector is scaled to unit root-mean-square over channels.
 using static TorchSharp.torch;
 
-namespace Dissection.Core.Gan;
+namespace Dissection.Core.Models;
 
 public sealed class PixelNorm : nn.Module<Tensor, Tensor>
 {

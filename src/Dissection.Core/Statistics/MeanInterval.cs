@@ -1,5 +1,5 @@
 // A sample mean with its normal-approximation confidence interval, mean ± z·s/√n (z = 2.58 for the paper's 99 %).
-namespace Dissection.Core.Attacks;
+namespace Dissection.Core.Statistics;
 
 /// <param name="StandardError">s/√n with the sample standard deviation s (n−1 in the denominator); NaN for n &lt; 2.</param>
 public sealed record MeanInterval(double Mean, double Low, double High, double StandardError, int Count)

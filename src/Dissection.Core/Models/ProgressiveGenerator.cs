@@ -1,11 +1,10 @@
 // The Progressive GAN generator (Karras et al. 2018) as used by GAN dissection: named blocks layer1…layerN and
 // output_RxR, run in order on z viewed as (N,Z,1,1). Key names match the published PyTorch checkpoints, so the
 // same file loads here and in the reference code.
-using Dissection.Core.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dissection.Core.Gan;
+namespace Dissection.Core.Models;
 
 public sealed class ProgressiveGenerator : nn.Module<Tensor, Tensor>
 {

@@ -3,11 +3,15 @@
 using System.Text.Json;
 using Dissection.Core.Dissection;
 using Microsoft.Data.Sqlite;
+using static Dissection.Core.Storage.ResultsStore;
+using static Dissection.Core.Storage.RunStore;
 
 namespace Dissection.Core.Storage;
 
-public sealed partial class ResultsStore
+public sealed partial class LayerStore : FeatureStore
 {
+    internal LayerStore(ResultsStore store) : base(store) { }
+
     /// <summary>
     /// Writes one layer in one transaction: readers see all of it or none of it. Saving a layer again replaces it
     /// atomically. Bad input (unknown run, duplicate unit, a map whose length is not height x width) throws
@@ -107,7 +111,7 @@ public sealed partial class ResultsStore
         Elapsed: TimeSpan.FromSeconds(r.GetDouble(first + 3)));
 
     /// <summary>Sort key of a layer name: its position in the run's requested layers, unknown names last.</summary>
-    private static Func<string, int> LayerOrder(SqliteConnection c, SqliteTransaction tx, long runId)
+    internal static Func<string, int> LayerOrder(SqliteConnection c, SqliteTransaction tx, long runId)
     {
         using var cmd = Command(c, tx, "SELECT layers FROM runs WHERE id = $id", ("$id", runId));
         var names = cmd.ExecuteScalar() is string json ? JsonSerializer.Deserialize<string[]>(json, Json) ?? [] : [];
@@ -170,7 +174,7 @@ public sealed partial class ResultsStore
         r.IsDBNull(first + 1) ? null
             : new ConceptScore(r.GetInt32(first), r.GetString(first + 1), r.GetString(first + 2), r.GetDouble(first + 3));
 
-    private static List<T> Bucket<T>(Dictionary<long, List<T>> d, long key)
+    internal static List<T> Bucket<T>(Dictionary<long, List<T>> d, long key)
     {
         if (!d.TryGetValue(key, out var list)) d[key] = list = [];
         return list;

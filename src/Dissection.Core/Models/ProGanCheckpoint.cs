@@ -2,10 +2,9 @@
 // → layout from the tensor shapes → strict load (CheckpointMismatchException lists every missing/unexpected key and
 // shape difference).
 using System.Text.RegularExpressions;
-using Dissection.Core.Models;
 using static TorchSharp.torch;
 
-namespace Dissection.Core.Gan;
+namespace Dissection.Core.Models;
 
 internal static partial class ProGanCheckpoint
 {

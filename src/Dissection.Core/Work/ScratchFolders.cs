@@ -1,6 +1,6 @@
 // Scratch folders (activation caches) named after the process that made them, so that a later start can remove
 // those a killed process left behind (a kill -9 skips every finally) without touching a live process's.
-namespace Dissection.Core.Jobs;
+namespace Dissection.Core.Work;
 
 public static class ScratchFolders
 {
