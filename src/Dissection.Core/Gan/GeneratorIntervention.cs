@@ -1,6 +1,7 @@
 // Runs a generator with unit edits applied by forward hooks on the named blocks: out = x·(1−α) + r·α per edited unit,
 // α the region weight, r the target value (the reference's nethook semantics). Hooks are removed afterwards, so the
 // generator is unchanged for the next caller.
+using Dissection.Core.Instrumentation;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Gan;
@@ -57,14 +58,6 @@ public static class GeneratorIntervention
                 alpha[u] = alpha[u] * (1 - region) + region;
             }
         }
-        return Blend(output, alpha.unsqueeze(0), premultiplied.unsqueeze(0)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>The edit itself, x·(1−α) + α·r with α and the premultiplied target α·r broadcast against x: the one
-    /// formula every edit path uses (strokes above, the experiments' batched per-cell and per-k edits).</summary>
-    internal static Tensor Blend(Tensor x, Tensor alpha, Tensor premultipliedTarget)
-    {
-        using var scope = NewDisposeScope();
-        return (x * (1 - alpha) + premultipliedTarget).MoveToOuterDisposeScope();
+        return UnitEdit.Blend(output, alpha.unsqueeze(0), premultiplied.unsqueeze(0)).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 // "Head once, tail many": a generator's features at one layer for some latents, computed once, then re-rendered under
 // any number of unit edits by running only the blocks after that layer. The playground keeps one per sample it shows;
 // the causal experiments keep one per batch. Rendering with no edits gives exactly the unedited image.
+using Dissection.Core.Instrumentation;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Gan;

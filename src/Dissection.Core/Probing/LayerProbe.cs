@@ -1,4 +1,5 @@
 // Forward hooks that capture the activations of several layers in one forward pass, and an editing hook.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Models;
 using TorchSharp;
 using TorchSharp.Modules;

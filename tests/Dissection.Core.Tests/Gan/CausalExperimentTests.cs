@@ -1,5 +1,6 @@
 // The two causal experiments against brute force: every point of the removal curve and every context's added area
 // are recomputed by running the hooked generator once per edit (no cached features, no stacking) and segmenting.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Gan;
 using static TorchSharp.torch;
 

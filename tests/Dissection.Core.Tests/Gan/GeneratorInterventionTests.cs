@@ -1,5 +1,6 @@
 // Unit edits on a generator: the hooked run equals editing the block output by hand, strokes composite alpha-over,
 // and the generator is untouched afterwards.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Gan;
 using TorchSharp;
 using static TorchSharp.torch;

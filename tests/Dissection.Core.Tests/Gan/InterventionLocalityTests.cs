@@ -1,5 +1,6 @@
 // Where an edit shows up in the picture: an empty region changes nothing at all, and ablating units in a few cells
 // changes the image only within those cells' receptive field, most of it inside the cells themselves.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Gan;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,6 +1,7 @@
 // Head once, tail many: rendering cached features gives exactly what the full generator (with hooked edits) gives,
 // an empty region changes nothing, an edit in a region changes mostly that region, and edits on another layer or an
 // unknown layer are refused with the generator's layer list.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Gan;
 using static TorchSharp.torch;
 
