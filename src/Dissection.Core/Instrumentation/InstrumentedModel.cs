@@ -128,7 +128,8 @@ public sealed class InstrumentedModel
         if (found.Module is null)
         {
             var near = _modules.Where(p => p.Name.StartsWith(layer.Split('.')[0], StringComparison.Ordinal)).Select(p => p.Name).ToList();
-            var examples = (near.Count > 0 ? near : _modules.Select(p => p.Name)).Take(12);
+            // Nothing near the name: the top-level layers first, which say what the model is made of.
+            var examples = (near.Count > 0 ? near : _modules.OrderBy(p => p.Name.Contains('.')).Select(p => p.Name)).Take(12);
             throw new ArgumentException($"unknown layer '{layer}'; valid layers include: {string.Join(", ", examples)}" +
                                         " (run 'dissect layers --model ...' for the full list)");
         }

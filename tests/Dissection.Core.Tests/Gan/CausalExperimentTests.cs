@@ -14,7 +14,7 @@ public class CausalExperimentTests
     private static double Share(ProgressiveGenerator g, Tensor z, IReadOnlyList<UnitEdit> edits, int label)
     {
         using var scope = NewDisposeScope();
-        var images = GeneratedImages.ToUnitRange(GeneratorIntervention.Generate(g, z, edits));
+        var images = GeneratedImages.ToUnitRange(GanFixture.Generate(g, z, edits));
         return new GanFixture.RuleSegmenter().SegmentPlanes(images).select(1, 0).eq(label).to_type(ScalarType.Float64).mean().item<double>();
     }
 
