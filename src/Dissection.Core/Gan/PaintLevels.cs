@@ -6,7 +6,8 @@ namespace Dissection.Core.Gan;
 
 public static class PaintLevels
 {
-    /// <summary>Per unit of the layer, the q-quantile of its features over `samples` seeded latents (seed 1).</summary>
+    /// <summary>Per unit of the layer, the q-quantile of its features over `samples` seeded latents (seed 1). Runs
+    /// the generator: call it under its gate (SharedGenerator.RunAsync) while sessions may be painting.</summary>
     public static float[] Compute(SharedGenerator generator, string layer, int samples, double q)
     {
         generator.CheckLayer(layer);

@@ -42,7 +42,7 @@ public sealed class PaintSession(SharedGenerator generator) : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var cut = generator.Instrumented.Cut(layer);
+            var cut = await generator.CutAsync(layer, ct);
             var cached = _head is not null && _key == (seed, layer);
             if (!cached)
             {

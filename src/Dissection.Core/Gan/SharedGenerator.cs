@@ -35,6 +35,13 @@ public sealed class SharedGenerator(string name, ProgressiveGenerator generator)
             throw new ArgumentException($"'{layer}' is not a layer of {Name}; layers: {string.Join(", ", Layers)}");
     }
 
+    /// <summary>The generator cut after an editable layer; made (with its check pass) under the gate, then kept.</summary>
+    public Task<LayerCut> CutAsync(string layer, CancellationToken ct = default)
+    {
+        CheckLayer(layer);
+        return RunAsync(() => Instrumented.Cut(layer), ct);
+    }
+
     /// <summary>Runs work on the thread pool, under the gate.</summary>
     public async Task<T> RunAsync<T>(Func<T> work, CancellationToken ct = default)
     {
