@@ -9,6 +9,7 @@ namespace Dissection.Core.Gan;
 public sealed class SharedGenerator(string name, ProgressiveGenerator generator) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LayerCut> _cuts = new(StringComparer.Ordinal);
 
     public string Name { get; } = name;
     public ProgressiveGenerator Generator { get; } = generator;
@@ -36,10 +37,14 @@ public sealed class SharedGenerator(string name, ProgressiveGenerator generator)
     }
 
     /// <summary>The generator cut after an editable layer; made (with its check pass) under the gate, then kept.</summary>
-    public Task<LayerCut> CutAsync(string layer, CancellationToken ct = default)
+    public async Task<LayerCut> CutAsync(string layer, CancellationToken ct = default)
     {
+        // Made once: later renders must not queue at the gate just to fetch it.
+        if (_cuts.TryGetValue(layer, out var made)) return made;
         CheckLayer(layer);
-        return RunAsync(() => Instrumented.Cut(layer), ct);
+        var cut = await RunAsync(() => Instrumented.Cut(layer), ct);
+        _cuts[layer] = cut;
+        return cut;
     }
 
     /// <summary>Runs work on the thread pool, under the gate.</summary>
