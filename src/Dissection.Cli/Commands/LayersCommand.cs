@@ -1,6 +1,6 @@
 // `dissect layers`: lists a model's probe-able layers with their types and output shapes.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Models;
-using Dissection.Core.Probing;
 
 namespace Dissection.Cli.Commands;
 
@@ -21,11 +21,11 @@ public sealed class LayersCommand : ICommand
         args.EnsureAllUsed();
 
         using var model = ModelRegistry.Load(spec, options);
-        var layers = LayerProbe.ListLayers(model);
+        var layers = model.Instrumented.Layers();
 
         var rows = layers.Select(l =>
         {
-            var resolved = LayerProbe.CapturedModule(model, l.Name);
+            var resolved = model.Instrumented.Resolve(l.Name);
             var note = resolved == l.Name ? "" : $"probed after ReLU ({resolved})";
             return (l.Name, l.ModuleType, Shape: $"[{string.Join(",", l.OutputShape)}]", note);
         }).ToList();

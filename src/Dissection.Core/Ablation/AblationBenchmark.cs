@@ -24,10 +24,9 @@ public static class AblationBenchmark
     {
         ArgumentNullException.ThrowIfNull(model);
         if (units < 1 || batch < 1) throw new ArgumentException($"units and batch must be at least 1, got {units} and {batch}");
-        var split = ModelSplit.TryCreate(model, layer, out var reason)
-                    ?? throw new ArgumentException($"cannot split the model at '{layer}': {reason}");
-        var fast = new SplitAblator(split);
-        var slow = new HookAblator(model, layer);
+        var fast = StackedAblation.Create(model, layer, out var note, poolIntoHead: false);
+        if (fast.Cut is null) throw new ArgumentException(note);
+        var slow = StackedAblation.WithFullPasses(model, layer);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var size = model.Preprocessing.InputSize;
@@ -61,6 +60,6 @@ public static class AblationBenchmark
                 _ = logits.argmax(-1).cpu();
             }
         var fastPerUnit = clock.Elapsed.TotalSeconds / units;
-        return new AblationBenchmarkResult(layer, split.CutAfter, units, batch, stack, full, fastPerUnit);
+        return new AblationBenchmarkResult(layer, fast.Cut.CutAfter, units, batch, stack, full, fastPerUnit);
     }
 }

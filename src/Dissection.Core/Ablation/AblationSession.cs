@@ -16,7 +16,7 @@ public sealed class AblationSession : IDisposable
     private readonly LoadedModel _model;
     private readonly ConceptDataset _dataset;
     private readonly AblationSettings _settings;
-    private readonly UnitAblator _ablator;
+    private readonly StackedAblation _ablator;
     private readonly IReadOnlyList<DatasetImage> _images;
     private readonly int[]? _labels;           // model class per image, null when label-free
     private readonly List<string> _notes = [];
@@ -27,7 +27,7 @@ public sealed class AblationSession : IDisposable
     private bool _disposed;
 
     private AblationSession(LoadedModel model, ConceptDataset dataset, string layer, AblationSettings settings,
-        UnitAblator ablator, IReadOnlyList<DatasetImage> images, int[]? labels, int units, IReadOnlyList<string> classes)
+        StackedAblation ablator, IReadOnlyList<DatasetImage> images, int[]? labels, int units, IReadOnlyList<string> classes)
     {
         _model = model;
         _dataset = dataset;
@@ -45,7 +45,7 @@ public sealed class AblationSession : IDisposable
     /// <summary>Model class names (or "class N" when the model names none), indexed by model output.</summary>
     public IReadOnlyList<string> Classes { get; }
     public bool Labelled => _labels is not null;
-    /// <summary>"split" or "hooks" (see UnitAblator).</summary>
+    /// <summary>"split" or "hooks" (see StackedAblation).</summary>
     public string Method => _ablator.Method;
     public string Split => _settings.Split ?? "";
     /// <summary>Images measured (after the split, limit and label filters, minus images that failed to decode).</summary>
@@ -92,7 +92,7 @@ public sealed class AblationSession : IDisposable
             labels = labels?.Take(limit).ToArray();
         }
 
-        var ablator = UnitAblator.Create(model, layer, out var methodNote);
+        var ablator = StackedAblation.Create(model, layer, out var methodNote);
         notes.Add(methodNote);
         var (units, classes) = Shapes(model, layer, ablator);
         var names = model.ClassNames is { Count: > 0 } n && n.Count == classes
@@ -111,7 +111,7 @@ public sealed class AblationSession : IDisposable
         settings ??= new AblationSettings();
         if (labels is not null && labels.Length != inputs.shape[0])
             throw new ArgumentException($"{labels.Length} labels for {inputs.shape[0]} inputs");
-        var ablator = UnitAblator.Create(model, layer, out var methodNote);
+        var ablator = StackedAblation.Create(model, layer, out var methodNote);
         var (units, classes) = Shapes(model, layer, ablator);
         var images = Enumerable.Range(0, (int)inputs.shape[0])
             .Select(i => new DatasetImage(i, $"input{i}", "", 0, 0, 0, 0, null)).ToList();
@@ -122,26 +122,24 @@ public sealed class AblationSession : IDisposable
     }
 
     /// <summary>Units of the layer and model outputs, from one dummy batch.</summary>
-    private static (int Units, int Classes) Shapes(LoadedModel model, string layer, UnitAblator ablator)
+    private static (int Units, int Classes) Shapes(LoadedModel model, string layer, StackedAblation ablator)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var size = model.Preprocessing.InputSize;
-        var prepared = ablator.Prepare(zeros(1, 3, size, size, device: model.Device));
-        if (ablator is SplitAblator)
+        var input = zeros(1, 3, size, size, device: model.Device);
+        if (ablator.Cut is not null)
         {
+            var prepared = ablator.Prepare(input);
             if (prepared.dim() < 2) throw new ArgumentException($"layer '{layer}' has no unit dimension (shape [{string.Join(",", prepared.shape)}])");
             var logits = ablator.Ablate(prepared, ones(1, prepared.shape[1]));
             return (checked((int)prepared.shape[1]), checked((int)logits.shape[^1]));
         }
-        // Hooks: read the unit count from the hooked module's output.
-        var units = 0;
-        var target = HookAblator.ResolveTarget(model.Module, layer);
-        var handle = target.register_forward_hook((_, _, output) => { units = checked((int)output.shape[1]); return output; });
-        Tensor output;
-        try { output = model.Module.call(prepared); }
-        finally { handle.remove(); }
-        return (units, checked((int)output.shape[^1]));
+        // Full passes: read the unit count from the layer's output.
+        using var retained = model.Instrumented.Retain([layer]);
+        var (acts, output) = retained.Run(input);
+        try { return (checked((int)acts[layer].shape[1]), checked((int)output.shape[^1])); }
+        finally { foreach (var t in acts.Values) t.Dispose(); }
     }
 
     /// <summary>

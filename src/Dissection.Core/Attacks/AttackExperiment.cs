@@ -55,7 +55,7 @@ public static class AttackExperiment
         var labelled = imageClasses is null ? 0 : pool.Count(i => imageClasses[i.Index] == target);
         if (labelled > 0) pool = pool.Where(i => imageClasses![i.Index] != target).ToList();
 
-        using var probe = new LayerProbe(model, [settings.Layer]);
+        using var probe = model.Instrumented.Retain([settings.Layer]);
         var groups = GroupStatistics.Names.ToDictionary(g => g, _ => (Abs: new List<double>(), Signed: new List<double>()));
         int attempted = 0, succeeded = 0, predictedTarget = 0, unreadable = 0, batchNumber = 0;
         double steps = 0, targetProbability = 0, linf = 0, l2 = 0;

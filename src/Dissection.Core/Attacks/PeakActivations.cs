@@ -1,7 +1,7 @@
 // The peak (spatial maximum) activation of every unit of a layer, per image, measured on clean and adversarial
 // images with one probe: the quantity the paper compares to see which units an attack moves.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Models;
-using Dissection.Core.Probing;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Attacks;
@@ -27,13 +27,13 @@ public static class PeakActivations
         ArgumentNullException.ThrowIfNull(model);
         if (!clean.shape.SequenceEqual(adversarial.shape))
             throw new ArgumentException($"clean [{string.Join(",", clean.shape)}] and adversarial [{string.Join(",", adversarial.shape)}] batches differ in shape");
-        using var probe = new LayerProbe(model, [layer]);
+        using var probe = model.Instrumented.Retain([layer]);
         var before = Peaks(model, probe, layer, clean);
         var after = Peaks(model, probe, layer, adversarial);
         return before.Zip(after, (c, a) => new PeakShift(c, a)).ToList();
     }
 
-    private static float[][] Peaks(LoadedModel model, LayerProbe probe, string layer, Tensor images)
+    private static float[][] Peaks(LoadedModel model, RetainedLayers probe, string layer, Tensor images)
     {
         using var scope = NewDisposeScope();
         var (activations, output) = probe.Run(model.Preprocessing.Apply(images.to(model.Device)));

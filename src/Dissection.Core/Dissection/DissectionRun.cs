@@ -1,4 +1,4 @@
-// The dissection pipeline's entry point: picks the images (split, limit), wires the model (LayerProbe) and the dataset
+// The dissection pipeline's entry point: picks the images (split, limit), wires the model (its instrumented model, retaining the layers) and the dataset
 // (parallel image decoding, labels) into DissectionPipeline, which runs pass 1 (model, once) and the cache passes.
 using Dissection.Core.Datasets;
 using Dissection.Core.Models;
@@ -24,7 +24,7 @@ public static class DissectionRun
         var images = SelectImages(dataset.Images, settings);
         if (images.Count == 0)
             throw new ArgumentException(settings.Split is null ? "the dataset has no images" : $"the dataset has no images in split '{settings.Split}'");
-        using var probe = new LayerProbe(model, layers, asHalf: true);
+        using var probe = model.Instrumented.Retain(layers, asHalf: true);
         var (concepts, categories) = ConceptsFor(dataset, settings.Rules);
         var inputs = new DissectionInputs(
             images,

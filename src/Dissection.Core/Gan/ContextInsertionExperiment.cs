@@ -3,6 +3,7 @@
 // every sample, and measure the concept's added area with the segmenter. Each insertion is filed under the context:
 // the object label of the unedited image at the cell's centre. The generator decides what fits: a door appears on a
 // building, hardly in the sky. Per sample, the features are computed once and all cells' edits run as one stack.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
@@ -33,17 +34,18 @@ public static class ContextInsertionExperiment
         var added = new Dictionary<int, List<double>>();
         double baselineSum = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cut = ObjectRemovalExperiment.CutAt(generator, layer);
         using var noGrad = no_grad();
         for (var i = 0; i < z.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            using var features = LayerFeatures.Compute(generator, z.Batch(i, 1), layer);
-            int u = features.Units, h = features.Size, w = (int)features.Features.shape[3];
+            using var features = cut.Head(z.Batch(i, 1));
+            int u = (int)features.shape[1], h = (int)features.shape[2], w = (int)features.shape[3];
             foreach (var unit in units)
                 if (unit < 0 || unit >= u) throw new ArgumentException($"{layer}: unit {unit} outside 0..{u - 1}");
 
-            var baseImage = GeneratedImages.ToUnitRange(features.Tail(features.Features));
+            var baseImage = GeneratedImages.ToUnitRange(cut.Tail(features));
             var basePlanes = segmenter.Segmenter.SegmentPlanes(baseImage);
             var baseShare = basePlanes.select(1, plane).eq(concept.Number).to_type(ScalarType.Float64).mean().item<double>();
             baselineSum += baseShare;
@@ -56,8 +58,8 @@ public static class ContextInsertionExperiment
             for (var k = 0; k < units.Count; k++) { unitMask[units[k]] = 1f; unitLevel[units[k]] = levels[k]; }
             var cellMask = eye(cells).view(cells, 1, h, w);
             var alpha = cellMask * unitMask.view(1, u, 1, 1);
-            var edited = GeneratorIntervention.Blend(features.Features, alpha, alpha * unitLevel.view(1, u, 1, 1));
-            var shares = ObjectRemovalExperiment.ConceptShares(features, edited, segmenter, plane, concept.Number);
+            var edited = UnitEdit.Blend(features, alpha, alpha * unitLevel.view(1, u, 1, 1));
+            var shares = ObjectRemovalExperiment.ConceptShares(cut, edited, segmenter, plane, concept.Number);
             for (var c = 0; c < cells; c++)
                 (added.TryGetValue(contexts[c], out var list) ? list : added[contexts[c]] = []).Add(shares[c] - baseShare);
             progress?.Report(new DissectionProgress("context insertion", i + 1, z.Count, (i + 1) / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));

@@ -4,6 +4,7 @@
 // of activations upsampled to the segmentation size), IoU summed over the dataset, top-k and histograms are the
 // pipeline's own. Only the forward pass differs.
 using Dissection.Core.Datasets;
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Dissection;
 using Dissection.Core.Work;
 using Dissection.Core.Models;
@@ -23,7 +24,8 @@ public static class GeneratorDissection
         IReadOnlyList<string> layers, DissectionSettings settings, IProgress<DissectionProgress>? progress = null,
         CancellationToken cancel = default, string? cacheRoot = null)
     {
-        foreach (var layer in layers) GeneratorBlocks.IndexOf(generator, layer);
+        foreach (var layer in layers) generator.IndexOfBlock(layer);
+        var instrumented = InstrumentedModel.Of(generator);
         if (samples.Images.Count != z.Count)
             throw new ArgumentException($"{samples.Root} has {samples.Images.Count} samples, the z dataset {z.Count}; regenerate the samples");
         var images = DissectionRun.SelectImages(samples.Images, settings with { Split = null });
@@ -31,7 +33,12 @@ public static class GeneratorDissection
         var inputs = new DissectionInputs(
             images,
             batch => new LoadedBatch(batch, Latents(z, batch), []),
-            latents => GeneratorBlocks.Capture(generator, latents, layers),
+            latents =>
+            {
+                // The pass stops after the deepest layer: the image-resolution output block never runs.
+                using var retained = instrumented.Retain(layers);
+                return retained.Capture(latents);
+            },
             samples.LoadLabels,
             samples.Concepts,
             samples.Categories);

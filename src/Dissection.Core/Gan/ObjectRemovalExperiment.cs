@@ -2,6 +2,7 @@
 // whole feature map, for k = 0…K, and measure with the segmenter the share of the concept's pixels that remain, on
 // the same latents each time. The features up to the layer are computed once per batch; all K+1 edits of a batch
 // are stacked along the batch dimension and run through the tail together.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
@@ -30,23 +31,24 @@ public static class ObjectRemovalExperiment
         var k = rankedUnits.Count;
         var fractions = Enumerable.Range(0, k + 1).Select(_ => new double[z.Count]).ToArray();
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cut = CutAt(generator, layer);
         using var noGrad = no_grad();
         foreach (var (start, zb) in z.Batches(batchSize))
         {
             cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             using var _ = zb;
-            using var features = LayerFeatures.Compute(generator, zb, layer);
-            var units = features.Units;
+            using var features = cut.Head(zb);
+            var units = (int)features.shape[1];
             foreach (var u in rankedUnits)
                 if (u < 0 || u >= units) throw new ArgumentException($"{layer}: unit {u} outside 0..{units - 1}");
             // α per (k, unit): 1 for the first k ranked units, so edit k zeroes exactly those.
             var alpha = zeros(k + 1, units);
             for (var i = 0; i < k; i++) alpha[TensorIndex.Slice(i + 1), rankedUnits[i]] = 1f;
-            var b = features.Count;
-            var stacked = GeneratorIntervention.Blend(features.Features.unsqueeze(0), alpha.view(k + 1, 1, units, 1, 1), zeros(1))
-                .reshape((k + 1) * b, units, features.Size, features.Features.shape[3]);
-            var counts = ConceptShares(features, stacked, segmenter, plane, concept.Number);
+            var b = (int)features.shape[0];
+            var stacked = UnitEdit.Blend(features.unsqueeze(0), alpha.view(k + 1, 1, units, 1, 1), zeros(1))
+                .reshape((k + 1) * b, units, features.shape[2], features.shape[3]);
+            var counts = ConceptShares(cut, stacked, segmenter, plane, concept.Number);
             for (var e = 0; e <= k; e++)
             for (var i = 0; i < b; i++)
                 fractions[e][start + i] = counts[e * b + i];
@@ -70,7 +72,7 @@ public static class ObjectRemovalExperiment
 
     /// <summary>Share of each image's pixels labelled <paramref name="label"/> on <paramref name="plane"/>, for edited
     /// features of the layer (any batch size); the tail runs in chunks to bound memory.</summary>
-    internal static double[] ConceptShares(LayerFeatures features, Tensor edited, LoadedSegmenter segmenter, int plane, int label, int chunk = 64)
+    internal static double[] ConceptShares(LayerCut cut, Tensor edited, LoadedSegmenter segmenter, int plane, int label, int chunk = 64)
     {
         var n = (int)edited.shape[0];
         var result = new double[n];
@@ -78,11 +80,20 @@ public static class ObjectRemovalExperiment
         {
             using var scope = NewDisposeScope();
             var len = Math.Min(chunk, n - s);
-            var images = GeneratedImages.ToUnitRange(features.Tail(edited.narrow(0, s, len)));
+            var images = GeneratedImages.ToUnitRange(cut.Tail(edited.narrow(0, s, len)));
             var labels = segmenter.Segmenter.SegmentPlanes(images).select(1, plane);
             var shares = labels.eq(label).to_type(ScalarType.Float64).mean([1, 2]).to(CPU).data<double>().ToArray();
             shares.CopyTo(result, s);
         }
         return result;
+    }
+
+    /// <summary>The generator cut after an editable layer (head once per batch, tail per edit).</summary>
+    /// <exception cref="ArgumentException">an unknown layer (the message lists them) or the output block.</exception>
+    internal static LayerCut CutAt(ProgressiveGenerator generator, string layer)
+    {
+        if (generator.IndexOfBlock(layer) == generator.Layout.LayerCount)
+            throw new ArgumentException($"'{layer}' is the output block; edit one of layer1…layer{generator.Layout.LayerCount}");
+        return InstrumentedModel.Of(generator).Cut(layer);
     }
 }

@@ -1,12 +1,14 @@
 // The Progressive GAN generator (Karras et al. 2018) as used by GAN dissection: named blocks layer1…layerN and
 // output_RxR, run in order on z viewed as (N,Z,1,1). Key names match the published PyTorch checkpoints, so the
 // same file loads here and in the reference code.
+using Dissection.Core.Instrumentation;
+using Dissection.Core.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Models;
 
-public sealed class ProgressiveGenerator : nn.Module<Tensor, Tensor>
+public sealed class ProgressiveGenerator : nn.Module<Tensor, Tensor>, ISteppedModel
 {
     private readonly List<nn.Module<Tensor, Tensor>> _blocks = [];
 
@@ -38,6 +40,29 @@ public sealed class ProgressiveGenerator : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor z)
     {
         using var scope = NewDisposeScope();
+        var x = BlockInput(z);
+        foreach (var block in _blocks) x = block.call(x);
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The forward pass as steps for the instrumented model: z viewed as (N,Z,1,1), then each block.</summary>
+    public IReadOnlyList<ModelStep> Steps =>
+        [new ModelStep("input", BlockInput, null), .. named_children().Select(c => new ModelStep(c.name, ((nn.Module<Tensor, Tensor>)c.module).call, c.module))];
+
+    long[] ISteppedModel.InputShape => [ZDim];
+
+    /// <summary>Position of a block (layer1…layerN, then the output block) in forward order.</summary>
+    /// <exception cref="ArgumentException">no such block; the message lists the generator's layers.</exception>
+    public int IndexOfBlock(string layer)
+    {
+        var names = Layout.BlockNames;
+        for (var i = 0; i < names.Count; i++)
+            if (string.Equals(names[i], layer, StringComparison.Ordinal)) return i;
+        throw new ArgumentException($"'{layer}' is not a layer of this generator; its layers are {string.Join(", ", names)}");
+    }
+
+    private Tensor BlockInput(Tensor z)
+    {
         var x = z.dim() switch
         {
             2 => z.view(z.shape[0], z.shape[1], 1, 1),
@@ -45,8 +70,7 @@ public sealed class ProgressiveGenerator : nn.Module<Tensor, Tensor>
             _ => throw new ArgumentException($"z must be (N,{ZDim}) or (N,{ZDim},1,1), got ({string.Join(",", z.shape)})"),
         };
         if (x.shape[1] != ZDim) throw new ArgumentException($"z has {x.shape[1]} channels, the generator expects {ZDim}");
-        foreach (var block in _blocks) x = block.call(x);
-        return x.MoveToOuterDisposeScope();
+        return x;
     }
 
     /// <summary>Equalised-LR initialisation: unit-normal conv weights (WScale applies He's constant), zero biases.</summary>

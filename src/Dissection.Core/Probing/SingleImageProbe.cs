@@ -24,7 +24,7 @@ public static class SingleImageProbe
         if (rgb01.dim() != 3 || rgb01.shape[0] != 3)
             throw new ArgumentException($"expected one RGB image (3,H,W), got [{string.Join(",", rgb01.shape)}]");
         using var scope = NewDisposeScope();
-        using var probe = new LayerProbe(model, [layer]);
+        using var probe = model.Instrumented.Retain([layer]);
         var (captured, output) = probe.Run(model.Preprocessing.Apply(rgb01.unsqueeze(0)));
         var acts = captured[layer];
         if (acts.dim() != 4)

@@ -8,6 +8,7 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Dissection.Core.Gan;
 
 namespace Dissection.Dashboard.Gan;
 

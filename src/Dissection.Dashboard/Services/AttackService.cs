@@ -1,12 +1,11 @@
-// Adversarial attacks for the /attack page: one image attacked live (clean, adversarial and amplified perturbation
-// images, probabilities, peak shifts, masks of the most-moved units) and the batch experiment saved to the store.
-// Keeps one warm model per run so repeated attacks do not reload weights; one attack at a time per model.
+// Adversarial attacks for the /attack page: one image attacked live (Core's ImageAttack: clean, adversarial and
+// amplified perturbation images, probabilities, peak shifts, masks of the most-moved units, here turned into data URLs)
+// and the batch experiment saved to the store. Keeps one warm model per run so repeated attacks do not reload weights;
+// one attack at a time per model.
 using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;
-using Dissection.Core.Probing;
-using Dissection.Core.Rendering;
 using Dissection.Core.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -32,7 +31,6 @@ public sealed record AttackSetup(RunInfo Run, IReadOnlyList<string> Classes, IRe
 
 public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<AttackService> log) : IDisposable
 {
-    public const int ImageSize = 256;
     public const int MaxPickerImages = 500;
     private readonly WarmModel _model = new(store, paths, log, "Attack");
 
@@ -67,50 +65,14 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
         var thresholds = await store.ReadAsync(s => s.Layers.GetUnitSummaries(run.Id, layer).ToDictionary(u => u.Unit, u => u.Threshold));
         return await WithModel(run, (model, dataset) =>
         {
-            using var scope = NewDisposeScope();
-            var size = model.Preprocessing.InputSize;
-            var image = Load(source, dataset, size);
-            using var adversarial = TargetedAttack.Run(model, image, target, settings, steps, cancel);
-            var outcome = adversarial.Outcomes[0];
-            var adv = adversarial.Images[0];
-
-            using var probe = new LayerProbe(model, [layer]);
-            var (cleanActs, o1) = probe.Run(model.Preprocessing.Apply(image.unsqueeze(0)));
-            var (advActs, o2) = probe.Run(model.Preprocessing.Apply(adv.unsqueeze(0)));
-            o1.Dispose(); o2.Dispose();
-            var clean = cleanActs[layer];
-            var after = advActs[layer];
-            var shift = new PeakShift(PeakActivations.Of(clean)[0], PeakActivations.Of(after)[0]);
-            var targetUnits = important?.Has(target) == true ? important.ByClass[target] : [];
-            var sourceUnits = important?.Has(outcome.CleanClass) == true ? important.ByClass[outcome.CleanClass] : [];
-
-            var delta = adv - image;
-            var largest = Math.Max(1e-6, delta.abs().max().item<float>());
-            var amplification = 0.5 / largest;
-            var cleanImage = ToImage(image);
-            var advImage = ToImage(adv);
-            var masks = new List<UnitMaskPair>();
-            var (h, w) = ((int)clean.shape[2], (int)clean.shape[3]);
-            foreach (var u in shift.MostChanged(4))
-            {
-                var c = clean[0, u].contiguous().data<float>().ToArray();
-                var a = after[0, u].contiguous().data<float>().ToArray();
-                // The dissection threshold when the layer was dissected; else half the larger peak, so the mask shows
-                // where the unit fires strongly on either image.
-                var threshold = thresholds.TryGetValue(u, out var t) && float.IsFinite(t) ? t : 0.5f * Math.Max(shift.Clean[u], shift.Adversarial[u]);
-                var group = targetUnits.Contains(u) ? "target" : sourceUnits.Contains(u) ? "source" : "other";
-                using var m1 = MaskOverlay.Render(cleanImage, c, h, w, threshold, ImageSize / 2);
-                using var m2 = MaskOverlay.Render(advImage, a, h, w, threshold, ImageSize / 2);
-                masks.Add(new UnitMaskPair(u, shift.Clean[u], shift.Adversarial[u], group, PngDataUrl.Of(m1), PngDataUrl.Of(m2)));
-            }
-            using var perturbation = ToImage((delta * amplification + 0.5).clamp(0, 1));
-            var view = new AttackView(PngDataUrl.Of(cleanImage), PngDataUrl.Of(advImage), PngDataUrl.Of(perturbation), amplification, outcome,
+            using var image = ImageAttack.LoadImage(model, dataset, source.DatasetIndex, source.Upload, source.Label);
+            var result = ImageAttack.Run(model, image, layer, target, settings, thresholds, important, steps, cancel);
+            return new AttackView(PngDataUrl.Of(result.CleanPng), PngDataUrl.Of(result.AdversarialPng), PngDataUrl.Of(result.PerturbationPng),
+                result.Amplification, result.Outcome,
                 model.ClassNames?.ToList() ?? Enumerable.Range(0, model.NumClasses ?? 0).Select(i => $"class {i}").ToList(),
-                shift, targetUnits, sourceUnits, masks, source.Label);
-            cleanImage.Dispose();
-            advImage.Dispose();
-            foreach (var t2 in cleanActs.Values.Concat(advActs.Values)) t2.Dispose();
-            return view;
+                result.Shift, result.TargetUnits, result.SourceUnits,
+                result.Masks.Select(m => new UnitMaskPair(m.Unit, m.Clean, m.Adversarial, m.Group, PngDataUrl.Of(m.CleanPng), PngDataUrl.Of(m.AdversarialPng))).ToList(),
+                source.Label);
         }, cancel);
     }
 
@@ -137,35 +99,6 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
 
     private Task<T> WithModel<T>(RunInfo run, Func<LoadedModel, ConceptDataset, T> work, CancellationToken cancel) =>
         _model.With(run, work, cancel);
-
-    private static Tensor Load(AttackImageSource source, ConceptDataset dataset, int size)
-    {
-        if (source.DatasetIndex is { } i)
-        {
-            if (i < 0 || i >= dataset.Images.Count) throw new ArgumentException($"the dataset has no image #{i} (it has {dataset.Images.Count})");
-            return dataset.LoadImage(dataset.Images[i], size);
-        }
-        if (source.Upload is not { Length: > 0 } bytes) throw new ArgumentException("no image was chosen");
-        using var image = ImageUpload.Decode(bytes, source.Label);
-        return SingleImageProbe.ToTensor(image, size);
-    }
-
-    /// <summary>(3,H,W) in [0,1] → an RGB image scaled to ImageSize (nearest neighbour keeps the pixels honest).</summary>
-    private static Image<Rgb24> ToImage(Tensor chw)
-    {
-        var t = chw.detach().cpu().contiguous();
-        var (h, w) = ((int)t.shape[1], (int)t.shape[2]);
-        var v = t.data<float>().ToArray();
-        var image = new Image<Rgb24>(w, h);
-        for (var y = 0; y < h; y++)
-            for (var x = 0; x < w; x++)
-            {
-                byte B(int c) => (byte)Math.Clamp(MathF.Round(v[c * h * w + y * w + x] * 255), 0, 255);
-                image[x, y] = new Rgb24(B(0), B(1), B(2));
-            }
-        image.Mutate(x => x.Resize(ImageSize, ImageSize, KnownResamplers.NearestNeighbor));
-        return image;
-    }
 
     public void Dispose() => _model.Dispose();
 }

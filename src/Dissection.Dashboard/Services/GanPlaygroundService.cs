@@ -1,8 +1,7 @@
 // The GAN paint playground's engine door: finds a generator checkpoint by name in the model folders, loads it once
-// (shared by every circuit), serialises its forward passes (TorchSharp modules are not re-entrant), splits a run at
-// the edited layer (head → features, features + edits → tail → image), supplies the units of each concept from the
-// latest stored dissection of that generator, and the paint level per unit (the 99th percentile: from that run, or
-// computed once from a few hundred samples and cached on disk).
+// (shared by every circuit, with the gate that serialises its forward passes), supplies the units of each concept from
+// the latest stored dissection of that generator, and the paint level per unit (the 99th percentile: from that run, or
+// computed once by Core's PaintLevels and cached on disk). The painting itself is Core's PaintSession.
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
@@ -10,41 +9,32 @@ using System.Text.RegularExpressions;
 using Dissection.Core.Gan;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
-using Dissection.Dashboard.Gan;
-using SixLabors.ImageSharp;
-using static TorchSharp.torch;
 
 namespace Dissection.Dashboard.Services;
 
-/// <summary>A loaded generator shared by all circuits. Use it only through the service, which holds its gate.</summary>
+/// <summary>A loaded generator shared by all circuits, with the file it came from.</summary>
 public sealed class GanModel
 {
-    internal GanModel(string name, string path, DateTime writtenUtc, ProgressiveGenerator generator)
+    internal GanModel(string path, DateTime writtenUtc, SharedGenerator shared)
     {
-        Name = name;
         Path = path;
         WrittenUtc = writtenUtc;
-        Generator = generator;
+        Shared = shared;
     }
 
-    public string Name { get; }
+    public string Name => Shared.Name;
     public string Path { get; }
     public DateTime WrittenUtc { get; }
-    public ProGanLayout Layout => Generator.Layout;
-    public int Resolution => Generator.Resolution;
+    public ProGanLayout Layout => Shared.Layout;
+    public int Resolution => Shared.Resolution;
     /// <summary>Editable layers: layer1…layerN (not the RGB output).</summary>
-    public IReadOnlyList<string> Layers => Layout.BlockNames.Take(Layout.LayerCount).ToList();
-    public string DefaultLayer => Layers.Contains("layer4") ? "layer4" : Layers[Layers.Count / 2];
+    public IReadOnlyList<string> Layers => Shared.Layers;
+    public string DefaultLayer => Shared.DefaultLayer;
 
     /// <summary>Units and spatial side of a layer's output; null when the generator has no such layer.</summary>
-    public (int Units, int Side)? LayerShape(string layer)
-    {
-        var i = Layers.ToList().IndexOf(layer);
-        return i < 0 ? null : (Layout.Channels[i], Layout.SizeOf(i + 1));
-    }
+    public (int Units, int Side)? LayerShape(string layer) => Shared.LayerShape(layer);
 
-    internal ProgressiveGenerator Generator { get; }
-    internal SemaphoreSlim Gate { get; } = new(1, 1);
+    internal SharedGenerator Shared { get; }
 }
 
 /// <summary>A unit ranked for a concept by its stored IoU with that concept.</summary>
@@ -97,62 +87,10 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
             var g = GeneratorSpec.Load(k.Path);
             g.eval();
             log.LogInformation("Loaded generator {Path}: {Resolution} px, layers {Channels}", k.Path, g.Resolution, string.Join(",", g.Layout.Channels));
-            return new GanModel(model, k.Path, k.Item2, g);
+            return new GanModel(k.Path, k.Item2, new SharedGenerator(model, g));
         })));
         try { return await lazy.Value; }
         catch { _models.TryRemove(key, out _); throw; }
-    }
-
-    /// <summary>Latent for a seed: row 0 of ZDataset.FromSeed(Z, seed), so a seed means the same image everywhere.</summary>
-    public static Tensor Latent(GanModel model, long seed)
-    {
-        using var z = ZDataset.FromSeed(model.Layout.ZDim, seed, 1);
-        return z.Batch(0, 1);
-    }
-
-    /// <summary>The layer's output (1,U,h,w) for a seed: the part of the run an edit does not change.</summary>
-    public async Task<Tensor> HeadAsync(GanModel model, long seed, string layer, CancellationToken ct = default)
-    {
-        var stop = IndexOf(model, layer);
-        await model.Gate.WaitAsync(ct);
-        try
-        {
-            return await Task.Run(() =>
-            {
-                using var scope = NewDisposeScope();
-                using var _ = no_grad();
-                var x = GeneratorBlocks.Run(model.Generator, GeneratorBlocks.Input(model.Generator, Latent(model, seed)), 0, stop);
-                return x.detach().MoveToOuterDisposeScope();
-            }, ct);
-        }
-        finally { model.Gate.Release(); }
-    }
-
-    /// <summary>The image (3,R,R) from the layer's features with the strokes applied, running only the tail.</summary>
-    public async Task<Tensor> TailAsync(GanModel model, Tensor head, string layer, IReadOnlyList<PaintStroke> strokes, CancellationToken ct = default)
-    {
-        var start = IndexOf(model, layer) + 1;
-        await model.Gate.WaitAsync(ct);
-        try
-        {
-            return await Task.Run(() =>
-            {
-                using var scope = NewDisposeScope();
-                using var _ = no_grad();
-                var x = strokes.Count == 0 ? head : GeneratorIntervention.Apply(head, strokes.Select(s => s.ToEdit(layer)).ToList());
-                x = GeneratorBlocks.Run(model.Generator, x, start, model.Layout.LayerCount);   // through the RGB output block
-                return x[0].detach().MoveToOuterDisposeScope();
-            }, ct);
-        }
-        finally { model.Gate.Release(); }
-    }
-
-    public static byte[] Png(Tensor image)
-    {
-        using var img = GeneratedImages.ToImage(image);
-        using var ms = new MemoryStream();
-        img.SaveAsPng(ms);
-        return ms.ToArray();
     }
 
     /// <summary>The latest finished dissection of this generator that has the layer; null when there is none.</summary>
@@ -205,27 +143,8 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
         }
         catch (Exception e) when (e is IOException or JsonException) { log.LogWarning("Ignoring the unreadable level cache {File}: {Message}", file, e.Message); }
 
-        var stop = IndexOf(model, layer);
         var watch = Stopwatch.StartNew();
-        await model.Gate.WaitAsync();
-        float[] levels;
-        try
-        {
-            levels = await Task.Run(() =>
-            {
-                using var scope = NewDisposeScope();
-                using var _ = no_grad();
-                using var zs = ZDataset.FromSeed(model.Layout.ZDim, seed: 1, LevelSamples);
-                var perBatch = new List<Tensor>();
-                foreach (var (_, z) in zs.Batches(32))
-                {
-                    var x = GeneratorBlocks.Run(model.Generator, GeneratorBlocks.Input(model.Generator, z), 0, stop);
-                    perBatch.Add(x.transpose(0, 1).reshape(x.shape[1], -1));   // (U, B·h·w)
-                }
-                return UnitQuantiles(cat(perBatch, 1), LevelQuantile);
-            });
-        }
-        finally { model.Gate.Release(); }
+        var levels = await model.Shared.RunAsync(() => PaintLevels.Compute(model.Shared, layer, LevelSamples, LevelQuantile));
         log.LogInformation("Paint levels of {Layer} from {Samples} samples in {Ms} ms", layer, LevelSamples, watch.ElapsedMilliseconds);
         try
         {
@@ -234,21 +153,6 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
         }
         catch (IOException e) { log.LogWarning("Could not cache the paint levels at {File}: {Message}", file, e.Message); }
         return levels;
-    }
-
-    /// <summary>Per row of (U, M) values, the q-quantile with linear interpolation between order statistics (numpy's default).</summary>
-    internal static float[] UnitQuantiles(Tensor values, double q)
-    {
-        using var scope = NewDisposeScope();
-        var sorted = values.sort(1).Values;
-        var m = sorted.shape[1];
-        var pos = q * (m - 1);
-        var lo = (long)Math.Floor(pos);
-        var hi = Math.Min(lo + 1, m - 1);
-        var frac = (float)(pos - lo);
-        var a = sorted.select(1, lo);
-        var b = sorted.select(1, hi);
-        return (a + (b - a) * frac).to(CPU).data<float>().ToArray();
     }
 
     private bool IsRunOf(RunInfo run, string checkpoint)
@@ -264,17 +168,10 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return false; }
     }
 
-    private static int IndexOf(GanModel model, string layer)
-    {
-        var i = model.Layers.ToList().IndexOf(layer);   // editable layers only, in block order
-        if (i >= 0) return i;
-        throw new ArgumentException($"'{layer}' is not a layer of {model.Name}; layers: {string.Join(", ", model.Layers)}");
-    }
-
     public void Dispose()
     {
         foreach (var lazy in _models.Values)
-            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully) lazy.Value.Result.Generator.Dispose();
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully) lazy.Value.Result.Shared.Dispose();
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$")] private static partial Regex ModelName();

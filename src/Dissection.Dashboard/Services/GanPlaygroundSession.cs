@@ -1,23 +1,17 @@
-// One circuit's GAN paint state (a scoped service, so two browsers never share it): the stroke history for undo/redo
-// and the cached features of the current (model, seed, layer), so that each edit runs only the generator's tail.
-using System.Diagnostics;
-using Dissection.Dashboard.Gan;
-using static TorchSharp.torch;
+// One circuit's GAN paint state (a scoped service, so two browsers never share it): the stroke history for undo/redo,
+// and Core's PaintSession on the current generator, which keeps the layer's features and the strokes' composition so
+// that each edit runs only the generator's tail.
+using Dissection.Core.Gan;
 
 namespace Dissection.Dashboard.Services;
 
-/// <summary>The two pictures the page shows, as PNG bytes, and how long the edit took.</summary>
-public sealed record GanPictures(byte[] Original, byte[] Edited, double EditMilliseconds, bool HeadWasCached);
-
-public sealed class GanPlaygroundSession(GanPlaygroundService service) : IDisposable
+public sealed class GanPlaygroundSession : IDisposable
 {
     // History of stroke lists with a cursor: undo/redo move it, an edit or reset cuts the redo tail and appends.
     private readonly List<IReadOnlyList<PaintStroke>> _history = [[]];
     private int _cursor;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string Path, DateTime Written, long Seed, string Layer)? _headKey;
-    private Tensor? _head;
-    private byte[]? _original;
+    private readonly Lock _lock = new();
+    private PaintSession? _paint;
     private bool _disposed;
 
     public IReadOnlyList<PaintStroke> Strokes => _history[_cursor];
@@ -56,42 +50,21 @@ public sealed class GanPlaygroundSession(GanPlaygroundService service) : IDispos
 
     /// <summary>Original and edited image for the current strokes. The layer's features are computed once per
     /// (model, seed, layer) and kept, so later calls only run the tail.</summary>
-    public async Task<GanPictures> RenderAsync(GanModel model, long seed, string layer, CancellationToken ct = default)
+    public Task<PaintPictures> RenderAsync(GanModel model, long seed, string layer, CancellationToken ct = default)
     {
         var strokes = Strokes;
-        await _gate.WaitAsync(ct);
-        try
+        PaintSession paint;
+        lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var key = (model.Path, model.WrittenUtc, seed, layer);
-            var cached = _head is not null && _headKey == key;
-            if (!cached)
+            if (_paint?.Generator != model.Shared)
             {
-                DropHead();
-                _original = null;
-                _head = await service.HeadAsync(model, seed, layer, ct);
-                _headKey = key;
+                _paint?.Dispose();
+                _paint = new PaintSession(model.Shared);
             }
-            if (_original is null)
-            {
-                using var plain = await service.TailAsync(model, _head!, layer, [], ct);
-                _original = GanPlaygroundService.Png(plain);
-            }
-            var watch = Stopwatch.StartNew();
-            byte[] edited;
-            if (strokes.Count == 0) edited = _original;
-            else
-            {
-                using var image = await service.TailAsync(model, _head!, layer, strokes, ct);
-                edited = GanPlaygroundService.Png(image);
-            }
-            return new GanPictures(_original, edited, watch.Elapsed.TotalMilliseconds, cached);
+            paint = _paint;
         }
-        finally
-        {
-            if (_disposed) DropHead();
-            _gate.Release();
-        }
+        return paint.RenderAsync(seed, layer, strokes, ct);
     }
 
     private void Push(IReadOnlyList<PaintStroke> strokes)
@@ -101,19 +74,13 @@ public sealed class GanPlaygroundSession(GanPlaygroundService service) : IDispos
         _cursor = _history.Count - 1;
     }
 
-    private void DropHead()
-    {
-        _head?.Dispose();
-        _head = null;
-        _headKey = null;
-    }
-
     public void Dispose()
     {
-        // Never block the circuit's teardown: a render in flight drops the features itself when it ends.
-        _disposed = true;
-        if (!_gate.Wait(0)) return;
-        try { DropHead(); }
-        finally { _gate.Release(); }
+        lock (_lock)
+        {
+            _disposed = true;
+            _paint?.Dispose();
+            _paint = null;
+        }
     }
 }

@@ -1,7 +1,10 @@
-// The dashboard's door to the engine's job executor (Dissection.Core.Jobs): the only place in the dashboard that
-// runs long engine work. Jobs are recorded in the store (so they survive reloads and restarts), run in order a
-// configurable number at a time, and report progress into the store, where pages poll it. On start, jobs of dead
-// processes are declared interrupted and this queue's own are resumed, keeping what they had saved.
+// The dashboard's door to the engine's job executor (Dissection.Core.Jobs): the one place in the dashboard that runs
+// long engine work (dissections, ablation runs, GAN experiments, reports). Short interactive work runs in the page's
+// own service through a Core session (GanPlaygroundService/Session: PaintSession; AttackService: ImageAttack;
+// AblationService: AblationSession; TryImageService: SingleImageProbe; ModelCatalog: layer lists). Jobs are
+// recorded in the store (so they survive reloads and restarts), run in order a configurable number at a time, and
+// report progress into the store, where pages poll it. On start, jobs of dead processes are declared interrupted and
+// this queue's own are resumed, keeping what they had saved.
 using Dissection.Core.Jobs;
 using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Models;

@@ -1,8 +1,8 @@
 // What the "New run" dialog can offer: registered architectures, checkpoints and datasets inside the allowed
 // folders, and a model's layers (listed in the background: it loads the model and runs one forward pass).
 using System.Collections.Concurrent;
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Models;
-using Dissection.Core.Probing;
 
 namespace Dissection.Dashboard.Services;
 
@@ -40,7 +40,7 @@ public sealed class ModelCatalog(RepoPaths paths, PathPolicy policy)
         var lazy = _layers.GetOrAdd(key, _ => new Lazy<Task<IReadOnlyList<LayerInfo>>>(() => Task.Run(() =>
         {
             using var model = ModelRegistry.Load(spec);
-            return LayerProbe.ListLayers(model);
+            return model.Instrumented.Layers();
         })));
         return Watch(key, lazy.Value);
     }

@@ -11,6 +11,9 @@ public static class PngDataUrl
     {
         using var stream = new MemoryStream();
         image.SaveAsPng(stream);
-        return "data:image/png;base64," + Convert.ToBase64String(stream.ToArray());
+        return Of(stream.ToArray());
     }
+
+    /// <summary>PNG bytes the engine already encoded.</summary>
+    public static string Of(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
 }

@@ -38,8 +38,8 @@ public sealed class BatchedAblationTests
     {
         const int units = 4;
         using var model = AblationModels.Wrap(AblationModels.Random(units, 3, seed: 2), 3);
-        var split = ModelSplit.TryCreate(model, "conv2", out var reason) ?? throw new Xunit.Sdk.XunitException(reason);
-        var ablator = new SplitAblator(split);
+        var ablator = StackedAblation.Create(model, "conv2", out var note);
+        var cut = ablator.Cut ?? throw new Xunit.Sdk.XunitException(note);
         using var scope = NewDisposeScope();
         var x = randn([6, 3, AblationModels.Size, AblationModels.Size], generator: new Generator(8));
         var acts = ablator.Prepare(x);
@@ -49,7 +49,7 @@ public sealed class BatchedAblationTests
         {
             var alone = acts.clone();
             alone[.., k].zero_();
-            var expected = split.Tail(alone);
+            var expected = cut.Tail(alone);
             Assert.True(allclose(all[k], expected, rtol: 1e-6, atol: 1e-7), $"ablation {k}");
         }
     }

@@ -1,6 +1,7 @@
 // DissectionRun end to end on real parts: a tiny Broden dataset written to a temp folder (PNG images, 8x8 label PNGs,
 // two planes in one cell, image-level scene labels, a corrupt image), a real TorchSharp Conv2d+ReLU wrapped as a
-// LoadedModel and hooked by LayerProbe, checked against the brute-force oracle for PNAS (CVPR17: LiteRulesTests).
+// LoadedModel and retained by its instrumented model, checked against the brute-force oracle for PNAS (CVPR17:
+// LiteRulesTests).
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;

@@ -1,5 +1,6 @@
 // The two causal experiments against brute force: every point of the removal curve and every context's added area
 // are recomputed by running the hooked generator once per edit (no cached features, no stacking) and segmenting.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Gan;
 using Dissection.Core.Models;
 using static TorchSharp.torch;
@@ -14,7 +15,7 @@ public class CausalExperimentTests
     private static double Share(ProgressiveGenerator g, Tensor z, IReadOnlyList<UnitEdit> edits, int label)
     {
         using var scope = NewDisposeScope();
-        var images = GeneratedImages.ToUnitRange(GeneratorIntervention.Generate(g, z, edits));
+        var images = GeneratedImages.ToUnitRange(GanFixture.Generate(g, z, edits));
         return new GanFixture.RuleSegmenter().SegmentPlanes(images).select(1, 0).eq(label).to_type(ScalarType.Float64).mean().item<double>();
     }
 

@@ -2,6 +2,7 @@
 // segmenter whose labels are a plain function of the pixels, with a three-concept vocabulary.
 using Dissection.Core.Datasets;
 using Dissection.Core.Gan;
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Models;
 using static TorchSharp.torch;
 
@@ -18,6 +19,13 @@ internal static class GanFixture
         g.InitialiseForTraining(seed);
         g.eval();
         return g;
+    }
+
+    /// <summary>Generates from z with the edits hooked into the generator's layers (the instrumented model's edit), no gradients.</summary>
+    public static Tensor Generate(ProgressiveGenerator g, Tensor z, IReadOnlyList<UnitEdit> edits)
+    {
+        using var noGrad = no_grad();
+        using (InstrumentedModel.Of(g).Edit(edits)) return g.call(z);
     }
 
     public static LoadedSegmenter Segmenter() => new("rule-segmenter", new RuleSegmenter(), Concepts);

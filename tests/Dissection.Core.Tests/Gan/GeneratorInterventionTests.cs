@@ -1,5 +1,6 @@
 // Unit edits on a generator: the hooked run equals editing the block output by hand, strokes composite alpha-over,
 // and the generator is untouched afterwards.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Gan;
 using TorchSharp;
 using Dissection.Core.Models;
@@ -38,7 +39,7 @@ public class GeneratorInterventionTests
         var region = zeros(4, 4);
         region[0, 1] = 1f;
         region[2, 3] = 1f;
-        using var edited = GeneratorIntervention.Generate(g, z, [new UnitEdit("layer2", [1, 3], region)]);
+        using var edited = GanFixture.Generate(g, z, [new UnitEdit("layer2", [1, 3], region)]);
         using var expected = ByHand(g, z, x =>
         {
             foreach (var u in new[] { 1, 3 }) { x[TensorIndex.Colon, u, 0, 1] = 0f; x[TensorIndex.Colon, u, 2, 3] = 0f; }
@@ -47,7 +48,7 @@ public class GeneratorInterventionTests
 
         using var plain = g.call(z);
         Assert.False(allclose(edited, plain, rtol: 1e-5, atol: 1e-6));
-        using var after = GeneratorIntervention.Generate(g, z, []);
+        using var after = GanFixture.Generate(g, z, []);
         Assert.Equal(0f, (after - plain).abs().max().item<float>());
     }
 
@@ -59,7 +60,7 @@ public class GeneratorInterventionTests
         var half = full(4, 4, 0.5f);
         var corner = zeros(4, 4);
         corner[0, 0] = 1f;
-        using var edited = GeneratorIntervention.Generate(g, z,
+        using var edited = GanFixture.Generate(g, z,
             [new UnitEdit("layer2", [0], half, [3f]), new UnitEdit("layer2", [0], corner, [-2f])]);
         using var expected = ByHand(g, z, x =>
         {
@@ -85,8 +86,8 @@ public class GeneratorInterventionTests
     {
         using var g = Small();
         using var z = randn(1, 6);
-        Assert.Contains("layer1, layer2", Assert.Throws<ArgumentException>(() => GeneratorIntervention.Generate(g, z, [new UnitEdit("layer9", [0])])).Message);
-        Assert.Contains("unit 5", Assert.Throws<ArgumentException>(() => GeneratorIntervention.Generate(g, z, [new UnitEdit("layer2", [5])])).Message);
-        Assert.Contains("RegionAt", Assert.Throws<ArgumentException>(() => GeneratorIntervention.Generate(g, z, [new UnitEdit("layer2", [0], zeros(8, 8))])).Message);
+        Assert.Contains("layer1, layer2", Assert.Throws<ArgumentException>(() => GanFixture.Generate(g, z, [new UnitEdit("layer9", [0])])).Message);
+        Assert.Contains("unit 5", Assert.Throws<ArgumentException>(() => GanFixture.Generate(g, z, [new UnitEdit("layer2", [5])])).Message);
+        Assert.Contains("RegionAt", Assert.Throws<ArgumentException>(() => GanFixture.Generate(g, z, [new UnitEdit("layer2", [0], zeros(8, 8))])).Message);
     }
 }

@@ -1,5 +1,6 @@
 // Where an edit shows up in the picture: an empty region changes nothing at all, and ablating units in a few cells
 // changes the image only within those cells' receptive field, most of it inside the cells themselves.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Gan;
 using TorchSharp;
 using Dissection.Core.Models;
@@ -23,10 +24,10 @@ public class InterventionLocalityTests
     {
         using var g = Generator();
         using var z = randn(2, 16, generator: new Generator(3));
-        using var plain = GeneratorIntervention.Generate(g, z, []);
+        using var plain = GanFixture.Generate(g, z, []);
         var empty = UnitEdit.RegionAt(zeros(32, 32), 8);
-        using var erased = GeneratorIntervention.Generate(g, z, [new UnitEdit("layer4", [0, 1, 2, 3, 4, 5], empty)]);
-        using var painted = GeneratorIntervention.Generate(g, z, [new UnitEdit("layer4", [0, 1], empty, [5f, 7f])]);
+        using var erased = GanFixture.Generate(g, z, [new UnitEdit("layer4", [0, 1, 2, 3, 4, 5], empty)]);
+        using var painted = GanFixture.Generate(g, z, [new UnitEdit("layer4", [0, 1], empty, [5f, 7f])]);
         Assert.Equal(0f, (plain - erased).abs().max().item<float>());
         Assert.Equal(0f, (plain - painted).abs().max().item<float>());
     }
@@ -42,8 +43,8 @@ public class InterventionLocalityTests
         var region = UnitEdit.RegionAt(painted, 8);
         Assert.Equal(4f, region.sum().item<float>());
 
-        using var plain = GeneratorIntervention.Generate(g, z, []);
-        using var edited = GeneratorIntervention.Generate(g, z, [new UnitEdit("layer4", Enumerable.Range(0, 12).ToList(), region)]);
+        using var plain = GanFixture.Generate(g, z, []);
+        using var edited = GanFixture.Generate(g, z, [new UnitEdit("layer4", Enumerable.Range(0, 12).ToList(), region)]);
         var delta = (edited - plain).abs().sum([0, 1]);   // (32,32): change per pixel over images and colours
         var total = delta.sum().item<float>();
         Assert.True(total > 0, "ablating every unit of the region must change the picture");

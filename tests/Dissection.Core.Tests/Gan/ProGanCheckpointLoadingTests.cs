@@ -1,9 +1,9 @@
 // Loading ProGAN generator checkpoints written in PyTorch's state-dict format: the published 256-px layout, the old key
 // style, and checkpoints that do not fit (the error must say what is wrong).
+using Dissection.Core.Instrumentation;
 using System.Collections;
 using Dissection.Core.Gan;
 using Dissection.Core.Models;
-using Dissection.Core.Probing;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -155,10 +155,10 @@ public class ProGanCheckpointLoadingTests
         Assert.Equal(g.Layout.Channels, viaSpec.Layout.Channels);
 
         // The probe lists the named blocks with their shapes and captures a block's output during generation.
-        var layers = LayerProbe.ListLayers(loaded);
+        var layers = loaded.Instrumented.Layers();
         Assert.Equal([6, 8, 8], layers.First(l => l.Name == "layer4").OutputShape);
         Assert.Equal([3, 16, 16], layers.First(l => l.Name == "output_16x16").OutputShape);
-        using var probe = new LayerProbe(loaded, ["layer4"]);
+        using var probe = loaded.Instrumented.Retain(["layer4"]);
         var (acts, image) = probe.Run(z);
         Assert.Equal(new long[] { 1, 6, 8, 8 }, acts["layer4"].shape);
         Assert.Equal(0f, (image - g.call(z)).abs().max().item<float>());

@@ -1,9 +1,9 @@
 // imagenet-resnet18 as the rest of the engine sees it: listed by the registry as a feature extractor, preprocessed
 // exactly like the package's own preprocessing graph, and probe-able layer by layer.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Datasets;
 using Dissection.Core.Models;
 using Dissection.Core.Models.Onnx;
-using Dissection.Core.Probing;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -57,7 +57,7 @@ public sealed class ImageNetResNet18PipelineTests(ImageNetResNet18Fixture fixtur
     [Fact]
     public void DemoLayersAreTheLastBlockOfEachStage()
     {
-        var names = LayerProbe.ListLayers(fixture.Loaded).Select(l => l.Name).ToHashSet();
+        var names = fixture.Loaded.Instrumented.Layers().Select(l => l.Name).ToHashSet();
         foreach (var block in ImageNetResNet18.BlockOutputs)
         {
             Assert.Contains(block, names);
@@ -70,12 +70,12 @@ public sealed class ImageNetResNet18PipelineTests(ImageNetResNet18Fixture fixtur
     [Fact]
     public void LayersCanBeListedAndProbed()
     {
-        var layers = LayerProbe.ListLayers(fixture.Loaded);
+        var layers = fixture.Loaded.Instrumented.Layers();
         Assert.Equal(new[] { 512, 7, 7 }, layers.Single(l => l.Name == "layer4").OutputShape);
         Assert.Equal(new[] { 512, 7, 7 }, layers.Single(l => l.Name == "layer4.2").OutputShape);
         Assert.Equal(new[] { 64, 56, 56 }, layers.Single(l => l.Name == "layer1").OutputShape);
 
-        using var probe = new LayerProbe(fixture.Loaded, ["layer3", "layer4"]);
+        using var probe = fixture.Loaded.Instrumented.Retain(["layer3", "layer4"]);
         using var x = torch.randn(2, 3, 224, 224) * 50;
         var (activations, features) = probe.Run(x);
         using (features)

@@ -1,6 +1,7 @@
 // One image through a model: the captured layer equals a direct probe of the same preprocessed input, the class
 // probabilities are the softmax of the logits, any aspect ratio or grayscale image is resized to the model's input,
 // and the most active units are ranked by peak / threshold as a brute-force ranking says.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Probing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -29,7 +30,7 @@ public class SingleImageProbeTests
 
         using var scope = NewDisposeScope();
         var input = SingleImageProbe.ToTensor(image, TinyProbeModel.Size);
-        using var probe = new LayerProbe(model, [TinyProbeModel.Layer]);
+        using var probe = model.Instrumented.Retain([TinyProbeModel.Layer]);
         var (acts, logits) = probe.Run(model.Preprocessing.Apply(input.unsqueeze(0)));
         var expected = acts[TinyProbeModel.Layer];
         Assert.Equal((TinyProbeModel.Units, 16, 16), (result.Units, result.Height, result.Width));

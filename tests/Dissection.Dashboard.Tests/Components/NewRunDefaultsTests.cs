@@ -1,5 +1,5 @@
 // The New run dialog preselects the layer a newcomer most likely wants: the last spatial convolution.
-using Dissection.Core.Probing;
+using Dissection.Core.Instrumentation;
 using Dissection.Dashboard.Components.Shared;
 
 namespace Dissection.Dashboard.Tests.Components;

@@ -1,6 +1,7 @@
 // The GAN paint page in bUnit: the clear "no model yet" message with the training command, the controls and both
 // pictures once a generator exists, bad links reported (never thrown), and a canvas stroke becoming an edit in the URL.
 using Dissection.Dashboard.Components.Pages;
+using Dissection.Core.Gan;
 using Dissection.Dashboard.Gan;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;

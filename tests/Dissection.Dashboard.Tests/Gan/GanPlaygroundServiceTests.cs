@@ -1,8 +1,9 @@
-// The playground's generation path: the head/tail split with strokes equals the engine's hooked intervention run,
-// an empty stroke list is the plain generator, paint levels are the 99th percentile (computed once, then read from
+// The playground's generation path: a session's pictures (cached head, strokes, tail) equal the generator run with the
+// strokes as edit hooks, an empty stroke list is the plain generator, paint levels are the 99th percentile (computed once, then read from
 // the disk cache), and model names are looked up only inside the model folders.
+using Dissection.Core.Models;
 using Dissection.Core.Gan;
-using Dissection.Dashboard.Gan;
+using Dissection.Core.Instrumentation;
 using Dissection.Dashboard.Services;
 using static TorchSharp.torch;
 
@@ -18,7 +19,7 @@ public class GanPlaygroundServiceTests
     }
 
     [Fact]
-    public async Task Tail_after_cached_features_equals_the_hooked_generator_run()
+    public async Task Session_pictures_equal_the_generator_run_with_the_strokes_as_edit_hooks()
     {
         using var dir = new GanTestFolder();
         var path = dir.Service.FindCheckpoint("test-gan")!;
@@ -26,22 +27,36 @@ public class GanPlaygroundServiceTests
         Assert.Equal(new[] { "layer1", "layer2", "layer3", "layer4", "layer5", "layer6", "layer7", "layer8" }, model.Layers);
         Assert.Equal((16, 8), model.LayerShape("layer4"));
 
-        using var head = await dir.Service.HeadAsync(model, seed: 9, "layer4");
-        using var plain = await dir.Service.TailAsync(model, head, "layer4", []);
+        using var session = new GanPlaygroundSession();
+        var plain = await session.RenderAsync(model, 9, "layer4");
         using var g = GanTestFolder.NewGenerator();
-        using var z = GanPlaygroundService.Latent(model, 9);
-        using var full = g.call(z);
-        Assert.Equal(0f, (plain - full[0]).abs().max().item<float>());
+        using var z = PaintSession.Latent(16, 9);
+        Assert.Equal(Png(g, z, []), plain.Original);
+        Assert.Equal(plain.Original, plain.Edited);
 
         PaintStroke[] strokes =
         [
             new("tree", [0, 3, 5], PaintMode.Erase, [], 8, Cells(8, 0, 1, 9, 27)),
             new(null, [3, 11], PaintMode.Paint, [2.5f, 4f], 8, Cells(8, 27, 28, 63)),
         ];
-        using var edited = await dir.Service.TailAsync(model, head, "layer4", strokes);
-        using var hooked = GeneratorIntervention.Generate(g, z, strokes.Select(s => s.ToEdit("layer4")).ToList());
-        Assert.Equal(0f, (edited - hooked[0]).abs().max().item<float>());
-        Assert.NotEqual(0f, (edited - plain).abs().max().item<float>());
+        foreach (var s in strokes) session.Add(s);
+        var edited = await session.RenderAsync(model, 9, "layer4");
+        Assert.True(edited.HeadWasCached);
+        Assert.Equal(Png(g, z, strokes.Select(s => s.ToEdit("layer4")).ToList()), edited.Edited);
+        Assert.NotEqual(plain.Original, edited.Edited);
+    }
+
+    /// <summary>The full generator with the edits hooked in, as PNG bytes.</summary>
+    private static byte[] Png(ProgressiveGenerator g, Tensor z, IReadOnlyList<UnitEdit> edits)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor output;
+        using (InstrumentedModel.Of(g).Edit(edits)) output = g.call(z);
+        using var image = GeneratedImages.ToImage(output[0]);
+        using var ms = new MemoryStream();
+        SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, ms);
+        return ms.ToArray();
     }
 
     [Fact]
@@ -104,8 +119,8 @@ public class GanPlaygroundServiceTests
     {
         using var dir = new GanTestFolder();
         var model = await dir.Service.LoadAsync("test-gan", dir.Service.FindCheckpoint("test-gan")!);
-        using var a = new GanPlaygroundSession(dir.Service);
-        using var b = new GanPlaygroundSession(dir.Service);
+        using var a = new GanPlaygroundSession();
+        using var b = new GanPlaygroundSession();
         var stroke = new PaintStroke(null, [0, 1, 2, 3, 4, 5], PaintMode.Erase, [], 8, Cells(8, 18, 19, 26, 27));
 
         var before = await a.RenderAsync(model, 3, "layer4");

@@ -4,6 +4,7 @@
 using System.Buffers.Text;
 using System.Buffers.Binary;
 using System.Text;
+using Dissection.Core.Gan;
 using Dissection.Dashboard.Gan;
 using Xunit.Abstractions;
 

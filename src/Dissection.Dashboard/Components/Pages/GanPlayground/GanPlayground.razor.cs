@@ -4,6 +4,7 @@
 // become one edit. Rendering runs off the render thread through the circuit's GanPlaygroundSession (its own history
 // and cached features). Seed, layer and every stroke live in the URL, so a link reproduces the same picture.
 using System.Globalization;
+using Dissection.Core.Gan;
 using Dissection.Core.Models;
 using Dissection.Dashboard.Gan;
 using Dissection.Dashboard.Services;
@@ -52,7 +53,7 @@ public sealed partial class GanPlayground : IAsyncDisposable
     private string _brush = "M";
     private bool _byHand;
     private readonly SortedSet<int> _handUnits = [];
-    private GanPictures? _pictures;
+    private PaintPictures? _pictures;
     private int _shownStrokes;
     private bool _busy;
     private string _timing = "";

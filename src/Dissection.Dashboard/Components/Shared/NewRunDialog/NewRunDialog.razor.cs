@@ -1,7 +1,7 @@
 // The "New run" dialog: lists what the catalog offers, lists the chosen model's layers in the background,
 // validates through the job queue and closes with the new run's id.
 using Dissection.Core.Dissection;
-using Dissection.Core.Probing;
+using Dissection.Core.Instrumentation;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;

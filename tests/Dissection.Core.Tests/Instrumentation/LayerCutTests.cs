@@ -1,15 +1,18 @@
-// The model split reproduces the model for every supported pattern, cuts after a conv's BatchNorm and ReLU, and
-// refuses (with a reason) what it cannot split, so ablation falls back to hooks.
-using Dissection.Core.Ablation;
+// The instrumented model's cut reproduces the model for every supported pattern (and a generator, which lists its own
+// steps), cuts after a conv's BatchNorm and ReLU, and refuses (with a reason) what it cannot cut, so ablation falls
+// back to hooks.
+using Dissection.Core.Instrumentation;
+using Dissection.Core.Tests.Ablation;
+using Dissection.Core.Tests.Gan;
 using Dissection.Core.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dissection.Core.Tests.Ablation;
+namespace Dissection.Core.Tests.Instrumentation;
 
-public sealed class ModelSplitTests
+public sealed class LayerCutTests
 {
-    private static void AssertReproduces(LoadedModel model, ModelSplit split, int size)
+    private static void AssertReproduces(LoadedModel model, LayerCut split, int size)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -21,7 +24,7 @@ public sealed class ModelSplitTests
     public void A_world_vgg_style_model_splits_after_the_convs_batchnorm_and_relu()
     {
         using var model = AblationModels.Wrap(new AblationModels.VggLike(8, 3, seed: 4), 3);
-        var split = ModelSplit.TryCreate(model, "features.conv2_1", out var reason);
+        var split = model.Instrumented.TryCut("features.conv2_1", out var reason);
         Assert.True(split is not null, reason);
         Assert.Equal("features.relu2_1", split.CutAfter);
         Assert.Equal(["avgpool", "flatten", "classifier.dropout", "classifier.fc"], split.TailSteps);
@@ -34,11 +37,12 @@ public sealed class ModelSplitTests
     public void Moving_the_global_pool_into_the_head_gives_the_same_logits_for_every_set_of_zeroed_units()
     {
         using var model = AblationModels.Wrap(new AblationModels.VggLike(8, 3, seed: 4), 3);
-        var split = ModelSplit.TryCreate(model, "features.conv2_1", out var reason)!;
-        var pooled = split.WithGlobalPoolInHead();
+        var split = model.Instrumented.TryCut("features.conv2_1", out var reason)!;
+        var pooled = model.Instrumented.TryCut("features.conv2_1", out reason, poolIntoHead: true);
         Assert.True(pooled is not null, reason);
         Assert.Equal(["flatten", "classifier.dropout", "classifier.fc"], pooled.TailSteps);
-        Assert.Null(pooled.WithGlobalPoolInHead());
+        Assert.True(pooled.PoolsInHead);
+        Assert.False(split.PoolsInHead);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = randn([3, 3, AblationModels.Size, AblationModels.Size], generator: new Generator(5));
@@ -59,17 +63,17 @@ public sealed class ModelSplitTests
         using var resnet = new LoadedModel(new ModelSpec("resnet18", null), torchvision.models.resnet18(num_classes: 5),
             Preprocessing.ImageNet(64), CPU, 5, null);
         resnet.Module.eval();
-        var r = ModelSplit.TryCreate(resnet, "layer3", out var reason);
+        var r = resnet.Instrumented.TryCut("layer3", out var reason);
         Assert.True(r is not null, reason);
         Assert.Equal("layer3.1", r.CutAfter);
         AssertReproduces(resnet, r, 64);
-        Assert.Null(ModelSplit.TryCreate(resnet, "layer4.1.conv2", out reason));
+        Assert.Null(resnet.Instrumented.TryCut("layer4.1.conv2", out reason));
         Assert.Contains("residual block", reason);
 
         using var alexnet = new LoadedModel(new ModelSpec("alexnet", null), torchvision.models.alexnet(num_classes: 5),
             Preprocessing.ImageNet(67), CPU, 5, null);
         alexnet.Module.eval();
-        var a = ModelSplit.TryCreate(alexnet, "features.8", out reason);
+        var a = alexnet.Instrumented.TryCut("features.8", out reason);
         Assert.True(a is not null, reason);
         Assert.Equal("features.9", a.CutAfter);   // the conv's ReLU
         AssertReproduces(alexnet, a, 67);
@@ -79,7 +83,7 @@ public sealed class ModelSplitTests
     public void A_model_with_an_unknown_forward_is_not_split()
     {
         using var model = AblationModels.Wrap(new AblationModels.Opaque(AblationModels.Random(4, 3, 1)), 3);
-        Assert.Null(ModelSplit.TryCreate(model, "body.conv2", out var reason));
+        Assert.Null(model.Instrumented.TryCut("body.conv2", out var reason));
         Assert.Contains("Opaque", reason);
     }
 
@@ -87,7 +91,26 @@ public sealed class ModelSplitTests
     public void The_output_layer_cannot_be_split_off()
     {
         using var model = AblationModels.Wrap(AblationModels.Random(4, 3, 1), 3);
-        Assert.Null(ModelSplit.TryCreate(model, "fc", out var reason));
+        Assert.Null(model.Instrumented.TryCut("fc", out var reason));
         Assert.Contains("output", reason);
+    }
+
+    [Fact]
+    public void A_generator_is_cut_at_its_blocks_and_refuses_its_output_block()
+    {
+        using var g = GanFixture.Generator();
+        var instrumented = InstrumentedModel.Of(g);
+        var cut = instrumented.Cut("layer2");
+        Assert.Equal(["layer3", "layer4", "output_8x8"], cut.TailSteps);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var z = randn([3, 8], generator: new Generator(2));
+        // By hand: z viewed as (N,Z,1,1), then every block in order.
+        var x = z.view(3, 8, 1, 1);
+        foreach (var (_, m) in g.named_children()) x = ((nn.Module<Tensor, Tensor>)m).call(x);
+        Assert.True(cut.Tail(cut.Head(z)).eq(x).all().item<bool>());
+        Assert.Null(instrumented.TryCut("output_8x8", out var reason));
+        Assert.Contains("output", reason);
+        Assert.Contains("unknown layer 'layer7'", Assert.Throws<ArgumentException>(() => instrumented.Cut("layer7")).Message);
     }
 }

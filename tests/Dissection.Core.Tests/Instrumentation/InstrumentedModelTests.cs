@@ -1,12 +1,14 @@
-// Layer listing, post-ReLU capture, one-pass multi-layer capture and the editing hook, on real TorchVision models.
+// The instrumented model on real TorchVision models and a generator: layer listing, post-ReLU capture, one-pass
+// multi-layer capture (stopping after the last retained layer), and the editing hook.
+using Dissection.Core.Instrumentation;
 using Dissection.Core.Models;
-using Dissection.Core.Probing;
+using Dissection.Core.Tests.Gan;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dissection.Core.Tests.Probing;
+namespace Dissection.Core.Tests.Instrumentation;
 
-public class LayerProbeTests
+public class InstrumentedModelTests
 {
     private static LoadedModel Load(string arch, int size) => ModelRegistry.Load(ModelSpec.Parse(arch), new ModelOptions("cpu", InputSize: size));
 
@@ -14,7 +16,7 @@ public class LayerProbeTests
     public void ListLayers_Resnet18At224_HasPyTorchNamesAndShapes()
     {
         using var model = Load("resnet18", 224);
-        var layers = LayerProbe.ListLayers(model).ToDictionary(l => l.Name);
+        var layers = model.Instrumented.Layers().ToDictionary(l => l.Name);
         Assert.Equal([512, 7, 7], layers["layer4"].OutputShape);
         Assert.Equal([512, 7, 7], layers["layer4.1.conv2"].OutputShape);
         Assert.Equal("Conv2d", layers["layer4.1.conv2"].ModuleType);
@@ -22,7 +24,7 @@ public class LayerProbeTests
         Assert.Equal([256, 14, 14], layers["layer3"].OutputShape);
         Assert.Equal([1000], layers["fc"].OutputShape);
         // PyTorch's depth-first order: a container comes before its children.
-        var names = LayerProbe.ListLayers(model).Select(l => l.Name).ToList();
+        var names = model.Instrumented.Layers().Select(l => l.Name).ToList();
         Assert.True(names.IndexOf("layer4") < names.IndexOf("layer4.0") && names.IndexOf("layer4.0") < names.IndexOf("layer4.0.conv1"));
     }
 
@@ -30,10 +32,10 @@ public class LayerProbeTests
     public void ConvFollowedByRelu_IsCapturedAfterTheRelu()
     {
         using var model = Load("alexnet", 64);
-        Assert.Equal("features.1", LayerProbe.CapturedModule(model, "features.0"));
-        Assert.Equal("features.2", LayerProbe.CapturedModule(model, "features.2")); // a pool stays itself
+        Assert.Equal("features.1", model.Instrumented.Resolve("features.0"));
+        Assert.Equal("features.2", model.Instrumented.Resolve("features.2")); // a pool stays itself
 
-        using var probe = new LayerProbe(model, ["features.0"]);
+        using var probe = model.Instrumented.Retain(["features.0"]);
         using var input = randn(2, 3, 64, 64);
         var (acts, output) = probe.Run(input);
         using var captured = acts["features.0"];
@@ -57,7 +59,7 @@ public class LayerProbeTests
         var counter = root.register_forward_hook((_, _, o) => { forwards++; return o; });
         try
         {
-            using var probe = new LayerProbe(model, ["layer2", "layer4", "layer4.1.conv2", "conv1"]);
+            using var probe = model.Instrumented.Retain(["layer2", "layer4", "layer4.1.conv2", "conv1"]);
             using var input = randn(3, 3, 64, 64);
             var (acts, output) = probe.Run(input);
             Assert.Equal(1, forwards);
@@ -85,7 +87,7 @@ public class LayerProbeTests
     public void UnknownLayer_ThrowsListingValidNames()
     {
         using var model = Load("resnet18", 64);
-        var e = Assert.Throws<ArgumentException>(() => new LayerProbe(model, ["layer9"]));
+        var e = Assert.Throws<ArgumentException>(() => model.Instrumented.Retain(["layer9"]));
         Assert.Contains("layer9", e.Message);
         Assert.Contains("layer1", e.Message);
     }
@@ -99,10 +101,10 @@ public class LayerProbeTests
 
         using var before = Forward();
         Tensor edited, captured;
-        using (LayerProbe.Edit(model, "layer4", t => { var c = t.clone(); c[TensorIndex.Colon, 0] = 0; return c; }))
+        using (model.Instrumented.Edit("layer4", t => { var c = t.clone(); c[TensorIndex.Colon, 0] = 0; return c; }))
         {
             edited = Forward();
-            using var probe = new LayerProbe(model, ["layer4"]);
+            using var probe = model.Instrumented.Retain(["layer4"]);
             var (acts, output) = probe.Run(input);
             captured = acts["layer4"];
             output.Dispose();
@@ -122,12 +124,35 @@ public class LayerProbeTests
     {
         using var model = Load("alexnet", 64);
         using var input = randn(1, 3, 64, 64);
-        var probe = new LayerProbe(model, ["features.3"]);
+        var probe = model.Instrumented.Retain(["features.3"]);
         probe.Dispose();
         // A disposed probe cannot run, and the model still runs without its hooks.
         Assert.Throws<ObjectDisposedException>(() => probe.Run(input));
         using var g = no_grad();
         using var o = model.Module.forward(input);
         Assert.Equal([1, 1000], o.shape);
+    }
+
+    [Fact]
+    public void Capture_stops_after_the_last_retained_layer_and_equals_a_full_run()
+    {
+        using var g = GanFixture.Generator();
+        using var z = randn(2, 8, generator: new Generator(3));
+        var outputRuns = 0;
+        var output = (nn.Module<Tensor, Tensor>)g.named_children().Last().module;
+        var counter = output.register_forward_hook((_, _, o) => { outputRuns++; return o; });
+        try
+        {
+            using var retained = InstrumentedModel.Of(g).Retain(["layer3", "layer2"]);
+            var captured = retained.Capture(z);
+            Assert.Equal(0, outputRuns);
+            var (full, image) = retained.Run(z);
+            Assert.Equal(1, outputRuns);
+            foreach (var l in new[] { "layer2", "layer3" })
+                Assert.True(captured[l].eq(full[l]).all().item<bool>(), l);
+            foreach (var t in captured.Values.Concat(full.Values)) t.Dispose();
+            image.Dispose();
+        }
+        finally { counter.remove(); }
     }
 }
