@@ -78,7 +78,7 @@ public static class ApiEndpoints
 
         // The same shapes as `dissect export`, restricted to one layer.
         api.MapGet("/runs/{run:long}/layers/{layer}/export.{format:regex(^(csv|json)$)}",
-            async (long run, string layer, string format, ResultsService results, StoreAccess store) =>
+            async (long run, string layer, string format, ResultsService results, StoreAccess store, PathPolicy policy) =>
             {
                 var (info, _, problem) = await FindLayer(results, run, layer);
                 if (problem is not null) return problem;
@@ -87,7 +87,8 @@ public static class ApiEndpoints
                 {
                     using var w = new StringWriter();
                     RunExport.Write(s, run, fmt, w, layer);
-                    return w.ToString();
+                    // A CLI run's model and dataset may be absolute server paths: shown relative, as everywhere else.
+                    return policy.Scrub(w.ToString());
                 });
                 return Results.File(System.Text.Encoding.UTF8.GetBytes(text), fmt == ExportFormat.Csv ? "text/csv" : "application/json",
                     $"run{run}-{ExportService.Slug(layer)}.{format}");
