@@ -3,6 +3,7 @@
 using Dissection.Core.Dissection;
 using Dissection.Core.Jobs;
 using Dissection.Core.Jobs.Kinds;
+using Dissection.Core.Work;
 
 namespace Dissection.Cli;
 
@@ -16,7 +17,7 @@ internal static class CliJobs
         var console = new ConsoleProgress();
         Directory.CreateDirectory(cacheFolder);
         ScratchFolders.RemoveOrphans(Path.GetFullPath(cacheFolder));
-        return new JobExecutor(Path.GetFullPath(database), [new DissectClassifierJob(), new DissectGeneratorJob(), new AblateJob(), new GanCausalJob()], new JobExecutorOptions
+        return new JobExecutor(Path.GetFullPath(database), [new DissectClassifierJob(), new DissectGeneratorJob(), new AblateJob(), new GanCausalJob(), new AttackJob(), new LabelJob()], new JobExecutorOptions
         {
             Root = Directory.GetCurrentDirectory(),
             CacheFolder = Path.GetFullPath(cacheFolder),

@@ -1,5 +1,6 @@
 // A one-line progress bar for long CLI work (dissection, training, world generation).
 using Dissection.Core.Dissection;
+using Dissection.Core.Work;
 
 namespace Dissection.Cli;
 

@@ -30,7 +30,7 @@ public class AblationPagesTests(DashboardFixture app)
     private long SaveAblationOfDemoRun()
     {
         using var store = ResultsStore.Open(app.Database);
-        store.SaveAblation(app.RunId, Ablation("conv5", 512));
+        store.Ablations.SaveAblation(app.RunId, Ablation("conv5", 512));
         return app.RunId;
     }
 
@@ -93,9 +93,9 @@ public class AblationPagesTests(DashboardFixture app)
         long run;
         using (var store = ResultsStore.Open(app.Database))
         {
-            run = store.CreateRun("resnet playground", "resnet18", plain, ["layer4"], new());
-            store.SetStatus(run, RunStatus.Done, null, 24);
-            store.SaveAblation(run, Ablation("layer4", 512) with { Split = "" });
+            run = store.Runs.CreateRun("resnet playground", "resnet18", plain, ["layer4"], new());
+            store.Runs.SetStatus(run, RunStatus.Done, null, 24);
+            store.Ablations.SaveAblation(run, Ablation("layer4", 512) with { Split = "" });
         }
         var page = await app.NewPage();
         page.SetDefaultTimeout(120_000);   // first measurement loads resnet18 on a busy 2-core machine

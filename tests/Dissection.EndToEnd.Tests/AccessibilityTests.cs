@@ -23,7 +23,7 @@ public class AccessibilityTests(DashboardFixture app, ITestOutputHelper output)
     private async Task<IPage> OpenRoute(string route, int width, int height)
     {
         using (var store = Dissection.Core.Storage.ResultsStore.Open(app.Database))
-            if (store.GetAblation(app.RunId, "conv5") is null) store.SaveAblation(app.RunId, AblationPagesTests.Ablation("conv5", 512));
+            if (store.Ablations.GetAblation(app.RunId, "conv5") is null) store.Ablations.SaveAblation(app.RunId, AblationPagesTests.Ablation("conv5", 512));
         var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);

@@ -50,12 +50,12 @@ public class AttackPageTests(DashboardFixture app)
         long run;
         using (var store = ResultsStore.Open(app.Database))
         {
-            run = store.CreateRun("attack world", spec, folder, [Layer], new());
-            store.SetStatus(run, RunStatus.Done, null, dataset.Images.Count);
+            run = store.Runs.CreateRun("attack world", spec, folder, [Layer], new());
+            store.Runs.SetStatus(run, RunStatus.Done, null, dataset.Images.Count);
             // What `dissect ablate --run R --layer features.conv5_2` does, on every image of the small world.
             var settings = new AblationSettings { BatchSize = 12 };
             using var session = AblationSession.Open(model, dataset, Layer, settings);
-            store.SaveAblation(run, AblationRunner.Run(session, settings));
+            store.Ablations.SaveAblation(run, AblationRunner.Run(session, settings));
         }
 
         // The first pickable (val) image and two classes the classifier does not already predict for it, so the

@@ -1,12 +1,10 @@
-// Starts the real dashboard (the built dll, Development environment) on a free loopback port against a temp
-// database, dataset and cache, and one headless Debian chromium for all tests; kills the whole process tree after.
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
+// Starts the real dashboard (a DashboardProcess: the built dll on a free loopback port) against a temp database,
+// dataset and cache, and one headless Debian chromium for all tests; kills the whole process tree after. Fixtures built
+// on it add settings (Shared mode) and seed the store.
 using Dissection.Core.Storage;
 using Microsoft.Playwright;
 using TorchSharp.PyBridge;
+using Dissection.Core.Models;
 
 namespace Dissection.EndToEnd.Tests;
 
@@ -14,8 +12,7 @@ public class DashboardFixture : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
 
-    private Process? _app;
-    private readonly StringBuilder _log = new();
+    private DashboardProcess? _app;
     private IPlaywright? _playwright;
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "dd-e2e-" + Guid.NewGuid().ToString("N")[..8]);
@@ -26,7 +23,7 @@ public class DashboardFixture : IAsyncLifetime
     /// <summary>A finished run small enough to export as a whole quickly.</summary>
     public long SmallRunId { get; private set; }
     public string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
-    public string Log { get { lock (_log) return _log.ToString(); } }
+    public string Log => _app?.Log ?? "";
     public string DataFolder => Path.Combine(Root, "data");
     public string Database => Path.Combine(Root, "data", "results.db");
     /// <summary>The GAN paint page's model: a randomly initialised 64 px generator saved as data/models/test-gan.pt.</summary>
@@ -49,10 +46,8 @@ public class DashboardFixture : IAsyncLifetime
             Seed(store);
         }
 
-        var port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}";
-        StartApp(port);
-        await WaitUntilUp(TimeSpan.FromSeconds(90));
+        _app = await DashboardProcess.StartAsync(Root, TimeSpan.FromSeconds(90), ReadyPath, [.. ExtraArguments]);
+        BaseUrl = _app.BaseUrl;
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -94,69 +89,10 @@ public class DashboardFixture : IAsyncLifetime
     /// <summary>Random weights are enough for the playground: every edit still changes the picture where it is painted.</summary>
     private static void WriteTestGan(string path)
     {
-        using var g = new Dissection.Core.Generation.ProgressiveGenerator(
-            Dissection.Core.Generation.ProGanLayout.PerResolution(32, [32, 32, 16, 16, 8]));
+        using var g = new Dissection.Core.Models.ProgressiveGenerator(
+            Dissection.Core.Models.ProGanLayout.PerResolution(32, [32, 32, 16, 16, 8]));
         g.InitialiseForTraining(11);
         g.save_py(path);
-    }
-
-    private void StartApp(int port)
-    {
-        var repo = FindRepoRoot();
-        // Same configuration as this test assembly (Debug or Release).
-        var config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var project = Path.Combine(repo, "src", "Dissection.Dashboard");
-        var dll = Path.Combine(project, "bin", config, "net10.0", "linux-x64", "Dissection.Dashboard.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException($"Build the dashboard first: {dll} is missing.");
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = project, // content root = project folder, as under `dotnet run`
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[]
-        {
-            dll, "--urls", BaseUrl,
-            "--Dashboard:Database", Database,
-            "--Dashboard:DataFolders:0", DataFolder,
-            "--Dashboard:ModelFolders:0", Path.Combine(DataFolder, "models"),
-            "--Dashboard:CacheFolder", Path.Combine(Root, "cache"),
-            "--Dashboard:Demo", "false",
-        }.Concat(ExtraArguments)) psi.ArgumentList.Add(a);
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        _app = Process.Start(psi) ?? throw new InvalidOperationException("dotnet did not start");
-        _app.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
-        _app.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
-        _app.BeginOutputReadLine();
-        _app.BeginErrorReadLine();
-    }
-
-    private async Task WaitUntilUp(TimeSpan timeout)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            if (_app!.HasExited) throw new InvalidOperationException($"The dashboard exited with {_app.ExitCode}:\n{Log}");
-            try
-            {
-                var r = await http.GetAsync(BaseUrl + ReadyPath);
-                if (r.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(300);
-        }
-        throw new TimeoutException($"The dashboard did not answer on {BaseUrl} within {timeout.TotalSeconds} s:\n{Log}");
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     internal static string FindRepoRoot()
@@ -172,12 +108,7 @@ public class DashboardFixture : IAsyncLifetime
         try { File.WriteAllText(Path.Combine(ScreenshotFolder, "app.log"), Log); } catch (IOException) { }
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
-        if (_app is { HasExited: false })
-        {
-            _app.Kill(entireProcessTree: true);
-            await _app.WaitForExitAsync();
-        }
-        _app?.Dispose();
+        if (_app is not null) await _app.DisposeAsync();
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
 }

@@ -71,11 +71,11 @@ public static class DemoResults
     public static long WriteRun(ResultsStore store, string dataset, string name, int units5 = 48, int units3 = 16)
     {
         var settings = new DissectionSettings { TopK = 8 };
-        var id = store.CreateRun(name, "world-vgg", dataset, ["conv3", "conv5"], settings);
-        store.SetStatus(id, RunStatus.Running);
-        store.SaveLayer(id, Layer("conv3", units3, 3));
-        store.SaveLayer(id, Layer("conv5", units5, 5));
-        store.SetStatus(id, RunStatus.Done, null, Images);
+        var id = store.Runs.CreateRun(name, "world-vgg", dataset, ["conv3", "conv5"], settings);
+        store.Runs.SetStatus(id, RunStatus.Running);
+        store.Layers.SaveLayer(id, Layer("conv3", units3, 3));
+        store.Layers.SaveLayer(id, Layer("conv5", units5, 5));
+        store.Runs.SetStatus(id, RunStatus.Done, null, Images);
         return id;
     }
 

@@ -1,5 +1,5 @@
-// The GAN paint page in a real browser: a mouse stroke on the canvas changes the edited picture, and the permalink,
-// opened in a fresh browser context, reproduces the same PNG byte for byte.
+// The GAN paint page in a real browser: a mouse stroke, or a keyboard stroke, on the canvas changes the edited
+// picture, and the permalink, opened in a fresh browser context, reproduces the same PNG byte for byte.
 using Microsoft.Playwright;
 
 namespace Dissection.EndToEnd.Tests;
@@ -53,6 +53,41 @@ public class GanPaintTests(DashboardFixture app)
         await page.WaitForSelectorAsync("#gan-edited[data-strokes='0']");
         Assert.Equal(original, Png(await page.Locator("#gan-edited").GetAttributeAsync("src")));
         Assert.Equal("1", await fresh.Locator("#gan-edited").GetAttributeAsync("data-strokes"));
+        await page.Context.CloseAsync();
+        await fresh.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_keyboard_paints_a_stroke_that_its_permalink_reproduces_and_escape_drops_one()
+    {
+        var page = await app.NewPage();
+        await app.Open(page, $"/gan/{DashboardFixture.GanModel}?seed=6&layer=layer4");
+        await page.WaitForSelectorAsync("#gan-edited[data-strokes='0']");
+        var original = Png(await page.Locator("#gan-original").GetAttributeAsync("src"));
+        for (var u = 0; u < 16; u++) await page.Locator($"#gan-unit-{u}").CheckAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('#gan-hand-count').textContent === '16'");
+
+        // Focus shows the brush ring; Shift+arrows paint from the centre to the right; Enter applies the stroke.
+        await page.Locator("#gan-canvas").FocusAsync();
+        await page.Locator(".dd-gan-cursor").WaitForAsync();
+        for (var i = 0; i < 4; i++) await page.Keyboard.PressAsync("Shift+ArrowRight");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#gan-edited[data-strokes='1']");
+        var edited = Png(await page.Locator("#gan-edited").GetAttributeAsync("src"));
+        Assert.NotEqual(original, edited);
+
+        // Escape drops a stroke in progress: nothing is sent, the picture stays.
+        await page.Keyboard.PressAsync("Shift+ArrowDown");
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("ArrowUp");
+        await Task.Delay(500);
+        Assert.Equal("1", await page.Locator("#gan-edited").GetAttributeAsync("data-strokes"));
+
+        await page.WaitForFunctionAsync("() => location.search.includes('strokes=')");
+        var fresh = await app.NewPage();
+        await app.Open(fresh, new Uri(page.Url).PathAndQuery);
+        await fresh.WaitForSelectorAsync("#gan-edited[data-strokes='1']");
+        Assert.Equal(edited, Png(await fresh.Locator("#gan-edited").GetAttributeAsync("src")));
         await page.Context.CloseAsync();
         await fresh.Context.CloseAsync();
     }

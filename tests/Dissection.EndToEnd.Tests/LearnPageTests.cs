@@ -26,7 +26,7 @@ public class LearnPageTests(DashboardFixture app)
 
         UnitResult unit;
         using (var store = ResultsStore.Open(app.Database))
-            unit = store.GetLayer(run, layer)!.Units.Single(u => u.Unit == unitNumber);
+            unit = store.Layers.GetLayer(run, layer)!.Units.Single(u => u.Unit == unitNumber);
         var dataset = ConceptDataset.Open(Path.Combine(app.DataFolder, "world"));
         var concept = dataset.Concepts.Single(c => c.Name == conceptName).Number;
         var tops = unit.TopImages.Take(8).Select(t => (Top: t, Labels: dataset.LoadLabels(dataset.Images.Single(i => i.Index == t.ImageIndex)))).ToList();

@@ -29,16 +29,16 @@ public class TryPageTests(DashboardFixture app)
             // The shipped weights, not an untrained network: a random initialisation sometimes left no unit above its
             // threshold on the photo, and the test then failed depending on the run order.
             var spec = "world-vgg:" + Path.Combine(DashboardFixture.FindRepoRoot(), "data", "models", "world-vgg.pt");
-            id = store.CreateRun("try run", spec, Path.Combine(app.DataFolder, "world"), [Layer], new DissectionSettings());
-            store.SetStatus(id, RunStatus.Running);
+            id = store.Runs.CreateRun("try run", spec, Path.Combine(app.DataFolder, "world"), [Layer], new DissectionSettings());
+            store.Runs.SetStatus(id, RunStatus.Running);
             var units = Enumerable.Range(0, 256).Select(u =>
             {
                 var (name, category) = DemoResults.Concepts[u % DemoResults.Concepts.Length];
                 var label = new ConceptScore(u % DemoResults.Concepts.Length + 1, name, category, u % 5 == 0 ? 0.01 : 0.05 + u % 7 * 0.02);
                 return new UnitResult(u, 0.02f + u % 9 * 0.01f, label, [label], [label], [], new ActivationHistogram(0f, 1f, new long[8]));
             }).ToList();
-            store.SaveLayer(id, new LayerResult(Layer, [256, 16, 16], units, DemoResults.Images, TimeSpan.FromSeconds(1)));
-            store.SetStatus(id, RunStatus.Done, null, DemoResults.Images);
+            store.Layers.SaveLayer(id, new LayerResult(Layer, [256, 16, 16], units, DemoResults.Images, TimeSpan.FromSeconds(1)));
+            store.Runs.SetStatus(id, RunStatus.Done, null, DemoResults.Images);
             _run = id;
             return id;
         }

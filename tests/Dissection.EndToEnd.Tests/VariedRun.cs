@@ -24,12 +24,12 @@ public static class VariedRun
     {
         using var store = ResultsStore.Open(app.Database);
         var dataset = Path.Combine(app.DataFolder, "world");
-        var id = store.CreateRun("varied run", "world-vgg", dataset, ["conv4", "conv5"], new DissectionSettings { TopK = 8 });
-        store.SetStatus(id, RunStatus.Running);
-        store.SaveLayer(id, Layer("conv4", 4));
-        store.SaveLayer(id, Layer("conv5", 5));
-        store.SetStatus(id, RunStatus.Done, null, DemoResults.Images);
-        store.SaveAblation(id, Ablation("conv5"));
+        var id = store.Runs.CreateRun("varied run", "world-vgg", dataset, ["conv4", "conv5"], new DissectionSettings { TopK = 8 });
+        store.Runs.SetStatus(id, RunStatus.Running);
+        store.Layers.SaveLayer(id, Layer("conv4", 4));
+        store.Layers.SaveLayer(id, Layer("conv5", 5));
+        store.Runs.SetStatus(id, RunStatus.Done, null, DemoResults.Images);
+        store.Ablations.SaveAblation(id, Ablation("conv5"));
         return id;
     }
 

@@ -7,6 +7,7 @@ using Dissection.Core.Jobs;
 using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Storage;
 using TorchSharp;
+using Dissection.Core.Work;
 
 namespace Dissection.Cli.Commands;
 
@@ -66,14 +67,14 @@ public sealed class AblateCommand : ICommand
         try { executor.Validate(JobKind.Ablate, parameters); }
         catch (JobParameterException e) { throw CliJobs.AsArgs(e); }
         using var store = ResultsStore.Open(db);
-        if (store.GetRun(runId) is null)
-            throw new ArgumentException($"run {runId} does not exist in {store.FilePath} (runs: {string.Join(", ", store.ListRuns().Select(r => r.Id).Order())})");
+        if (store.Runs.GetRun(runId) is null)
+            throw new ArgumentException($"run {runId} does not exist in {store.FilePath} (runs: {string.Join(", ", store.Runs.ListRuns().Select(r => r.Id).Order())})");
 
         var clock = Stopwatch.StartNew();
         var job = executor.RunNow(new JobRequest(JobKind.Ablate, AblateJob.Title(parameters), parameters, CliJobs.RequestedBy, ResumeOnStart: false), cancel);
         CliJobs.ThrowUnlessDone(job);
         if (job.Message is { } note) Console.Error.WriteLine(note);
-        Print(store.GetAblation(runId, layer)!);
+        Print(store.Ablations.GetAblation(runId, layer)!);
         Console.Error.WriteLine($"saved the ablation of {layer} with run {runId} in {store.FilePath} ({clock.Elapsed.TotalSeconds:F1} s)");
         return 0;
     }

@@ -64,8 +64,8 @@ public sealed class AttackCommand : ICommand
 
         if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");
         using var store = ResultsStore.Open(db);
-        var run = store.GetRun(runId) ?? throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
-        var important = store.GetImportantUnits(runId, layer) ?? throw new InvalidOperationException(
+        var run = store.Runs.GetRun(runId) ?? throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
+        var important = store.Attacks.GetImportantUnits(runId, layer) ?? throw new InvalidOperationException(
             $"layer {layer} of run {runId} has no ablation results, so its classes' important units are unknown; run " +
             $"'dissect ablate --db {db} --run {runId} --layer {layer} --dataset {datasetDir}' first");
 
@@ -85,7 +85,7 @@ public sealed class AttackCommand : ICommand
         Print(result);
         if (save)
         {
-            var id = store.SaveAttackExperiment(runId, result);
+            var id = store.Attacks.SaveAttackExperiment(runId, result);
             Console.Error.WriteLine($"saved as attack experiment {id} of run {runId} (dissect export --run {runId} lists it)");
         }
         return 0;

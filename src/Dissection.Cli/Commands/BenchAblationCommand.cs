@@ -35,7 +35,7 @@ public sealed class BenchAblationCommand : ICommand
         {
             if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");
             using var store = ResultsStore.Open(db);
-            modelText = (store.GetRun(id) ?? throw new ArgumentException($"run {id} does not exist in {store.FilePath}")).Model;
+            modelText = (store.Runs.GetRun(id) ?? throw new ArgumentException($"run {id} does not exist in {store.FilePath}")).Model;
         }
 
         using var model = ModelRegistry.Load(ModelSpec.Parse(modelText!), new ModelOptions(Device: device));

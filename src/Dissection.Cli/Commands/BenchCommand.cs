@@ -9,6 +9,8 @@ using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;
 using TorchSharp;
+using Dissection.Core.Statistics;
+using Dissection.Core.Work;
 using static TorchSharp.torch;
 
 namespace Dissection.Cli.Commands;
@@ -77,7 +79,7 @@ public sealed class BenchCommand : ICommand
             foreach (var (phase, seconds) in phases.Seconds) Console.WriteLine($"    {phase,-22} {seconds,7:F2} s  ({seconds / f:F2}x forward)");
         }
         var sorted = ratios.Order().ToList();
-        var median = Median(ratios);
+        var median = Percentiles.Median(ratios);
         Console.WriteLine($"dissection / forward time, median of {repeat}: {median:F2}x  (range {sorted[0]:F2}-{sorted[^1]:F2}; target <= 2.00)");
 
         if (noMemory) return 0;
@@ -86,18 +88,12 @@ public sealed class BenchCommand : ICommand
         big = Math.Min(big, available);
         // Each peak is the median of `repeat` fresh processes: one process's peak varies by a few percent from run to run.
         long MedianPeak(int images) =>
-            (long)Median(Enumerable.Range(0, repeat).Select(_ => (double)ChildPeak(spec, options, datasetDir, layers, settings, images)).ToList());
+            (long)Percentiles.Median(Enumerable.Range(0, repeat).Select(_ => (double)ChildPeak(spec, options, datasetDir, layers, settings, images)).ToList());
         var peakSmall = MedianPeak(n);
         var peakBig = MedianPeak(big);
         Console.WriteLine($"peak memory (VmHWM, median of {repeat} processes each): {peakSmall / 1024.0:F0} MiB at {n} images, {peakBig / 1024.0:F0} MiB at {big} images");
         Console.WriteLine($"peak at {big} / peak at {n}: {(double)peakBig / peakSmall:F3}  (target <= 1.10)");
         return 0;
-    }
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <summary>Model only: the same batching and parallel decoding as the dissection, no hooks, no tallies.</summary>

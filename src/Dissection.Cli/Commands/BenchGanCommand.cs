@@ -1,7 +1,8 @@
 // `dissect bench-gan`: edit→image latency of the playground's path (stroke → max-pooled region → edit of cached
 // features → tail → PNG) against a full generation measured in the same run, as p50/p95 and their ratios.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using TorchSharp;
+using Dissection.Core.Models;
 
 namespace Dissection.Cli.Commands;
 

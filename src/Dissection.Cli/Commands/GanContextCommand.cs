@@ -1,7 +1,7 @@
 // `dissect gan-context`: context dependence of insertion on a stored generator run — switch a concept's top units on
 // (at their 99th-percentile level) at each cell of the layer in turn and measure the concept's added area, grouped by
 // the segment label at the cell. Stored with the run.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using TorchSharp;
 
 namespace Dissection.Cli.Commands;
@@ -29,7 +29,7 @@ public sealed class GanContextCommand : ICommand
         using var z = ZDataset.FromSeed(inputs.Generator.ZDim, seed, o.Samples);
         var result = ContextInsertionExperiment.Run(inputs.Generator, inputs.Segmenter, inputs.Layer, inputs.Concept,
             inputs.Units.Select(u => u.Unit).ToList(), inputs.Units.Select(u => u.Level).ToList(), z, new ConsoleProgress(), cancel);
-        var id = inputs.Store.SaveContextInsertion(o.RunId, result);
+        var id = inputs.Store.Gan.SaveContextInsertion(o.RunId, result);
         Console.WriteLine($"{result.ConceptName} on {result.Layer}: baseline {result.BaselineFraction:P2} of pixels ({result.Samples} samples)");
         Console.WriteLine("context\tcells\tmean added area\t99% interval");
         foreach (var r in result.Contexts)

@@ -1,8 +1,9 @@
 // The options the GAN experiment verbs (gan-removal, gan-context) share, read from the command line; the stored
 // run they name is opened by Core's GanExperimentInputs.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Core.Jobs;
 using Dissection.Core.Storage;
+using Dissection.Core.Work;
 
 namespace Dissection.Cli.Commands;
 

@@ -2,7 +2,7 @@
 // (concept frequencies, indoor/outdoor mixing, segmenter confidence; see SampleRealism).
 using System.Globalization;
 using Dissection.Core.Datasets;
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Core.Models;
 
 namespace Dissection.Cli.Commands;

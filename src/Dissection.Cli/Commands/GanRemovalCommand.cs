@@ -1,6 +1,6 @@
 // `dissect gan-removal`: the paper's tree-removal curve on a stored generator run — zero a concept's top k units
 // (k = 0…K, by IoU) and measure with the segmenter the share of the concept's pixels that remain. Stored with the run.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using TorchSharp;
 
 namespace Dissection.Cli.Commands;
@@ -33,7 +33,7 @@ public sealed class GanRemovalCommand : ICommand
         using var z = ZDataset.FromSeed(inputs.Generator.ZDim, seed, o.Samples);
         var curve = ObjectRemovalExperiment.Run(inputs.Generator, inputs.Segmenter, inputs.Layer, inputs.Concept,
             inputs.Units.Select(u => u.Unit).ToList(), z, batch, new ConsoleProgress(), cancel);
-        var id = inputs.Store.SaveRemovalCurve(o.RunId, curve);
+        var id = inputs.Store.Gan.SaveRemovalCurve(o.RunId, curve);
         Console.WriteLine($"{curve.ConceptName} on {curve.Layer}: baseline {curve.BaselineFraction:P2} of pixels ({curve.Samples} samples)");
         Console.WriteLine("k\tremaining\t99% interval\tmean share");
         foreach (var p in curve.Points)

@@ -1,5 +1,5 @@
 // `dissect generate`: sample a generator from seeded or given latents and write PNGs (and optionally the raw output).
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Core.Models;
 using Dissection.Core.World;
 using static TorchSharp.torch;

@@ -2,6 +2,7 @@
 // (the PNAS pipeline), so a network can be dissected on your own images. Resumable; re-runs reuse cached labels.
 using Dissection.Core.Datasets;
 using TorchSharp;
+using Dissection.Core.Labelling;
 
 namespace Dissection.Cli.Commands;
 

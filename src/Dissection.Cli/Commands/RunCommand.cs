@@ -7,6 +7,7 @@ using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
 using TorchSharp;
+using Dissection.Core.Work;
 
 namespace Dissection.Cli.Commands;
 
@@ -42,7 +43,7 @@ public sealed class RunCommand : ICommand
         var db = args.String("db", ResultsStore.DefaultPath);
         var cache = args.String("cache", CliJobs.DefaultCache);
         var name = args.String("name");
-        if (Dissection.Core.Generation.ZSpec.IsZSpec(datasetDir))
+        if (Dissection.Core.Gan.ZSpec.IsZSpec(datasetDir))
             return Execute(db, cache, JobKind.DissectGenerator, GanRun.Parameters(args, spec, datasetDir, layers, settings), name, cancel);
         args.EnsureAllUsed();
         return Execute(db, cache, JobKind.DissectClassifier, new DissectClassifierParameters(spec.ToString(), datasetDir, layers, settings, options), name, cancel);
@@ -65,7 +66,7 @@ public sealed class RunCommand : ICommand
                 DissectGeneratorParameters g => DissectGeneratorJob.CreateRun(store, g, name),
                 _ => throw new ArgumentException($"not a dissection: {kind}"),
             };
-            run = store.GetRun(runId)!;
+            run = store.Runs.GetRun(runId)!;
         }
         Console.Error.WriteLine($"run {run.Id}: {run.Name}");
         var job = executor.RunNow(new JobRequest(kind, run.Name, parameters, CliJobs.RequestedBy, run.Id, ResumeOnStart: false), cancel);
@@ -82,8 +83,8 @@ public sealed class RunCommand : ICommand
         JobRecord? job;
         using (var store = ResultsStore.Open(db))
         {
-            var run = store.GetRun(runId) ?? throw new ArgsException($"--resume: there is no run {runId} in {db}");
-            job = store.JobOfRun(runId)
+            var run = store.Runs.GetRun(runId) ?? throw new ArgsException($"--resume: there is no run {runId} in {db}");
+            job = store.Jobs.JobOfRun(runId)
                   ?? throw new ArgsException($"--resume: run {runId} was made by an older version and cannot be resumed; start it again");
             Console.Error.WriteLine($"run {runId}: {run.Name} (resuming job {job.Id})");
         }
@@ -97,9 +98,9 @@ public sealed class RunCommand : ICommand
         CliJobs.ThrowUnlessDone(job);
         var runId = job.RunId!.Value;
         using var store = ResultsStore.Open(db);
-        var run = store.GetRun(runId)!;
+        var run = store.Runs.GetRun(runId)!;
         if (run.Message is { } note) Console.Error.WriteLine(note);
-        foreach (var layer in store.GetLayers(runId, includeUnits: true))
+        foreach (var layer in store.Layers.GetLayers(runId, includeUnits: true))
         {
             var detectors = layer.Units.Where(u => u.IsDetector(run.Settings.IouThreshold)).ToList();
             var concepts = detectors.Select(u => u.Label!.Name).Distinct().Count();

@@ -26,10 +26,10 @@ public sealed class SummaryCommand : ICommand
         // Opening would create an empty database; a typo in --db deserves an error instead.
         if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");
         using var store = ResultsStore.Open(db);
-        var run = store.GetRun(runId);
+        var run = store.Runs.GetRun(runId);
         if (run is null)
         {
-            var runs = store.ListRuns();
+            var runs = store.Runs.ListRuns();
             throw new ArgumentException($"run {runId} does not exist in {store.FilePath} " +
                 $"({(runs.Count == 0 ? "it has no runs" : "runs: " + string.Join(", ", runs.Select(r => r.Id).Order()))})");
         }

@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using Dissection.Core.Dissection;
 using Dissection.Core.World;
+using Dissection.Core.Work;
 
 namespace Dissection.Cli.Commands;
 

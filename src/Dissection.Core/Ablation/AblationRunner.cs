@@ -4,6 +4,7 @@
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Ablation;
 

@@ -6,6 +6,7 @@ using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;
 using TorchSharp;
+using Dissection.Core.Work;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Ablation;

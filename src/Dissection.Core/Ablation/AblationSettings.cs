@@ -1,4 +1,5 @@
 // The knobs of an ablation run. Defaults follow the reference: 4 important units per class, the PNAS group sizes.
+using Dissection.Core.Work;
 namespace Dissection.Core.Ablation;
 
 public sealed record AblationSettings
@@ -34,13 +35,13 @@ public sealed record AblationSettings
     /// important, units).</summary>
     public AblationSettings Validate()
     {
-        if (BatchSize is < 1 or > 4096) throw new Jobs.JobParameterException("batch", $"The batch size must be between 1 and 4096 (got {BatchSize}).");
-        if (Limit is < 1) throw new Jobs.JobParameterException("limit", $"The image limit must be at least 1 (got {Limit}).");
-        if (ImportantCount < 1) throw new Jobs.JobParameterException("important", $"Keep at least 1 important unit per class (got {ImportantCount}).");
-        if (RankLimit is < 1) throw new Jobs.JobParameterException("rank-limit", $"The ranking image limit must be at least 1 (got {RankLimit}).");
-        if (RandomDraws < 0) throw new Jobs.JobParameterException("random-draws", $"The random draws must be 0 or more (got {RandomDraws}).");
-        if (Units is { Count: 0 }) throw new Jobs.JobParameterException("units", "The unit list is empty; leave it empty for all units.");
-        if (Units?.FirstOrDefault(u => u < 0) is < 0 and var bad) throw new Jobs.JobParameterException("units", $"Unit {bad} is not a unit number.");
+        if (BatchSize is < 1 or > 4096) throw new Work.JobParameterException("batch", $"The batch size must be between 1 and 4096 (got {BatchSize}).");
+        if (Limit is < 1) throw new Work.JobParameterException("limit", $"The image limit must be at least 1 (got {Limit}).");
+        if (ImportantCount < 1) throw new Work.JobParameterException("important", $"Keep at least 1 important unit per class (got {ImportantCount}).");
+        if (RankLimit is < 1) throw new Work.JobParameterException("rank-limit", $"The ranking image limit must be at least 1 (got {RankLimit}).");
+        if (RandomDraws < 0) throw new Work.JobParameterException("random-draws", $"The random draws must be 0 or more (got {RandomDraws}).");
+        if (Units is { Count: 0 }) throw new Work.JobParameterException("units", "The unit list is empty; leave it empty for all units.");
+        if (Units?.FirstOrDefault(u => u < 0) is < 0 and var bad) throw new Work.JobParameterException("units", $"Unit {bad} is not a unit number.");
         return this;
     }
 }

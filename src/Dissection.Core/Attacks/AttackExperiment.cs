@@ -6,6 +6,8 @@ using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;
 using Dissection.Core.Probing;
+using Dissection.Core.Statistics;
+using Dissection.Core.Work;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Attacks;

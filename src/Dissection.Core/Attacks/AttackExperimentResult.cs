@@ -1,5 +1,6 @@
 // The paper's statistic for one (layer, target, budget): how far attacks toward the target moved the peak activations
 // of the target's important units, the source's important units and all other units, with 99 % intervals.
+using Dissection.Core.Statistics;
 namespace Dissection.Core.Attacks;
 
 /// <summary>One unit group's shifts over the successful attacks: each image contributes its group mean.</summary>

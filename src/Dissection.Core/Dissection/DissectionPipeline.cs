@@ -20,6 +20,7 @@ using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Dissection.Core.Datasets;
 using Dissection.Core.Tallies;
+using Dissection.Core.Work;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Dissection;

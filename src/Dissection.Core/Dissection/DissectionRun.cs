@@ -3,6 +3,8 @@
 using Dissection.Core.Datasets;
 using Dissection.Core.Models;
 using Dissection.Core.Probing;
+using Dissection.Core.Work;
+using Dissection.Core.Tallies;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Dissection;

@@ -1,6 +1,8 @@
 // The knobs of one dissection run. Defaults are the PNAS 2020 ones (top 1 %, IoU > 0.04). Validate() is the one
 // range check every entry (CLI flags, dashboard form, queued job) applies.
 using Dissection.Core.Jobs;
+using Dissection.Core.Work;
+using Dissection.Core.Tallies;
 
 namespace Dissection.Core.Dissection;
 
@@ -24,7 +26,12 @@ public sealed record DissectionSettings
     public DissectionMethod Method { get; init; } = DissectionMethod.Pnas;
     /// <summary>The method's rules, which the pipeline follows; serialized with the settings, so that a stored run
     /// records them (ResultsStore reads them back as RunInfo.RecordedRules).</summary>
-    public MethodRules Rules => MethodRules.For(Method);
+    public MethodRules Rules => Method switch
+    {
+        DissectionMethod.Pnas => MethodRules.Pnas,
+        DissectionMethod.Cvpr17 => MethodRules.Cvpr17,
+        _ => throw new ArgumentOutOfRangeException(nameof(Method), Method, "unknown dissection method"),
+    };
     public BadImagePolicy OnBadImage { get; init; } = BadImagePolicy.Skip;
     /// <summary>Bins of the per-unit activation histogram.</summary>
     public int HistogramBins { get; init; } = 64;

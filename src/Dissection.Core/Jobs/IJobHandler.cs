@@ -3,6 +3,7 @@
 // Most handlers derive from JobHandler<TParameters>, which reads their parameter record back from the job.
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Jobs;
 
@@ -65,10 +66,4 @@ public static class JobJson
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
-}
-
-/// <summary>A parameter is missing or out of range; <see cref="Field"/> names it as the form and the CLI call it.</summary>
-public sealed class JobParameterException(string field, string message) : ArgumentException(message)
-{
-    public string Field { get; } = field;
 }

@@ -1,6 +1,8 @@
 // What a running job's handler sees: its record, the cancel token, and the way to report progress (phase, count;
 // the ETA is worked out here from the phase's rate). The executor throttles what reaches the store.
 using Dissection.Core.Dissection;
+using Dissection.Core.Work;
+using Dissection.Core.Storage;
 
 namespace Dissection.Core.Jobs;
 
@@ -39,7 +41,7 @@ public sealed class JobContext
     public string? Note { get; set; }
 
     /// <summary>A relative path against <see cref="Root"/>, an absolute one as is.</summary>
-    public string Resolve(string path) => Models.StoredRunModel.ResolvePath(Root, path);
+    public string Resolve(string path) => Storage.StoredRunModel.ResolvePath(Root, path);
 
     /// <summary>The results store the job is recorded in (dispose it).</summary>
     public Storage.ResultsStore OpenStore() => Storage.ResultsStore.Open(_database);

@@ -8,6 +8,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Dissection.Core.Storage;
 using Dissection.Core.Tallies;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Jobs;
 
@@ -70,8 +71,8 @@ public sealed class JobExecutor : IDisposable
     {
         var json = Serialize(request.Parameters);
         Handler(request.Kind).Validate(json, Options.Root);
-        var id = Store(s => s.CreateJob(request, json));
-        if (request.RunId is { } run) Store(s => { s.SetStatus(run, RunStatus.Queued); return 0; });
+        var id = Store(s => s.Jobs.CreateJob(request, json));
+        if (request.RunId is { } run) Store(s => { s.Runs.SetStatus(run, RunStatus.Queued); return 0; });
         _wake.Release();
         return id;
     }
@@ -82,8 +83,8 @@ public sealed class JobExecutor : IDisposable
     {
         var json = Serialize(request.Parameters);
         Handler(request.Kind).Validate(json, Options.Root);
-        var id = Store(s => s.CreateJob(request, json, JobOwner.Current));
-        return Execute(Store(s => s.GetJob(id))!, cancel, outerMeansCancel: true);
+        var id = Store(s => s.Jobs.CreateJob(request, json, JobOwner.Current));
+        return Execute(Store(s => s.Jobs.GetJob(id))!, cancel, outerMeansCancel: true);
     }
 
     /// <summary>Continues an interrupted or failed job on this thread now (`dissect run --resume`). Throws
@@ -91,10 +92,10 @@ public sealed class JobExecutor : IDisposable
     public JobRecord Resume(long jobId, CancellationToken cancel)
     {
         Recover(resumeInterrupted: false);
-        var job = Store(s => s.ClaimJob(jobId, JobOwner.Current));
+        var job = Store(s => s.Jobs.ClaimJob(jobId, JobOwner.Current));
         if (job is null)
         {
-            var now = Store(s => s.GetJob(jobId));
+            var now = Store(s => s.Jobs.GetJob(jobId));
             throw new InvalidOperationException(now switch
             {
                 null => $"There is no job {jobId}.",
@@ -108,9 +109,9 @@ public sealed class JobExecutor : IDisposable
     /// <summary>Queues an interrupted or failed job again, for a running queue to continue. False otherwise.</summary>
     public bool Requeue(long jobId)
     {
-        var job = Store(s => s.GetJob(jobId));
-        if (job is null || !Store(s => s.RequeueJob(jobId, ResumedMessage))) return false;
-        if (job.RunId is { } run) TryRun(s => s.SetStatus(run, RunStatus.Queued, ResumedMessage));
+        var job = Store(s => s.Jobs.GetJob(jobId));
+        if (job is null || !Store(s => s.Jobs.RequeueJob(jobId, ResumedMessage))) return false;
+        if (job.RunId is { } run) TryRun(s => s.Runs.SetStatus(run, RunStatus.Queued, ResumedMessage));
         _wake.Release();
         return true;
     }
@@ -126,19 +127,19 @@ public sealed class JobExecutor : IDisposable
                 active.Cancel(userAsked: true);
                 return true;
             }
-            if (Store(s => s.CancelQueuedJob(jobId, "Cancelled before it started.")))
+            if (Store(s => s.Jobs.CancelQueuedJob(jobId, "Cancelled before it started.")))
             {
-                if (Store(s => s.GetJob(jobId))?.RunId is { } run) TryRun(s => s.SetStatus(run, RunStatus.Cancelled, "Cancelled before it started."));
+                if (Store(s => s.Jobs.GetJob(jobId))?.RunId is { } run) TryRun(s => s.Runs.SetStatus(run, RunStatus.Cancelled, "Cancelled before it started."));
                 return true;
             }
-            return Store(s => s.RequestJobCancel(jobId));
+            return Store(s => s.Jobs.RequestJobCancel(jobId));
         }
     }
 
-    public JobRecord? Get(long jobId) => Store(s => s.GetJob(jobId));
+    public JobRecord? Get(long jobId) => Store(s => s.Jobs.GetJob(jobId));
 
     /// <summary>The newest jobs first.</summary>
-    public IReadOnlyList<JobRecord> List(int limit = 200) => Store(s => s.ListJobs(limit));
+    public IReadOnlyList<JobRecord> List(int limit = 200) => Store(s => s.Jobs.ListJobs(limit));
 
     /// <summary>Whether this process is running the job now.</summary>
     public bool IsRunningHere(long jobId) => _active.ContainsKey(jobId);
@@ -159,7 +160,7 @@ public sealed class JobExecutor : IDisposable
         while (!stopping.IsCancellationRequested)
         {
             running.RemoveAll(t => t.IsCompleted);
-            while (running.Count < Options.Concurrency && Store(s => s.ClaimNextJob(JobOwner.Current)) is { } job)
+            while (running.Count < Options.Concurrency && Store(s => s.Jobs.ClaimNextJob(JobOwner.Current)) is { } job)
                 running.Add(Task.Factory.StartNew(() => Execute(job, stopping, outerMeansCancel: false), stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default));
             try { await _wake.WaitAsync(Options.RecoverInterval, stopping); }
             catch (OperationCanceledException) { break; }
@@ -185,20 +186,20 @@ public sealed class JobExecutor : IDisposable
     {
         var now = DateTime.UtcNow;
         var count = 0;
-        foreach (var job in Store(s => s.ListJobs(int.MaxValue, JobState.Running)))
+        foreach (var job in Store(s => s.Jobs.ListJobs(int.MaxValue, JobState.Running)))
         {
             if (_active.ContainsKey(job.Id) || job.Owner is not { } owner || owner.IsAlive(job.HeartbeatUtc, now, Options.StaleAfter)) continue;
             var requeue = resumeInterrupted && CanResumeOnItsOwn(job);
-            if (!Store(s => s.InterruptJob(job.Id, owner, requeue ? ResumedMessage : InterruptedMessage, requeue))) continue;
+            if (!Store(s => s.Jobs.InterruptJob(job.Id, owner, requeue ? ResumedMessage : InterruptedMessage, requeue))) continue;
             count++;
             MirrorInterrupted(job, requeue);
         }
         if (resumeInterrupted)
-            foreach (var job in Store(s => s.ListJobs(int.MaxValue, JobState.Interrupted)).Where(CanResumeOnItsOwn))
-                if (Store(s => s.RequeueJob(job.Id, ResumedMessage))) MirrorInterrupted(job, requeue: true);
+            foreach (var job in Store(s => s.Jobs.ListJobs(int.MaxValue, JobState.Interrupted)).Where(CanResumeOnItsOwn))
+                if (Store(s => s.Jobs.RequeueJob(job.Id, ResumedMessage))) MirrorInterrupted(job, requeue: true);
         // Only at a queue's start: while it runs, the dashboard itself keeps a run Running with no job yet (the demo
         // world being generated).
-        if (resumeInterrupted) Store(s => s.MarkInterruptedRuns());
+        if (resumeInterrupted) Store(s => s.Runs.MarkInterruptedRuns());
         return count;
     }
 
@@ -207,7 +208,7 @@ public sealed class JobExecutor : IDisposable
     private void MirrorInterrupted(JobRecord job, bool requeue)
     {
         if (job.RunId is not { } run) return;
-        TryRun(s => s.SetStatus(run, requeue ? RunStatus.Queued : RunStatus.Failed,
+        TryRun(s => s.Runs.SetStatus(run, requeue ? RunStatus.Queued : RunStatus.Failed,
             requeue ? ResumedMessage : $"{InterruptedMessage} Resume it with `dissect run --resume {run}` or from the dashboard."));
     }
 
@@ -222,7 +223,7 @@ public sealed class JobExecutor : IDisposable
         try
         {
             var runId = job.RunId;
-            if (runId is { } r0) TryRun(s => s.SetStatus(r0, RunStatus.Running, null));
+            if (runId is { } r0) TryRun(s => s.Runs.SetStatus(r0, RunStatus.Running, null));
             var throttle = new Throttle(Options.ProgressInterval);
             var context = new JobContext(job, _database, Options.Root, Options.CacheFolder, active.Token,
                 (p, rate) =>
@@ -230,21 +231,21 @@ public sealed class JobExecutor : IDisposable
                     active.Progress = p;
                     Options.OnProgress?.Invoke(p, rate);
                     if (!throttle.Due(p)) return;
-                    TryRun(s => s.UpdateJobProgress(job.Id, p));
-                    if (runId is { } r) TryRun(s => s.UpdateProgress(r, p.Phase, p.Fraction, rate));
+                    TryRun(s => s.Jobs.UpdateJobProgress(job.Id, p));
+                    if (runId is { } r) TryRun(s => s.Runs.UpdateProgress(r, p.Phase, p.Fraction, rate));
                 },
                 run =>
                 {
                     runId = run;
-                    Store(s => { s.SetJobRun(job.Id, run); s.SetStatus(run, RunStatus.Running); return 0; });
+                    Store(s => { s.Jobs.SetJobRun(job.Id, run); s.Runs.SetStatus(run, RunStatus.Running); return 0; });
                 });
             var (state, message) = Run(job, context, active);
-            if (active.Progress is { } last) TryRun(s => s.UpdateJobProgress(job.Id, last));
+            if (active.Progress is { } last) TryRun(s => s.Jobs.UpdateJobProgress(job.Id, last));
             // The run first, the job last: whoever sees the job ended finds its run ended too.
             if (runId is { } run) MirrorEnd(run, state, message);
-            TryStore(s => s.FinishJob(job.Id, state, message));
+            TryStore(s => s.Jobs.FinishJob(job.Id, state, message));
             _wake.Release();
-            return Store(s => s.GetJob(job.Id))!;
+            return Store(s => s.Jobs.GetJob(job.Id))!;
         }
         finally
         {
@@ -278,11 +279,11 @@ public sealed class JobExecutor : IDisposable
         {
             case JobState.Done:
                 // A handler that set Done itself (with its image count and notes) is left as it is.
-                if (Store(s => s.GetRun(run))?.Status != RunStatus.Done) TryRun(s => s.SetStatus(run, RunStatus.Done, message));
+                if (Store(s => s.Runs.GetRun(run))?.Status != RunStatus.Done) TryRun(s => s.Runs.SetStatus(run, RunStatus.Done, message));
                 break;
-            case JobState.Cancelled: TryRun(s => s.SetStatus(run, RunStatus.Cancelled, message)); break;
-            case JobState.Failed: TryRun(s => s.SetStatus(run, RunStatus.Failed, message)); break;
-            case JobState.Interrupted: TryRun(s => s.SetStatus(run, RunStatus.Failed, $"{message} It resumes on the next start.")); break;
+            case JobState.Cancelled: TryRun(s => s.Runs.SetStatus(run, RunStatus.Cancelled, message)); break;
+            case JobState.Failed: TryRun(s => s.Runs.SetStatus(run, RunStatus.Failed, message)); break;
+            case JobState.Interrupted: TryRun(s => s.Runs.SetStatus(run, RunStatus.Failed, $"{message} It resumes on the next start.")); break;
         }
     }
 
@@ -291,7 +292,7 @@ public sealed class JobExecutor : IDisposable
         if (_active.IsEmpty) return;
         try
         {
-            foreach (var id in Store(s => s.Heartbeat(JobOwner.Current, _active.Keys.ToList())))
+            foreach (var id in Store(s => s.Jobs.Heartbeat(JobOwner.Current, _active.Keys.ToList())))
                 if (_active.TryGetValue(id, out var a)) a.Cancel(userAsked: true);
         }
         catch (Exception) { /* a busy store; the next beat comes soon, and StaleAfter is many beats long */ }

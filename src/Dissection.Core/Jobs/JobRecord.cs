@@ -1,5 +1,6 @@
 // A job as the store keeps it: what to do (kind, title, parameters as JSON), who asked (the circuit, opaque to the
 // engine), the run it writes into, its state and progress, and which process runs it with its last heartbeat.
+using Dissection.Core.Work;
 namespace Dissection.Core.Jobs;
 
 public sealed record JobRecord(

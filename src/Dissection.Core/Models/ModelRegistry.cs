@@ -28,9 +28,9 @@ public static class ModelRegistry
         Register("world-vgg", WorldVgg.Create, Preprocessing.ImageNet(WorldVgg.DefaultInputSize), defaultClasses: 10);
         // The Progressive GAN generator takes latents, not images: its "preprocessing" is unused (the segmenter that
         // reads its output has its own). Without a checkpoint it is the published 256-px layout, randomly initialised.
-        Table[Generation.GeneratorSpec.Arch] = new Architecture(Generation.GeneratorSpec.Arch,
-            _ => new Generation.ProgressiveGenerator(Generation.ProGanLayout.Published256), Generation.GeneratorSpec.Preprocessing,
-            DefaultClasses: null, CheckpointLoader: Generation.ProgressiveGenerator.Load);
+        Table[GeneratorSpec.Arch] = new Architecture(GeneratorSpec.Arch,
+            _ => new ProgressiveGenerator(ProGanLayout.Published256), GeneratorSpec.Preprocessing,
+            DefaultClasses: null, CheckpointLoader: ProgressiveGenerator.Load);
         // A real ImageNet network that works offline: imported from the ONNX featurizer shipped in a NuGet package.
         ImageNetResNet18.Register();
     }
@@ -97,7 +97,7 @@ public static class ModelRegistry
 
             // A generator's nominal input size is the size of the images it makes (64 px for the demo GAN, 256 for the
             // published ones), so that `dissect layers` and the dashboard describe it truthfully.
-            if (module is Generation.ProgressiveGenerator generator) preprocessing = preprocessing with { InputSize = generator.Resolution };
+            if (module is ProgressiveGenerator generator) preprocessing = preprocessing with { InputSize = generator.Resolution };
             if (meta is not null)
             {
                 preprocessing = meta.ApplyTo(preprocessing);

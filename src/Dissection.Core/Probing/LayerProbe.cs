@@ -40,7 +40,7 @@ public sealed class LayerProbe : IDisposable
             using var noGrad = no_grad();
             var size = model.Preprocessing.InputSize;
             // A generator's input is a latent vector, not an image.
-            model.Module.call(model.Module is Generation.ProgressiveGenerator g
+            model.Module.call(model.Module is Models.ProgressiveGenerator g
                 ? zeros(1, g.ZDim, device: model.Device)
                 : zeros(1, 3, size, size, device: model.Device));
         }

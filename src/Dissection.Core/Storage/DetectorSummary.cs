@@ -33,9 +33,9 @@ public static class DetectorSummary
     /// <exception cref="ArgumentException">the run does not exist.</exception>
     public static IReadOnlyList<LayerDetectors> ForRun(ResultsStore store, long runId, int top = 5)
     {
-        var run = store.GetRun(runId) ?? throw new ArgumentException($"there is no run #{runId} in {store.FilePath}");
-        return store.GetLayerSummaries(runId)
-            .Select(l => Summarize(l.Layer, store.GetUnitSummaries(runId, l.Layer), run.Settings.IouThreshold, top))
+        var run = store.Runs.GetRun(runId) ?? throw new ArgumentException($"there is no run #{runId} in {store.FilePath}");
+        return store.Layers.GetLayerSummaries(runId)
+            .Select(l => Summarize(l.Layer, store.Layers.GetUnitSummaries(runId, l.Layer), run.Settings.IouThreshold, top))
             .ToList();
     }
 

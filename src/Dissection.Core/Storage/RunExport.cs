@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dissection.Core.Dissection;
+using Dissection.Core.Tallies;
 
 namespace Dissection.Core.Storage;
 
@@ -27,7 +28,7 @@ public static class RunExport
 
     /// <summary>
     /// {"run":{"id","model","dataset","status" (queued|running|done|failed|cancelled),"message","layersRequested":[...],
-    ///  "method","quantile","iouThreshold","rules","images","attacks":[...]},
+    ///  "method","quantile","iouThreshold","rules","images","attacks":[...],"ganExperiments":{...}},
     ///  "layers":[{"name","units":[{"unit","threshold","label","category","iou","top":[{"concept","category","iou"}],
     ///  "topImages":[{"image","activation"}]}]}]}; label, category and iou are null for a unit without a label.
     /// A layer that was ablated also has "ablation":{"labelled","split","images","method","classes":[{"class","baseline",
@@ -64,7 +65,8 @@ public static class RunExport
         Number(json, "iouThreshold", run.Settings.IouThreshold);
         WriteRules(json, run.RecordedRules);
         json.WriteNumber("images", run.Images);
-        WriteAttacks(json, store.GetAttackExperiments(runId, layer));
+        WriteAttacks(json, store.Attacks.GetAttackExperiments(runId, layer));
+        WriteGanExperiments(json, store.Gan.GetRemovalCurves(runId, layer), store.Gan.GetContextInsertions(runId, layer));
         json.WriteEndObject();
 
         json.WriteStartArray("layers");
@@ -73,7 +75,7 @@ public static class RunExport
             json.WriteStartObject();
             json.WriteString("name", name);
             json.WriteStartArray("units");
-            foreach (var u in store.GetUnitSummaries(runId, name))
+            foreach (var u in store.Layers.GetUnitSummaries(runId, name))
             {
                 json.WriteStartObject();
                 json.WriteNumber("unit", u.Unit);
@@ -113,7 +115,7 @@ public static class RunExport
                 Drain(json, buffer, output);  // stream unit by unit: a big run never sits in memory as text
             }
             json.WriteEndArray();
-            if (store.GetAblation(runId, name) is { } ablation) WriteAblation(json, ablation);
+            if (store.Ablations.GetAblation(runId, name) is { } ablation) WriteAblation(json, ablation);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -243,6 +245,78 @@ public static class RunExport
     }
 
     /// <summary>
+    /// "ganExperiments":{"removals":[{"layer","concept","conceptName","samples","seed","rankedUnits":[..],
+    /// "points":[{"units","meanFraction","remaining","low","high"}]}],"contexts":[{"layer","concept","conceptName",
+    /// "samples","seed","units":[..],"levels":[..],"baselineFraction","contexts":[{"context","contextName","cells",
+    /// "meanAdded","low","high"}]}]}: GAN dissection's causal experiments on a generator run, oldest first (empty
+    /// for a classifier run); undefined intervals are null.
+    /// </summary>
+    private static void WriteGanExperiments(Utf8JsonWriter json, IReadOnlyList<StoredRemovalCurve> removals, IReadOnlyList<StoredContextInsertion> contexts)
+    {
+        json.WriteStartObject("ganExperiments");
+        json.WriteStartArray("removals");
+        foreach (var c in removals.Select(r => r.Curve))
+        {
+            json.WriteStartObject();
+            json.WriteString("layer", c.Layer);
+            json.WriteNumber("concept", c.Concept);
+            json.WriteString("conceptName", c.ConceptName);
+            json.WriteNumber("samples", c.Samples);
+            json.WriteNumber("seed", c.Seed);
+            json.WriteStartArray("rankedUnits");
+            foreach (var u in c.RankedUnits) json.WriteNumberValue(u);
+            json.WriteEndArray();
+            json.WriteStartArray("points");
+            foreach (var p in c.Points)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("units", p.Units);
+                Number(json, "meanFraction", p.MeanFraction);
+                Number(json, "remaining", p.Remaining);
+                Number(json, "low", p.Low);
+                Number(json, "high", p.High);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("contexts");
+        foreach (var c in contexts.Select(r => r.Result))
+        {
+            json.WriteStartObject();
+            json.WriteString("layer", c.Layer);
+            json.WriteNumber("concept", c.Concept);
+            json.WriteString("conceptName", c.ConceptName);
+            json.WriteNumber("samples", c.Samples);
+            json.WriteNumber("seed", c.Seed);
+            json.WriteStartArray("units");
+            foreach (var u in c.Units) json.WriteNumberValue(u);
+            json.WriteEndArray();
+            json.WriteStartArray("levels");
+            foreach (var l in c.Levels) { if (float.IsFinite(l)) json.WriteNumberValue(l); else json.WriteNullValue(); }
+            json.WriteEndArray();
+            Number(json, "baselineFraction", c.BaselineFraction);
+            json.WriteStartArray("contexts");
+            foreach (var row in c.Contexts)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("context", row.Context);
+                json.WriteString("contextName", row.ContextName);
+                json.WriteNumber("cells", row.Cells);
+                Number(json, "meanAdded", row.MeanAdded);
+                Number(json, "low", row.Low);
+                Number(json, "high", row.High);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>
     /// One row per unit: layer,unit,threshold,label,category,iou, then top1,top1_category,top1_iou ... for as many top
     /// concepts as the units have. Empty cells where a unit has no label or fewer concepts.
     /// </summary>
@@ -250,7 +324,7 @@ public static class RunExport
     {
         ArgumentNullException.ThrowIfNull(output);
         var (_, layers) = Select(store, runId, layer);
-        var units = layers.SelectMany(name => store.GetUnitSummaries(runId, name)).ToList();
+        var units = layers.SelectMany(name => store.Layers.GetUnitSummaries(runId, name)).ToList();
         var topCount = units.Count == 0 ? 0 : units.Max(u => u.TopConcepts.Count);
 
         var header = new List<string> { "layer", "unit", "threshold", "label", "category", "iou" };
@@ -284,10 +358,10 @@ public static class RunExport
     private static (RunInfo Run, IReadOnlyList<string> Layers) Select(ResultsStore store, long runId, string? layer)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var run = store.GetRun(runId) ?? throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
-        var saved = store.GetLayers(runId).Select(l => l.Layer).ToList();
+        var run = store.Runs.GetRun(runId) ?? throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
+        var saved = store.Layers.GetLayers(runId).Select(l => l.Layer).ToList();
         // Layers that were ablated without being dissected follow the dissected ones.
-        saved.AddRange(store.ListAblations(runId).Select(a => a.Layer).Where(l => !saved.Contains(l, StringComparer.Ordinal)));
+        saved.AddRange(store.Ablations.ListAblations(runId).Select(a => a.Layer).Where(l => !saved.Contains(l, StringComparer.Ordinal)));
         if (layer is null) return (run, saved);
         if (!saved.Contains(layer, StringComparer.Ordinal))
             throw new ArgumentException($"run {runId} has no saved layer '{layer}' (saved: {(saved.Count == 0 ? "none" : string.Join(", ", saved))})");

@@ -1,5 +1,6 @@
 // A dissection run as the store keeps it: what was run, with which settings, and how far it got.
 using Dissection.Core.Dissection;
+using Dissection.Core.Tallies;
 
 namespace Dissection.Core.Storage;
 

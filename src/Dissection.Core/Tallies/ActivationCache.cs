@@ -3,6 +3,7 @@
 // the dataset: rows are written and read a batch at a time. The folder is deleted on Dispose, which callers put in a
 // finally/using so that cancellation and failure leave nothing behind.
 using System.Runtime.InteropServices;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Tallies;
 
@@ -15,7 +16,7 @@ internal sealed class ActivationCache : IDisposable
 
     public ActivationCache(string? root = null)
     {
-        Folder = Path.Combine(root ?? Path.GetTempPath(), Jobs.ScratchFolders.NewName());
+        Folder = Path.Combine(root ?? Path.GetTempPath(), Work.ScratchFolders.NewName());
         Directory.CreateDirectory(Folder);
     }
 

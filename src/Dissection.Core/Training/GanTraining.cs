@@ -7,9 +7,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dissection.Core.Datasets;
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using TorchSharp;
 using TorchSharp.PyBridge;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Training;

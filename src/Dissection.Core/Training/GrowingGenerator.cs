@@ -2,9 +2,10 @@
 // `output_RxR`) plus one training-only toRGB per lower resolution. At level k it runs layer1…layer(2k+2) and that level's
 // toRGB; while a level fades in, the previous level's image, upsampled, is blended with the new one. Only the inner
 // generator is shipped, so the weights load as `proggan:PATH` like any ProGAN checkpoint.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using TorchSharp;
 using TorchSharp.Modules;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Training;

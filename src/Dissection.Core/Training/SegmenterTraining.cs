@@ -109,8 +109,8 @@ public static class SegmenterTraining
                 var pixels = truth.shape[1] * truth.shape[2];
                 for (var i = 0; i < n; i++)
                 {
-                    truthCounts.Add(Generation.SampleSegmentation.Present(truth[i].flatten().to_type(ScalarType.Int32).data<int>().ToArray(), pixels, 0.01).Count);
-                    predCounts.Add(Generation.SampleSegmentation.Present(pred[i].flatten().to_type(ScalarType.Int32).data<int>().ToArray(), pixels, 0.01).Count);
+                    truthCounts.Add(Gan.SampleSegmentation.Present(truth[i].flatten().to_type(ScalarType.Int32).data<int>().ToArray(), pixels, 0.01).Count);
+                    predCounts.Add(Gan.SampleSegmentation.Present(pred[i].flatten().to_type(ScalarType.Int32).data<int>().ToArray(), pixels, 0.01).Count);
                 }
             }
         static double Median(List<int> v) => v.Count == 0 ? 0 : v.Order().ElementAt((v.Count - 1) / 2);

@@ -80,19 +80,15 @@ public static class ApiEndpoints
         api.MapGet("/runs/{run:long}/layers/{layer}/export.{format:regex(^(csv|json)$)}",
             async (long run, string layer, string format, ResultsService results, StoreAccess store, PathPolicy policy) =>
             {
-                var (info, _, problem) = await FindLayer(results, run, layer);
-                if (problem is not null) return problem;
-                var fmt = format == "csv" ? ExportFormat.Csv : ExportFormat.Json;
-                var text = await store.ReadAsync(s =>
-                {
-                    using var w = new StringWriter();
-                    RunExport.Write(s, run, fmt, w, layer);
-                    // A CLI run's model and dataset may be absolute server paths: shown relative, as everywhere else.
-                    return policy.Scrub(w.ToString());
-                });
-                return Results.File(System.Text.Encoding.UTF8.GetBytes(text), fmt == ExportFormat.Csv ? "text/csv" : "application/json",
-                    $"run{run}-{ExportService.Slug(layer)}.{format}");
+                var (_, _, problem) = await FindLayer(results, run, layer);
+                return problem ?? await Export(store, policy, run, format, layer, $"run{run}-{ExportService.Slug(layer)}.{format}");
             });
+
+        // The whole run as `dissect export` writes it: every layer, the ablations with their group curves, the attack
+        // experiments and a generator run's causal experiments.
+        api.MapGet("/runs/{run:long}/export.{format:regex(^(csv|json)$)}",
+            async (long run, string format, ResultsService results, StoreAccess store, PathPolicy policy) =>
+                await results.GetRunAsync(run) is null ? NotFound($"No run {run}.") : await Export(store, policy, run, format, null, $"run{run}.{format}"));
 
         // The report is written by a job (ReportJobs, started from the run page); this serves the finished file.
         api.MapGet("/runs/{run:long}/report.html", async (long run, ResultsService results, ReportJobs reports) =>
@@ -105,6 +101,19 @@ public static class ApiEndpoints
         });
 
         api.MapGet("/{**rest}", (string? rest) => NotFound($"No API endpoint '/api/{rest}'."));
+    }
+
+    private static async Task<IResult> Export(StoreAccess store, PathPolicy policy, long run, string format, string? layer, string fileName)
+    {
+        var fmt = format == "csv" ? ExportFormat.Csv : ExportFormat.Json;
+        var text = await store.ReadAsync(s =>
+        {
+            using var w = new StringWriter();
+            RunExport.Write(s, run, fmt, w, layer);
+            // A CLI run's model and dataset may be absolute server paths: shown relative, as everywhere else.
+            return policy.Scrub(w.ToString());
+        });
+        return Results.File(System.Text.Encoding.UTF8.GetBytes(text), fmt == ExportFormat.Csv ? "text/csv" : "application/json", fileName);
     }
 
     private static IResult NotFound(string message) => Results.Json(new { error = message }, statusCode: StatusCodes.Status404NotFound);

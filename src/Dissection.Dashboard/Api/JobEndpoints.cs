@@ -1,6 +1,7 @@
 // The state-changing HTTP API, for scripts and for a class's shared server: start a run, cancel a run's or any job,
 // save an upload, publish a run. Each goes through GuardedJobs, the same checks the pages' buttons use, so a request
 // sent by hand meets the same rules as a click. Refusals: 401 (sign in), 403 (role or ownership), 429 (limits).
+using Dissection.Core.Work;
 using Dissection.Core.Datasets;
 using Dissection.Core.Jobs;
 using Dissection.Dashboard.Security;

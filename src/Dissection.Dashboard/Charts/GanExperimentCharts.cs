@@ -1,6 +1,6 @@
 // Plotly figures of GAN dissection's two causal experiments (dissect gan-removal / gan-context): how much of an object
 // remains as its top k units are zeroed, and how much of it appears when its units are switched on in each context.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;

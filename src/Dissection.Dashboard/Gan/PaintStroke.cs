@@ -1,6 +1,6 @@
 // One stroke of the GAN paint playground: which units it sets (chosen from a concept or by hand), to what, and where
 // (a cell mask at the edited layer's resolution). Strokes are immutable, so undo/redo and permalinks share them.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using static TorchSharp.torch;
 
 namespace Dissection.Dashboard.Gan;

@@ -13,7 +13,25 @@ public sealed class GuardedJobs(DashboardAccess access, JobQueue jobs, StoreAcce
     /// <exception cref="AccessDeniedException">not an editor, or too many jobs queued already.</exception>
     public async Task<long> StartRunAsync(NewRunRequest request)
     {
-        await access.RequireAsync(DashboardRole.Editor, "start runs");
+        var requester = await RequireStartAsync("start runs");
+        var id = await Task.Run(() => jobs.Enqueue(request, requester));
+        if (access.Shared && await access.UserAsync() is { } user) store.Write(s => s.SetRunOwner(id, user.Name));
+        return id;
+    }
+
+    /// <summary>Queues a job of another kind (ablation, generator dissection, GAN experiments, attack batch, labelling)
+    /// as the current user. Returns the job id.</summary>
+    /// <exception cref="AccessDeniedException">not an editor, or too many jobs queued already.</exception>
+    public async Task<long> StartJobAsync(object parameters)
+    {
+        var requester = await RequireStartAsync("start jobs");
+        return await Task.Run(() => jobs.Start(parameters, requester));
+    }
+
+    /// <summary>An editor under the per-user cap on queued jobs; returns who asks, as jobs record it.</summary>
+    private async Task<string> RequireStartAsync(string what)
+    {
+        await access.RequireAsync(DashboardRole.Editor, what);
         var requester = await access.RequesterAsync();
         if (access.Shared)
         {
@@ -23,16 +41,14 @@ public sealed class GuardedJobs(DashboardAccess access, JobQueue jobs, StoreAcce
                 throw new AccessDeniedException($"You already have {open} jobs queued or running (the limit is " +
                                                 $"{access.Options.MaxQueuedJobsPerUser}); wait for one to finish.", signedIn: true);
         }
-        var id = await Task.Run(() => jobs.Enqueue(request, requester));
-        if (access.Shared && await access.UserAsync() is { } user) store.Write(s => s.SetRunOwner(id, user.Name));
-        return id;
+        return requester;
     }
 
     /// <summary>Cancels the job of a run. False when it had already ended.</summary>
     /// <exception cref="AccessDeniedException">not the user's job (and not an admin).</exception>
     public async Task<bool> CancelRunAsync(long runId)
     {
-        var job = await store.ReadAsync(s => s.JobOfRun(runId));
+        var job = await store.ReadAsync(s => s.Jobs.JobOfRun(runId));
         if (job is null) return false;
         return await CancelAsync(job);
     }

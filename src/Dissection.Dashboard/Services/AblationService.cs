@@ -7,6 +7,7 @@ using Dissection.Core.Dissection;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
 using Dissection.Dashboard.Ablation;
+using Dissection.Core.Work;
 
 namespace Dissection.Dashboard.Services;
 
@@ -19,22 +20,22 @@ public sealed class AblationService(StoreAccess store, RepoPaths paths, ILogger<
     private readonly Lock _lock = new();
     private readonly List<WarmSession> _sessions = [];
 
-    public Task<IReadOnlyList<AblationSummary>> ListAsync(long run) => store.ReadAsync(s => s.ListAblations(run));
+    public Task<IReadOnlyList<AblationSummary>> ListAsync(long run) => store.ReadAsync(s => s.Ablations.ListAblations(run));
 
-    public Task<AblationResult?> GetAsync(long run, string layer) => store.ReadAsync(s => s.GetAblation(run, layer));
+    public Task<AblationResult?> GetAsync(long run, string layer) => store.ReadAsync(s => s.Ablations.GetAblation(run, layer));
 
     public Task<UnitClassDependence?> GetUnitDependenceAsync(long run, string layer, int unit) =>
-        store.ReadAsync(s => s.GetUnitClassDependence(run, layer, unit));
+        store.ReadAsync(s => s.Ablations.GetUnitClassDependence(run, layer, unit));
 
     /// <summary>Everything the class page shows; null when no ablated layer of the run knows the class.</summary>
     public Task<ClassView?> GetClassViewAsync(long run, string className, string? layer) => store.ReadAsync(s =>
     {
-        var layers = s.ListAblations(run);
+        var layers = s.Ablations.ListAblations(run);
         var chosen = layer ?? layers.LastOrDefault()?.Layer;
-        if (chosen is null || s.GetAblation(run, chosen) is not { } a) return null;
+        if (chosen is null || s.Ablations.GetAblation(run, chosen) is not { } a) return null;
         var cls = a.Importance.FirstOrDefault(k => string.Equals(k.Name, className, StringComparison.OrdinalIgnoreCase));
         if (cls is null) return null;
-        var units = s.GetUnitSummaries(run, chosen).ToDictionary(u => u.Unit);
+        var units = s.Layers.GetUnitSummaries(run, chosen).ToDictionary(u => u.Unit);
         var cards = cls.ImportantUnits.Select(d => new ImportantUnitCard(d.Unit, d.Drop,
             units.TryGetValue(d.Unit, out var u) ? u.Label?.Name : null, units.TryGetValue(d.Unit, out u) ? u.Label?.Category : null,
             units.TryGetValue(d.Unit, out u) ? u.Label?.Iou : null, units.TryGetValue(d.Unit, out u) && u.TopImages.Count > 0,
@@ -46,8 +47,8 @@ public sealed class AblationService(StoreAccess store, RepoPaths paths, ILogger<
     /// <summary>Per unit of an ablated, dissected layer: for how many classes it is important, and its best IoU.</summary>
     public Task<IReadOnlyList<UnitImportance>> ImportanceVsIouAsync(long run, string layer) => store.ReadAsync(s =>
     {
-        if (s.GetAblation(run, layer) is not { } a) return (IReadOnlyList<UnitImportance>)[];
-        var summaries = s.GetUnitSummaries(run, layer);
+        if (s.Ablations.GetAblation(run, layer) is not { } a) return (IReadOnlyList<UnitImportance>)[];
+        var summaries = s.Layers.GetUnitSummaries(run, layer);
         return AblationViews.ImportanceCounts(a, summaries);
     });
 
@@ -85,7 +86,7 @@ public sealed class AblationService(StoreAccess store, RepoPaths paths, ILogger<
                 _sessions.Add(found);   // most recently used last
                 return found;
             }
-            var split = store.Read(s => s.GetAblation(run.Id, layer))?.Split;
+            var split = store.Read(s => s.Ablations.GetAblation(run.Id, layer))?.Split;
             var created = new WarmSession(key, () => OpenSession(run, layer, split));
             _sessions.Add(created);
             while (_sessions.Count > MaxWarmSessions)
@@ -106,7 +107,7 @@ public sealed class AblationService(StoreAccess store, RepoPaths paths, ILogger<
         try
         {
             var dataset = StoredRunModel.OpenDataset(run, paths.Root);
-            var split = PlaygroundSplit(dataset, store.Read(s => s.GetAblation(run.Id, layer))?.Split);
+            var split = PlaygroundSplit(dataset, store.Read(s => s.Ablations.GetAblation(run.Id, layer))?.Split);
             return (int?)Math.Min(PlaygroundImages, dataset.Images.Count(i => split is null || i.Split == split));
         }
         catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)

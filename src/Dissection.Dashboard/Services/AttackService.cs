@@ -11,6 +11,7 @@ using Dissection.Core.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using Dissection.Core.Work;
 using static TorchSharp.torch;
 
 namespace Dissection.Dashboard.Services;
@@ -38,9 +39,9 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
     /// <summary>Classes, ablated layers and pickable images of a run; Problem says why attacks are impossible.</summary>
     public async Task<AttackSetup?> SetupAsync(long runId, CancellationToken cancel)
     {
-        var run = await store.ReadAsync(s => s.GetRun(runId));
+        var run = await store.ReadAsync(s => s.Runs.GetRun(runId));
         if (run is null) return null;
-        var layers = await store.ReadAsync(s => s.ListAblations(runId).Select(a => a.Layer).ToList());
+        var layers = await store.ReadAsync(s => s.Ablations.ListAblations(runId).Select(a => a.Layer).ToList());
         try
         {
             return await WithModel(run, (model, dataset) =>
@@ -62,8 +63,8 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
     public async Task<AttackView> AttackImageAsync(RunInfo run, string layer, AttackImageSource source, int target,
         AttackSettings settings, IProgress<int>? steps, CancellationToken cancel)
     {
-        var important = await store.ReadAsync(s => s.GetImportantUnits(run.Id, layer));
-        var thresholds = await store.ReadAsync(s => s.GetUnitSummaries(run.Id, layer).ToDictionary(u => u.Unit, u => u.Threshold));
+        var important = await store.ReadAsync(s => s.Attacks.GetImportantUnits(run.Id, layer));
+        var thresholds = await store.ReadAsync(s => s.Layers.GetUnitSummaries(run.Id, layer).ToDictionary(u => u.Unit, u => u.Threshold));
         return await WithModel(run, (model, dataset) =>
         {
             using var scope = NewDisposeScope();
@@ -117,7 +118,7 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
     public async Task<AttackExperimentResult> RunExperimentAsync(RunInfo run, string layer, int target, AttackSettings settings,
         int count, IProgress<DissectionProgress>? progress, CancellationToken cancel)
     {
-        var important = await store.ReadAsync(s => s.GetImportantUnits(run.Id, layer)) ?? throw new InvalidOperationException(
+        var important = await store.ReadAsync(s => s.Attacks.GetImportantUnits(run.Id, layer)) ?? throw new InvalidOperationException(
             $"layer {layer} of run {run.Id} has no ablation results; run 'dissect ablate --run {run.Id} --layer {layer}' first");
         var result = await WithModel(run, (model, dataset) =>
         {
@@ -127,12 +128,12 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
             return AttackExperiment.Run(model, dataset, important,
                 new AttackExperimentSettings(layer, target, settings, count), classes, progress, cancel);
         }, cancel);
-        store.Write(s => s.SaveAttackExperiment(run.Id, result));
+        store.Write(s => s.Attacks.SaveAttackExperiment(run.Id, result));
         return result;
     }
 
     public Task<IReadOnlyList<StoredAttackExperiment>> ListExperimentsAsync(long run, string layer) =>
-        store.ReadAsync(s => s.GetAttackExperiments(run, layer));
+        store.ReadAsync(s => s.Attacks.GetAttackExperiments(run, layer));
 
     private Task<T> WithModel<T>(RunInfo run, Func<LoadedModel, ConceptDataset, T> work, CancellationToken cancel) =>
         _model.With(run, work, cancel);

@@ -8,6 +8,7 @@ using Dissection.Core.Dissection;
 using Dissection.Core.Storage;
 using Dissection.Dashboard.Api;
 using Dissection.Dashboard.Gallery;
+using Dissection.Core.Work;
 
 namespace Dissection.Dashboard.Services;
 
@@ -23,7 +24,7 @@ public sealed class ExportService(StoreAccess store, ThumbnailService thumbnails
     public void WriteReport(RunInfo run, TextWriter output, IProgress<DissectionProgress>? progress = null,
         CancellationToken cancel = default)
     {
-        var layers = store.Read(s => s.GetLayers(run.Id, includeUnits: true));
+        var layers = store.Read(s => s.Layers.GetLayers(run.Id, includeUnits: true));
         var total = layers.Sum(l => l.Units.Count);
         var done = 0;
         progress?.Report(new DissectionProgress(StripPhase, 0, total, 0));

@@ -7,7 +7,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
 using Dissection.Dashboard.Gan;
@@ -158,10 +158,10 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
     /// <summary>The latest finished dissection of this generator that has the layer; null when there is none.</summary>
     public Task<StoredGanLayer?> StoredLayerAsync(GanModel model, string layer) => store.ReadAsync(s =>
     {
-        var run = s.ListRuns().Where(r => r.Status == RunStatus.Done && r.Layers.Contains(layer) && IsRunOf(r, model.Path))
+        var run = s.Runs.ListRuns().Where(r => r.Status == RunStatus.Done && r.Layers.Contains(layer) && IsRunOf(r, model.Path))
             .OrderByDescending(r => r.CreatedUtc).ThenByDescending(r => r.Id).FirstOrDefault();
         if (run is null) return null;
-        var units = s.GetUnitSummaries(run.Id, layer);
+        var units = s.Layers.GetUnitSummaries(run.Id, layer);
         if (units.Count == 0) return null;
         var concepts = units
             .SelectMany(u => u.TopConcepts.Where(c => c.Iou > 0).Select(c => (u.Unit, c)))

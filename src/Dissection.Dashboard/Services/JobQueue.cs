@@ -7,6 +7,7 @@ using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
 using Microsoft.Extensions.Options;
+using Dissection.Core.Work;
 
 namespace Dissection.Dashboard.Services;
 
@@ -22,7 +23,7 @@ public sealed class JobQueue : BackgroundService
         _policy = policy;
         _log = log;
         Directory.CreateDirectory(Path.GetDirectoryName(paths.Database)!);
-        Executor = new JobExecutor(paths.Database, [new DissectClassifierJob(), new DissectGeneratorJob(), new AblateJob(), new GanCausalJob(), report], new JobExecutorOptions
+        Executor = new JobExecutor(paths.Database, [new DissectClassifierJob(), new DissectGeneratorJob(), new AblateJob(), new GanCausalJob(), new AttackJob(), new LabelJob(), report], new JobExecutorOptions
         {
             Root = paths.Root,
             CacheFolder = paths.CacheFolder,
@@ -55,24 +56,88 @@ public sealed class JobQueue : BackgroundService
     /// the world's generation on it first).</summary>
     public long EnqueueForRun(long runId, DissectClassifierParameters parameters, string? requestedBy = null)
     {
-        var name = _store.Read(s => s.GetRun(runId))?.Name ?? $"run {runId}";
+        var name = _store.Read(s => s.Runs.GetRun(runId))?.Name ?? $"run {runId}";
         return Executor.Enqueue(new JobRequest(JobKind.DissectClassifier, name, parameters, requestedBy, runId));
+    }
+
+    /// <summary>Queues a job of any kind but the classifier dissection (see <see cref="Enqueue"/>) after checking its
+    /// paths against the allowed folders and its parameters with the kind's one Validate(); returns the job id. A
+    /// generator dissection records its run first, so it is listed at once.</summary>
+    /// <exception cref="PathNotAllowedException">a dataset, image folder or checkpoint is outside the allowed folders.</exception>
+    /// <exception cref="JobParameterException">a field is missing or out of range (it names the field).</exception>
+    public long Start(object parameters, string? requestedBy = null)
+    {
+        var (kind, title, checkedParameters) = parameters switch
+        {
+            AblateParameters p => (JobKind.Ablate, AblateJob.Title(p), p with { Dataset = DisplayDataset(p.Dataset) }),
+            GanCausalParameters p => (JobKind.GanCausal, GanCausalJob.Title(p), (object)p),
+            AttackParameters p => (JobKind.Attack, AttackJob.Title(p), p with { Dataset = DisplayDataset(p.Dataset) }),
+            LabelParameters p => (JobKind.Label, LabelJob.Title(p), p with
+            {
+                Images = _policy.Display(_policy.ResolveDataset(p.Images)),
+                Output = _policy.Display(_policy.ResolveDataset(p.Output)),
+                Segmenter = CheckedSpec(p.Segmenter, "segmenter"),
+            }),
+            DissectGeneratorParameters p => (JobKind.DissectGenerator, DissectGeneratorJob.DefaultName(p), p with
+            {
+                Model = CheckedSpec(p.Model, "model"),
+                Segmenter = CheckedSpec(p.Segmenter, "segmenter"),
+            }),
+            _ => throw new ArgumentException($"No job kind takes {parameters.GetType().Name}."),
+        };
+        Executor.Validate(kind, checkedParameters);
+        long? runId = checkedParameters is DissectGeneratorParameters g ? _store.Read(s => DissectGeneratorJob.CreateRun(s, g, null)) : null;
+        var id = Executor.Enqueue(new JobRequest(kind, title, checkedParameters, requestedBy, runId));
+        _log.LogInformation("Queued job {Job}: {Title}", id, title);
+        return id;
+    }
+
+    /// <summary>The newest job of a kind for a run (and layer) that is still waiting, running or interrupted: a page
+    /// that lacks data shows its progress instead of offering to start it again.</summary>
+    public JobRecord? PendingJob(JobKind kind, long run, string? layer = null) =>
+        Executor.List().Where(j => j.Kind == kind && j.State is JobState.Queued or JobState.Running or JobState.Interrupted
+                                   && Targets(j, run, layer)).MaxBy(j => j.Id);
+
+    /// <summary>Whether a job's parameters name the run (runId) and layer; generator dissections by their run.</summary>
+    private static bool Targets(JobRecord job, long run, string? layer)
+    {
+        if (job.RunId == run && layer is null) return true;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(job.Parameters);
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("runId", out var r) || r.ValueKind != System.Text.Json.JsonValueKind.Number || r.GetInt64() != run) return false;
+            return layer is null || (root.TryGetProperty("layer", out var l) && l.ValueKind == System.Text.Json.JsonValueKind.String && l.GetString() == layer);
+        }
+        catch (System.Text.Json.JsonException) { return false; }
+    }
+
+    private string? DisplayDataset(string? dataset) =>
+        string.IsNullOrWhiteSpace(dataset) ? null : _policy.Display(_policy.ResolveDataset(dataset));
+
+    /// <summary>KIND:PATH with its path checked against the model folders and shown relative to the root.</summary>
+    private string CheckedSpec(string? spec, string field)
+    {
+        var t = spec?.Trim() ?? "";
+        var colon = t.IndexOf(':');
+        if (colon <= 0 || colon == t.Length - 1) throw new JobParameterException(field, $"Name the {field} as KIND:PATH.");
+        return $"{t[..colon]}:{_policy.Display(_policy.ResolveCheckpoint(t[(colon + 1)..]))}";
     }
 
     /// <summary>Cancels a run's queued or running job (also one a CLI process runs: it stops at its next heartbeat).
     /// False when it has already ended.</summary>
     public bool Cancel(long runId)
     {
-        if (_store.Read(s => s.JobOfRun(runId)) is { } job) return Executor.Cancel(job.Id);
+        if (_store.Read(s => s.Jobs.JobOfRun(runId)) is { } job) return Executor.Cancel(job.Id);
         // A run recorded without a job (an older program) can only be cancelled while it waits.
-        var run = _store.Read(s => s.GetRun(runId));
+        var run = _store.Read(s => s.Runs.GetRun(runId));
         if (run?.Status != RunStatus.Queued) return false;
-        _store.Write(s => s.SetStatus(runId, RunStatus.Cancelled, "Cancelled before it started."));
+        _store.Write(s => s.Runs.SetStatus(runId, RunStatus.Cancelled, "Cancelled before it started."));
         return true;
     }
 
     /// <summary>Whether this process is working on the run now.</summary>
-    public bool IsRunning(long runId) => _store.Read(s => s.JobOfRun(runId)) is { } job && Executor.IsRunningHere(job.Id);
+    public bool IsRunning(long runId) => _store.Read(s => s.Jobs.JobOfRun(runId)) is { } job && Executor.IsRunningHere(job.Id);
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {

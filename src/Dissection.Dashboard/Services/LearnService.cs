@@ -30,13 +30,13 @@ public sealed class LearnService(StoreAccess store, RepoPaths paths, ThumbnailSe
     /// <summary>The demo unit, or null when no finished run has a labelled unit whose concept its dataset labels.</summary>
     public LearnExample? FindExample()
     {
-        var run = store.Read(s => s.ListRuns()).Where(r => r.Status == RunStatus.Done).MinBy(r => r.Id);
+        var run = store.Read(s => s.Runs.ListRuns()).Where(r => r.Status == RunStatus.Done).MinBy(r => r.Id);
         if (run is null) return null;
         var dataset = Dataset(run);
         if (dataset is null) return null;
         var concepts = dataset.Concepts.GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.First());
         // The best IoU over all layers; only a unit whose label the dataset draws can be shown side by side.
-        var best = store.Read(s => s.GetLayers(run.Id, includeUnits: true))
+        var best = store.Read(s => s.Layers.GetLayers(run.Id, includeUnits: true))
             .SelectMany(l => l.Units.Select(u => (Layer: l.Layer, Unit: u)))
             .Where(x => x.Unit.Label is { } label && x.Unit.TopImages.Count > 0 && concepts.ContainsKey(label.Name))
             .OrderByDescending(x => x.Unit.Label!.Iou).ThenBy(x => x.Unit.Unit)
@@ -87,7 +87,7 @@ public sealed class LearnService(StoreAccess store, RepoPaths paths, ThumbnailSe
     /// <summary>A class page of the run that a stored ablation fills, best for the example unit; null without one.</summary>
     public string? AblationLink(LearnExample example)
     {
-        var ablation = store.Read(s => s.GetAblation(example.Run.Id, example.Layer));
+        var ablation = store.Read(s => s.Ablations.GetAblation(example.Run.Id, example.Layer));
         if (ablation is null) return null;
         var cls = ablation.Importance.FirstOrDefault(c => c.ImportantUnits.Any(u => u.Unit == example.Unit.Unit)) ?? ablation.Importance.FirstOrDefault();
         return cls is null ? null : $"/runs/{example.Run.Id}/classes/{Uri.EscapeDataString(cls.Name)}";
@@ -96,7 +96,7 @@ public sealed class LearnService(StoreAccess store, RepoPaths paths, ThumbnailSe
     /// <summary>A finished generator dissection (a `proggan:` run), for the GAN paint link; null without one.</summary>
     public (RunInfo Run, string Layer, string Model)? GanRun()
     {
-        var run = store.Read(s => s.ListRuns()).Where(r => r.Status == RunStatus.Done && r.Model.StartsWith("proggan:", StringComparison.Ordinal)).MinBy(r => r.Id);
+        var run = store.Read(s => s.Runs.ListRuns()).Where(r => r.Status == RunStatus.Done && r.Model.StartsWith("proggan:", StringComparison.Ordinal)).MinBy(r => r.Id);
         if (run is null || run.Layers.Count == 0) return null;
         return (run, run.Layers[0], Path.GetFileNameWithoutExtension(run.Model["proggan:".Length..]));
     }

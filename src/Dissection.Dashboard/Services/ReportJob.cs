@@ -3,6 +3,7 @@
 // (its strips are cached on disk, so a second pass is mostly reading).
 using Dissection.Core.Jobs;
 using Dissection.Core.Storage;
+using Dissection.Core.Work;
 
 namespace Dissection.Dashboard.Services;
 
@@ -25,7 +26,7 @@ public sealed class ReportJob(ExportService export, RepoPaths paths) : JobHandle
     protected override void Execute(JobContext context, ReportParameters p)
     {
         using var store = context.OpenStore();
-        var run = store.GetRun(p.RunId) ?? throw new JobParameterException("run", $"Run {p.RunId} does not exist.");
+        var run = store.Runs.GetRun(p.RunId) ?? throw new JobParameterException("run", $"Run {p.RunId} does not exist.");
         if (run.Status != RunStatus.Done) throw new JobParameterException("run", $"Run {p.RunId} has not finished, so it has no report yet.");
         var target = File(run);
         var tmp = $"{target}.{Guid.NewGuid():N}.tmp";

@@ -1,11 +1,20 @@
-// Human words for a run's state and progress: percent, speed, time left, duration.
+// Human words for a run's or a job's state and progress: percent, speed, time left, duration.
 using System.Globalization;
+using Dissection.Core.Jobs;
 using Dissection.Core.Storage;
 
 namespace Dissection.Dashboard.Services;
 
 public static class RunProgressText
 {
+    /// <summary>A job's phase, count and time left ("ablating · 12/256 · about 40 s left").</summary>
+    public static string ForJob(JobRecord job)
+    {
+        if (job.Progress is not { } p) return "";
+        var text = p.Phase + (p.Total > 0 ? $" · {p.Done}/{p.Total}" : "");
+        return job.State == JobState.Running && p.EtaSeconds is { } eta ? $"{text} · about {Math.Ceiling(eta):0} s left" : text;
+    }
+
     /// <summary>Time left from the progress so far, assuming a steady pace; null until there is something to go on.</summary>
     public static TimeSpan? TimeLeft(RunInfo run, DateTime nowUtc)
     {

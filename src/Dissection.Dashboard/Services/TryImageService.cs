@@ -47,7 +47,7 @@ public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, 
 
     /// <summary>Finished runs, newest first.</summary>
     public async Task<IReadOnlyList<RunInfo>> RunsAsync() =>
-        (await store.ReadAsync(s => s.ListRuns())).Where(r => r.Status == RunStatus.Done).OrderByDescending(r => r.Id).ToList();
+        (await store.ReadAsync(s => s.Runs.ListRuns())).Where(r => r.Status == RunStatus.Done).OrderByDescending(r => r.Id).ToList();
 
     /// <summary>The demo run when it is finished, else the newest finished run.</summary>
     public static RunInfo? DefaultRun(IReadOnlyList<RunInfo> runs) =>
@@ -56,7 +56,7 @@ public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, 
     /// <summary>The run's layers that have saved results, in the run's order (the last is the default).</summary>
     public async Task<IReadOnlyList<string>> LayersAsync(RunInfo run)
     {
-        var saved = (await store.ReadAsync(s => s.GetLayerSummaries(run.Id))).Select(l => l.Layer).ToHashSet(StringComparer.Ordinal);
+        var saved = (await store.ReadAsync(s => s.Layers.GetLayerSummaries(run.Id))).Select(l => l.Layer).ToHashSet(StringComparer.Ordinal);
         return run.Layers.Where(saved.Contains).Concat(saved.Where(l => !run.Layers.Contains(l)).Order(StringComparer.Ordinal)).ToList();
     }
 
@@ -95,7 +95,7 @@ public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, 
     /// <exception cref="ArgumentException">unknown sample, saved upload, dataset index or layer.</exception>
     public async Task<TryView> AnalyseAsync(RunInfo run, string layer, TryImageSource source, CancellationToken cancel)
     {
-        var units = await store.ReadAsync(s => s.GetUnitSummaries(run.Id, layer));
+        var units = await store.ReadAsync(s => s.Layers.GetUnitSummaries(run.Id, layer));
         if (units.Count == 0) throw new ArgumentException($"run #{run.Id} has no saved results for layer '{layer}'");
         var thresholds = units.ToDictionary(u => u.Unit, u => u.Threshold);
         var byUnit = units.ToDictionary(u => u.Unit);

@@ -68,15 +68,15 @@ public sealed class AblationStoreTests : IDisposable
         using var store = _db.Open();
         var run = SampleResults.CreateRun(store, layers: ["conv1", "conv2"]);
         var sample = Sample();
-        store.SaveAblation(run, sample);
-        AssertSame(sample, store.GetAblation(run, "conv2"));
-        Assert.Null(store.GetAblation(run, "conv1"));
+        store.Ablations.SaveAblation(run, sample);
+        AssertSame(sample, store.Ablations.GetAblation(run, "conv2"));
+        Assert.Null(store.Ablations.GetAblation(run, "conv1"));
 
-        var dependence = store.GetUnitClassDependence(run, "conv2", 3)!;
+        var dependence = store.Ablations.GetUnitClassDependence(run, "conv2", 3)!;
         Assert.Equal(0.95 - 3 * 0.07, dependence.Ablated[0]);
         Assert.Equal(0.95 - (0.95 - 3 * 0.07), dependence.Drops[0], 1e-15);
-        Assert.Null(store.GetUnitClassDependence(run, "conv2", 9));
-        var drops = store.GetUnitMeanDrops(run, "conv2");
+        Assert.Null(store.Ablations.GetUnitClassDependence(run, "conv2", 9));
+        var drops = store.Ablations.GetUnitMeanDrops(run, "conv2");
         Assert.Equal([0, 1, 2, 3], drops.Select(d => d.Unit));
         Assert.Equal(AblationResult.MeanDrop(sample.Baseline, sample.Units[2].Metrics), drops[2].MeanDrop, 1e-15);
     }
@@ -86,18 +86,18 @@ public sealed class AblationStoreTests : IDisposable
     {
         using var store = _db.Open();
         var run = SampleResults.CreateRun(store);
-        store.SaveAblation(run, Sample());
+        store.Ablations.SaveAblation(run, Sample());
         var second = Sample(shift: 0.1);
-        store.SaveAblation(run, second);
-        AssertSame(second, store.GetAblation(run, "conv2"));
+        store.Ablations.SaveAblation(run, second);
+        AssertSame(second, store.Ablations.GetAblation(run, "conv2"));
 
         var bad = second with { Units = [.. second.Units, new UnitAblation(9, new ClassMetrics([1], [1], 1, 1))] };
-        var e = Assert.Throws<ArgumentException>(() => store.SaveAblation(run, bad));
+        var e = Assert.Throws<ArgumentException>(() => store.Ablations.SaveAblation(run, bad));
         Assert.Contains("unit 9", e.Message);
         var duplicate = second with { Units = [.. second.Units, second.Units[0]] };
-        Assert.Throws<ArgumentException>(() => store.SaveAblation(run, duplicate));
-        AssertSame(second, store.GetAblation(run, "conv2"));
-        Assert.Throws<ArgumentException>(() => store.SaveAblation(run + 100, second));
+        Assert.Throws<ArgumentException>(() => store.Ablations.SaveAblation(run, duplicate));
+        AssertSame(second, store.Ablations.GetAblation(run, "conv2"));
+        Assert.Throws<ArgumentException>(() => store.Ablations.SaveAblation(run + 100, second));
     }
 
     [Fact]
@@ -105,15 +105,15 @@ public sealed class AblationStoreTests : IDisposable
     {
         using var store = _db.Open();
         var run = SampleResults.CreateRun(store, layers: ["conv1", "conv2"]);
-        store.SaveLayer(run, SampleResults.Layer("conv2", 4, 1));
-        store.SaveAblation(run, Sample("fc6", labelled: false));
-        store.SaveAblation(run, Sample("conv2"));
-        Assert.Equal(["conv2", "fc6"], store.ListAblations(run).Select(a => a.Layer));
-        var fc6 = store.ListAblations(run)[1];
+        store.Layers.SaveLayer(run, SampleResults.Layer("conv2", 4, 1));
+        store.Ablations.SaveAblation(run, Sample("fc6", labelled: false));
+        store.Ablations.SaveAblation(run, Sample("conv2"));
+        Assert.Equal(["conv2", "fc6"], store.Ablations.ListAblations(run).Select(a => a.Layer));
+        var fc6 = store.Ablations.ListAblations(run)[1];
         Assert.False(fc6.Labelled);
         Assert.Equal((3, 4, 120), (fc6.Classes, fc6.Units, fc6.Images));
 
-        Assert.True(store.DeleteRun(run));
+        Assert.True(store.Runs.DeleteRun(run));
         Assert.Equal(0, _db.Scalar("SELECT COUNT(*) FROM ablation_units"));
         Assert.Equal(0, _db.Scalar("SELECT COUNT(*) FROM ablation_curves"));
     }
@@ -126,9 +126,9 @@ public sealed class AblationStoreTests : IDisposable
             run = SampleResults.CreateRun(old, "before ablation");
         using var store = _db.Open();
         Assert.Equal(Migrations.Current, _db.Scalar("PRAGMA user_version"));
-        Assert.Equal("before ablation", store.GetRun(run)!.Name);
-        store.SaveAblation(run, Sample());
-        Assert.NotNull(store.GetAblation(run, "conv2"));
+        Assert.Equal("before ablation", store.Runs.GetRun(run)!.Name);
+        store.Ablations.SaveAblation(run, Sample());
+        Assert.NotNull(store.Ablations.GetAblation(run, "conv2"));
     }
 
     [Fact]
@@ -136,10 +136,10 @@ public sealed class AblationStoreTests : IDisposable
     {
         using var store = _db.Open();
         var run = SampleResults.CreateRun(store, layers: ["conv1", "conv2"]);
-        store.SaveLayer(run, SampleResults.Layer("conv1", 3, 1));
-        store.SaveLayer(run, SampleResults.Layer("conv2", 4, 2));
-        store.SaveAblation(run, Sample("conv2"));
-        store.SaveAblation(run, Sample("fc6", labelled: false));
+        store.Layers.SaveLayer(run, SampleResults.Layer("conv1", 3, 1));
+        store.Layers.SaveLayer(run, SampleResults.Layer("conv2", 4, 2));
+        store.Ablations.SaveAblation(run, Sample("conv2"));
+        store.Ablations.SaveAblation(run, Sample("fc6", labelled: false));
         var text = new StringWriter();
         RunExport.WriteJson(store, run, text);
         using var doc = JsonDocument.Parse(text.ToString());

@@ -4,6 +4,7 @@ using Dissection.Core.Ablation;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;
 using TorchSharp;
+using Dissection.Core.Work;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Ablation;

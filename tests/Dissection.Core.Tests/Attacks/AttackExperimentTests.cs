@@ -3,6 +3,7 @@
 using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Tests.Attacks;
 

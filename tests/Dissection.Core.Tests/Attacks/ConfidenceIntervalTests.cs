@@ -1,5 +1,6 @@
 // The 99 % interval is mean ± 2.58 · s/√n with the sample standard deviation, checked against hand arithmetic.
 using Dissection.Core.Attacks;
+using Dissection.Core.Statistics;
 
 namespace Dissection.Core.Tests.Attacks;
 

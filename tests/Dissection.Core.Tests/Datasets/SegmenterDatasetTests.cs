@@ -6,6 +6,8 @@ using Dissection.Core.Models;
 using Dissection.Core.World;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dissection.Core.Work;
+using Dissection.Core.Labelling;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Datasets;

@@ -1,5 +1,6 @@
 // Cancelling a dissection in any pass throws OperationCanceledException and leaves no activation cache behind; so does a failure.
 using Dissection.Core.Dissection;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Tests.Dissection;
 

@@ -2,6 +2,7 @@
 // over the activation cache; threshold passes over the cache run only when a unit's threshold lies under the floor
 // that the first batch set. Results match brute force either way.
 using Dissection.Core.Dissection;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Tests.Dissection;
 

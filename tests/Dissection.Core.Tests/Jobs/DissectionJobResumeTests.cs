@@ -7,6 +7,7 @@ using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Storage;
 using Dissection.Core.Tests.Storage;
 using Dissection.Core.World;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Tests.Jobs;
 
@@ -43,28 +44,28 @@ public sealed class DissectionJobResumeTests : IDisposable
         {
             Assert.Equal(JobState.Done, straight.RunNow(new JobRequest(JobKind.DissectClassifier, "whole", p, RunId: whole), default).State);
         }
-        var expected = store.GetLayers(whole, includeUnits: true);
+        var expected = store.Layers.GetLayers(whole, includeUnits: true);
 
         var run = DissectClassifierJob.CreateRun(store, p, "interrupted");
         using var stop = new CancellationTokenSource();
         using var first = Executor((progress, _) => { if (progress is { Phase: "saving", Done: 1 }) stop.Cancel(); });
         var job = first.Enqueue(new JobRequest(JobKind.DissectClassifier, "interrupted", p, RunId: run));
         first.RunAsync(stop.Token).Wait(TimeSpan.FromMinutes(3));
-        Assert.Equal(JobState.Interrupted, store.GetJob(job)!.State);
-        Assert.Equal([Layers[0]], store.GetLayers(run).Select(l => l.Layer));
-        Assert.Equal(RunStatus.Failed, store.GetRun(run)!.Status);
+        Assert.Equal(JobState.Interrupted, store.Jobs.GetJob(job)!.State);
+        Assert.Equal([Layers[0]], store.Layers.GetLayers(run).Select(l => l.Layer));
+        Assert.Equal(RunStatus.Failed, store.Runs.GetRun(run)!.Status);
 
         using var second = Executor();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         _ = second.RunAsync(cts.Token);
         JobRecord end;
-        while ((end = store.GetJob(job)!).State is JobState.Queued or JobState.Running) Thread.Sleep(50);
+        while ((end = store.Jobs.GetJob(job)!).State is JobState.Queued or JobState.Running) Thread.Sleep(50);
         Assert.Equal((JobState.Done, 2), (end.State, end.Attempts));
         Assert.Equal("Resumed: kept 1 finished layer(s), dissected 1.", end.Message);
-        var r = store.GetRun(run)!;
+        var r = store.Runs.GetRun(run)!;
         Assert.Equal((RunStatus.Done, expected[0].Images), (r.Status, r.Images));
 
-        var actual = store.GetLayers(run, includeUnits: true);
+        var actual = store.Layers.GetLayers(run, includeUnits: true);
         Assert.Equal(expected.Select(l => l.Layer), actual.Select(l => l.Layer));
         foreach (var (a, b) in expected.Zip(actual))
         {
@@ -88,9 +89,9 @@ public sealed class DissectionJobResumeTests : IDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         _ = executor.RunAsync(cts.Token);
         JobRecord end;
-        while ((end = store.GetJob(job)!).State is JobState.Queued or JobState.Running) Thread.Sleep(50);
+        while ((end = store.Jobs.GetJob(job)!).State is JobState.Queued or JobState.Running) Thread.Sleep(50);
         Assert.Equal((JobState.Failed, "The dataset folder 'world' does not exist."), (end.State, end.Message));
-        Assert.Equal((RunStatus.Failed, end.Message), (store.GetRun(run)!.Status, store.GetRun(run)!.Message));
+        Assert.Equal((RunStatus.Failed, end.Message), (store.Runs.GetRun(run)!.Status, store.Runs.GetRun(run)!.Message));
         var ex = Assert.Throws<JobParameterException>(() => executor.Validate(JobKind.DissectClassifier, p with { Settings = new DissectionSettings { Quantile = 2 } }));
         Assert.Equal("dataset", ex.Field);
     }

@@ -5,6 +5,7 @@ using Dissection.Core.Dissection;
 using Dissection.Core.Jobs;
 using Dissection.Core.Storage;
 using Dissection.Core.Tests.Storage;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Tests.Jobs;
 
@@ -58,11 +59,11 @@ public sealed class JobExecutorTests : IDisposable
     {
         var handler = new StepHandler();
         var e = Executor(handler);
-        var run = _db.Open().CreateRun("r", "m", "d", ["l"], new DissectionSettings());
+        var run = _db.Open().Runs.CreateRun("r", "m", "d", ["l"], new DissectionSettings());
         var id = e.Enqueue(Request(new StepParameters(3), run));
         var queued = e.Get(id)!;
         Assert.Equal((JobState.Queued, 0, "circuit-a", (long?)run), (queued.State, queued.Attempts, queued.RequestedBy, queued.RunId));
-        Assert.Equal(RunStatus.Queued, _db.Open().GetRun(run)!.Status);
+        Assert.Equal(RunStatus.Queued, _db.Open().Runs.GetRun(run)!.Status);
 
         _ = e.RunAsync(_stop.Token);
         var done = WaitEnd(e, id);
@@ -74,7 +75,7 @@ public sealed class JobExecutorTests : IDisposable
         Assert.NotNull(done.FinishedUtc);
         Assert.Equal(new JobProgress("saving", 1, 1, done.Progress!.EtaSeconds), done.Progress);
         Assert.Equal(["opening", "step", "saving"], handler.Phases.Distinct());
-        var r = _db.Open().GetRun(run)!;
+        var r = _db.Open().Runs.GetRun(run)!;
         Assert.Equal((RunStatus.Done, 1.0), (r.Status, r.Progress));
     }
 
@@ -86,7 +87,7 @@ public sealed class JobExecutorTests : IDisposable
     {
         var handler = new StepHandler();
         var e = Executor(handler);
-        var run = _db.Open().CreateRun("r", "m", "d", ["l"], new DissectionSettings());
+        var run = _db.Open().Runs.CreateRun("r", "m", "d", ["l"], new DissectionSettings());
         var bad = e.Enqueue(Request(new StepParameters(4, FailIn: phase), run));
         var good = e.Enqueue(Request(new StepParameters(2)));
         _ = e.RunAsync(_stop.Token);
@@ -96,7 +97,7 @@ public sealed class JobExecutorTests : IDisposable
         // The engine's words, with the server path cut to the file name: no folders, no stack trace.
         Assert.Equal($"cannot read weights.bin in {phase}", failed.Message);
         Assert.Equal(phase, failed.Progress!.Phase);
-        var r = _db.Open().GetRun(run)!;
+        var r = _db.Open().Runs.GetRun(run)!;
         Assert.Equal((RunStatus.Failed, failed.Message), (r.Status, r.Message));
         Assert.Equal(JobState.Done, WaitEnd(e, good).State);
     }
@@ -155,14 +156,14 @@ public sealed class JobExecutorTests : IDisposable
     {
         var handler = new StepHandler();
         var e = Executor(handler);
-        var run = _db.Open().CreateRun("r", "m", "d", ["l"], new DissectionSettings());
+        var run = _db.Open().Runs.CreateRun("r", "m", "d", ["l"], new DissectionSettings());
         var id = e.Enqueue(Request(new StepParameters(2), run));
         Assert.True(e.Cancel(id));
         _ = e.RunAsync(_stop.Token);
         var after = e.Enqueue(Request(new StepParameters(1, Tag: 1)));
         WaitEnd(e, after);
         Assert.Equal(JobState.Cancelled, e.Get(id)!.State);
-        Assert.Equal(RunStatus.Cancelled, _db.Open().GetRun(run)!.Status);
+        Assert.Equal(RunStatus.Cancelled, _db.Open().Runs.GetRun(run)!.Status);
         Assert.Equal([1], handler.Started);
         Assert.False(e.Cancel(id));  // already ended
     }
@@ -188,7 +189,7 @@ public sealed class JobExecutorTests : IDisposable
         _ = e.RunAsync(_stop.Token);
         WaitFor(e, id, j => j.Progress is { Done: > 3 });
         // What a second process (the dashboard for a CLI run) does: it owns nothing here, it only raises the flag.
-        Assert.True(_db.Open().RequestJobCancel(id));
+        Assert.True(_db.Open().Jobs.RequestJobCancel(id));
         Assert.Equal(JobState.Cancelled, WaitEnd(e, id).State);
     }
 
@@ -211,7 +212,7 @@ public sealed class JobExecutorTests : IDisposable
     {
         var handler = new StepHandler();
         var e = Executor(handler);
-        var run = _db.Open().CreateRun("r", "m", "d", ["l"], new DissectionSettings());
+        var run = _db.Open().Runs.CreateRun("r", "m", "d", ["l"], new DissectionSettings());
         var id = e.Enqueue(Request(new StepParameters(10_000, StepMs: 5, SaveEvery: 10), run));
         var stop = new CancellationTokenSource();
         var loop = e.RunAsync(stop.Token);
@@ -220,7 +221,7 @@ public sealed class JobExecutorTests : IDisposable
         loop.Wait(TimeSpan.FromSeconds(20));
         var interrupted = e.Get(id)!;
         Assert.Equal((JobState.Interrupted, JobExecutor.ShutdownMessage), (interrupted.State, interrupted.Message));
-        Assert.Equal(RunStatus.Failed, _db.Open().GetRun(run)!.Status);
+        Assert.Equal(RunStatus.Failed, _db.Open().Runs.GetRun(run)!.Status);
         var saved = handler.Saved(id);
         Assert.True(saved >= 30);
 
@@ -239,13 +240,13 @@ public sealed class JobExecutorTests : IDisposable
     public void ADeadOwnersJobIsInterruptedByAnyProcessAndALiveOnesIsLeftAlone()
     {
         var store = _db.Open();
-        var run = store.CreateRun("r", "m", "d", ["l"], new DissectionSettings());
-        store.SetStatus(run, RunStatus.Running);
+        var run = store.Runs.CreateRun("r", "m", "d", ["l"], new DissectionSettings());
+        store.Runs.SetStatus(run, RunStatus.Running);
         var dead = new JobOwner(Environment.MachineName, DeadPid(), DateTime.UtcNow.AddMinutes(-5).Date);
-        var cliJob = store.CreateJob(new JobRequest(JobKind.Ablate, "cli", new StepParameters(1), "cli", run, ResumeOnStart: false), "{\"steps\":1}", dead);
-        var liveRemote = store.CreateJob(new JobRequest(JobKind.Ablate, "remote", new StepParameters(1)), "{\"steps\":1}",
+        var cliJob = store.Jobs.CreateJob(new JobRequest(JobKind.Ablate, "cli", new StepParameters(1), "cli", run, ResumeOnStart: false), "{\"steps\":1}", dead);
+        var liveRemote = store.Jobs.CreateJob(new JobRequest(JobKind.Ablate, "remote", new StepParameters(1)), "{\"steps\":1}",
             new JobOwner("another-host", 42, DateTime.UtcNow.Date));
-        var staleRemote = store.CreateJob(new JobRequest(JobKind.Ablate, "stale", new StepParameters(1)), "{\"steps\":1}",
+        var staleRemote = store.Jobs.CreateJob(new JobRequest(JobKind.Ablate, "stale", new StepParameters(1)), "{\"steps\":1}",
             new JobOwner("another-host", 43, DateTime.UtcNow.Date));
         using (var c = _db.Raw())
         using (var cmd = c.CreateCommand())
@@ -259,7 +260,7 @@ public sealed class JobExecutorTests : IDisposable
         Assert.Equal(JobState.Interrupted, e.Get(cliJob)!.State);
         Assert.Equal(JobState.Running, e.Get(liveRemote)!.State);
         Assert.Equal(JobState.Interrupted, e.Get(staleRemote)!.State);
-        var r = store.GetRun(run)!;
+        var r = store.Runs.GetRun(run)!;
         Assert.Equal(RunStatus.Failed, r.Status);
         Assert.Contains($"dissect run --resume {run}", r.Message);
 
@@ -269,7 +270,7 @@ public sealed class JobExecutorTests : IDisposable
         Assert.Equal(JobState.Queued, e.Get(staleRemote)!.State);
         var resumed = e.Resume(cliJob, CancellationToken.None);
         Assert.Equal((JobState.Done, 2), (resumed.State, resumed.Attempts));
-        Assert.Equal(RunStatus.Done, store.GetRun(run)!.Status);
+        Assert.Equal(RunStatus.Done, store.Runs.GetRun(run)!.Status);
         Assert.Contains("done", Assert.Throws<InvalidOperationException>(() => e.Resume(cliJob, CancellationToken.None)).Message);
         Assert.Contains("still running", Assert.Throws<InvalidOperationException>(() => e.Resume(liveRemote, CancellationToken.None)).Message);
     }
@@ -280,7 +281,7 @@ public sealed class JobExecutorTests : IDisposable
         var handler = new StepHandler();
         var e = Executor(handler);
         JobRecord? during = null;
-        handler.OnStep = (ctx, i) => { if (i == 1) during = _db.Open().GetJob(ctx.Job.Id); };
+        handler.OnStep = (ctx, i) => { if (i == 1) during = _db.Open().Jobs.GetJob(ctx.Job.Id); };
         var end = e.RunNow(Request(new StepParameters(3)), CancellationToken.None);
         Assert.Equal(JobState.Done, end.State);
         Assert.Equal((JobState.Running, JobOwner.Current), (during!.State, during.Owner));

@@ -1,6 +1,7 @@
 // Scratch folders carry their process in their name: a later start removes a dead process's, never a live one's
 // or a folder it did not make; and failure messages never show a server path.
 using Dissection.Core.Jobs;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Tests.Jobs;
 

@@ -1,6 +1,6 @@
 // The world segmenter's outputs: head channels map to the dataset's label numbers, colour follows the world's own rule
 // exactly, and weights round-trip through a PyTorch-format file.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Core.Models;
 using Dissection.Core.World;
 using TorchSharp;

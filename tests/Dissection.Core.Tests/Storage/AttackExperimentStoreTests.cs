@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dissection.Core.Attacks;
 using Dissection.Core.Dissection;
 using Dissection.Core.Storage;
+using Dissection.Core.Statistics;
 
 namespace Dissection.Core.Tests.Storage;
 
@@ -27,7 +28,7 @@ public sealed class AttackExperimentStoreTests : IDisposable
     private (ResultsStore Store, long Run) Fixture()
     {
         var store = _db.Open();
-        var run = store.CreateRun("attack", "world-vgg:data/models/world-vgg.pt", "data/world", ["features.conv5_2"], new DissectionSettings());
+        var run = store.Runs.CreateRun("attack", "world-vgg:data/models/world-vgg.pt", "data/world", ["features.conv5_2"], new DissectionSettings());
         return (store, run);
     }
 
@@ -36,9 +37,9 @@ public sealed class AttackExperimentStoreTests : IDisposable
     {
         var (store, run) = Fixture();
         var saved = Sample("features.conv5_2", 1, 4 / 255.0);
-        var id = store.SaveAttackExperiment(run, saved);
+        var id = store.Attacks.SaveAttackExperiment(run, saved);
 
-        var back = Assert.Single(store.GetAttackExperiments(run));
+        var back = Assert.Single(store.Attacks.GetAttackExperiments(run));
         Assert.Equal(id, back.Id);
         Assert.Equal(run, back.RunId);
         Assert.True((DateTime.UtcNow - back.CreatedUtc).Duration() < TimeSpan.FromMinutes(5));
@@ -56,23 +57,23 @@ public sealed class AttackExperimentStoreTests : IDisposable
     public void Reads_filter_by_layer_and_keep_the_saving_order()
     {
         var (store, run) = Fixture();
-        store.SaveAttackExperiment(run, Sample("features.conv5_2", 1, 4 / 255.0));
-        store.SaveAttackExperiment(run, Sample("features.conv4_2", 1, 2 / 255.0));
-        store.SaveAttackExperiment(run, Sample("features.conv5_2", 2, 2 / 255.0));
-        Assert.Equal([4 / 255.0, 2 / 255.0], store.GetAttackExperiments(run, "features.conv5_2").Select(e => e.Result.Attack.Epsilon));
-        Assert.Equal(3, store.GetAttackExperiments(run).Count);
-        Assert.Empty(store.GetAttackExperiments(run, "features.conv1_1"));
+        store.Attacks.SaveAttackExperiment(run, Sample("features.conv5_2", 1, 4 / 255.0));
+        store.Attacks.SaveAttackExperiment(run, Sample("features.conv4_2", 1, 2 / 255.0));
+        store.Attacks.SaveAttackExperiment(run, Sample("features.conv5_2", 2, 2 / 255.0));
+        Assert.Equal([4 / 255.0, 2 / 255.0], store.Attacks.GetAttackExperiments(run, "features.conv5_2").Select(e => e.Result.Attack.Epsilon));
+        Assert.Equal(3, store.Attacks.GetAttackExperiments(run).Count);
+        Assert.Empty(store.Attacks.GetAttackExperiments(run, "features.conv1_1"));
     }
 
     [Fact]
     public void Bad_experiments_are_refused_and_leave_nothing_behind()
     {
         var (store, run) = Fixture();
-        Assert.Throws<ArgumentException>(() => store.SaveAttackExperiment(run + 99, Sample("l", 1, 0.01)));
-        Assert.Throws<ArgumentException>(() => store.SaveAttackExperiment(run, Sample("l", 1, 0.01, succeeded: 5)));
+        Assert.Throws<ArgumentException>(() => store.Attacks.SaveAttackExperiment(run + 99, Sample("l", 1, 0.01)));
+        Assert.Throws<ArgumentException>(() => store.Attacks.SaveAttackExperiment(run, Sample("l", 1, 0.01, succeeded: 5)));
         var bad = Sample("l", 1, 0.01);
-        Assert.Throws<ArgumentException>(() => store.SaveAttackExperiment(run, bad with { Groups = bad.Groups.Take(2).ToList() }));
-        Assert.Throws<ArgumentException>(() => store.SaveAttackExperiment(run, bad with { Target = -1 }));  // CHECK constraint
+        Assert.Throws<ArgumentException>(() => store.Attacks.SaveAttackExperiment(run, bad with { Groups = bad.Groups.Take(2).ToList() }));
+        Assert.Throws<ArgumentException>(() => store.Attacks.SaveAttackExperiment(run, bad with { Target = -1 }));  // CHECK constraint
         Assert.Equal(0, _db.Scalar("SELECT count(*) FROM attack_experiments"));
         Assert.Equal(0, _db.Scalar("SELECT count(*) FROM attack_groups"));
     }
@@ -81,12 +82,12 @@ public sealed class AttackExperimentStoreTests : IDisposable
     public void Deleting_the_run_or_the_experiment_removes_its_groups()
     {
         var (store, run) = Fixture();
-        var first = store.SaveAttackExperiment(run, Sample("l", 1, 0.01));
-        store.SaveAttackExperiment(run, Sample("l", 2, 0.01));
-        Assert.True(store.DeleteAttackExperiment(first));
-        Assert.False(store.DeleteAttackExperiment(first));
+        var first = store.Attacks.SaveAttackExperiment(run, Sample("l", 1, 0.01));
+        store.Attacks.SaveAttackExperiment(run, Sample("l", 2, 0.01));
+        Assert.True(store.Attacks.DeleteAttackExperiment(first));
+        Assert.False(store.Attacks.DeleteAttackExperiment(first));
         Assert.Equal(3, _db.Scalar("SELECT count(*) FROM attack_groups"));
-        store.DeleteRun(run);
+        store.Runs.DeleteRun(run);
         Assert.Equal(0, _db.Scalar("SELECT count(*) FROM attack_experiments"));
         Assert.Equal(0, _db.Scalar("SELECT count(*) FROM attack_groups"));
     }
@@ -95,9 +96,9 @@ public sealed class AttackExperimentStoreTests : IDisposable
     public void Export_lists_attacks_in_the_run_object_with_null_for_undefined_statistics()
     {
         var (store, run) = Fixture();
-        store.SaveLayer(run, SampleResults.Layer("features.conv5_2", units: 2, seed: 3));
-        store.SaveAttackExperiment(run, Sample("features.conv5_2", 1, 4 / 255.0));
-        store.SaveAttackExperiment(run, Sample("features.conv4_2", 2, 2 / 255.0));
+        store.Layers.SaveLayer(run, SampleResults.Layer("features.conv5_2", units: 2, seed: 3));
+        store.Attacks.SaveAttackExperiment(run, Sample("features.conv5_2", 1, 4 / 255.0));
+        store.Attacks.SaveAttackExperiment(run, Sample("features.conv4_2", 2, 2 / 255.0));
 
         var text = new StringWriter();
         RunExport.WriteJson(store, run, text, "features.conv5_2");
@@ -125,16 +126,16 @@ public sealed class AttackExperimentStoreTests : IDisposable
     public void Important_units_come_from_the_stored_ablation_of_the_layer()
     {
         var (store, run) = Fixture();
-        Assert.Null(store.GetImportantUnits(run, "conv2"));  // not ablated yet: the CLI then asks for `dissect ablate`
-        store.SaveAblation(run, Ablation.AblationStoreTests.Sample("conv2"));
+        Assert.Null(store.Attacks.GetImportantUnits(run, "conv2"));  // not ablated yet: the CLI then asks for `dissect ablate`
+        store.Ablations.SaveAblation(run, Ablation.AblationStoreTests.Sample("conv2"));
 
-        var units = store.GetImportantUnits(run, "conv2")!;
+        var units = store.Attacks.GetImportantUnits(run, "conv2")!;
         Assert.Equal("conv2", units.Layer);
         Assert.Equal([3, 2], units.For(0));   // most damaging first
         Assert.Equal([0, 1], units.For(1));
         Assert.False(units.Has(2));           // a class without images has no ranking
         Assert.Contains("dissect ablate", Assert.Throws<InvalidOperationException>(() => units.For(2, "kitchen")).Message);
-        Assert.Equal([3], store.GetImportantUnits(run, "conv2", top: 1)!.For(0));
-        Assert.Null(store.GetImportantUnits(run, "conv1"));
+        Assert.Equal([3], store.Attacks.GetImportantUnits(run, "conv2", top: 1)!.For(0));
+        Assert.Null(store.Attacks.GetImportantUnits(run, "conv1"));
     }
 }

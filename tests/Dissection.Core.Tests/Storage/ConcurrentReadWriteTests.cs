@@ -33,9 +33,9 @@ public sealed class ConcurrentReadWriteTests : IDisposable
             {
                 for (var v = 1; v <= Versions; v++)
                 {
-                    store.SaveLayer(run, Version("conv", v));
-                    store.SaveLayer(run, Version("fc", v));
-                    store.UpdateProgress(run, "saving", v / (double)Versions, 1);
+                    store.Layers.SaveLayer(run, Version("conv", v));
+                    store.Layers.SaveLayer(run, Version("fc", v));
+                    store.Runs.UpdateProgress(run, "saving", v / (double)Versions, 1);
                 }
             }
             finally { Volatile.Write(ref writing, false); }
@@ -52,14 +52,14 @@ public sealed class ConcurrentReadWriteTests : IDisposable
             // At least a few reads each, however fast the writer finishes.
             for (var i = 0; Volatile.Read(ref writing) || i < 5; i++)
             {
-                if (store.GetLayer(run, "conv") is { } layer)
+                if (store.Layers.GetLayer(run, "conv") is { } layer)
                 {
                     Check("GetLayer", layer.Units.Select(u => u.Threshold), layer.Units.Count);
                     if (layer.Units.Count > 0 && layer.Images != (int)layer.Units[0].Threshold) problems.Enqueue("layer row and units from different saves");
                 }
-                var summaries = store.GetUnitSummaries(run, "fc");
+                var summaries = store.Layers.GetUnitSummaries(run, "fc");
                 if (summaries.Count > 0) Check("GetUnitSummaries", summaries.Select(s => s.Threshold), summaries.Count);
-                foreach (var l in store.GetLayerSummaries(run))
+                foreach (var l in store.Layers.GetLayerSummaries(run))
                     if (l.Units != Units) problems.Enqueue($"GetLayerSummaries: {l.Layer} has {l.Units} units");
                 Interlocked.Increment(ref reads);
             }
@@ -68,6 +68,6 @@ public sealed class ConcurrentReadWriteTests : IDisposable
         Task.WaitAll([writer, .. readers]);
         Assert.Empty(problems);
         Assert.True(reads >= 10);
-        Assert.Equal((float)Versions, store.GetLayer(run, "conv")!.Units[0].Threshold);
+        Assert.Equal((float)Versions, store.Layers.GetLayer(run, "conv")!.Units[0].Threshold);
     }
 }

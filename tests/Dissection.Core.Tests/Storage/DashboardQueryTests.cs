@@ -22,14 +22,14 @@ public sealed class DashboardQueryTests : IDisposable
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store, layers: ["conv4", "conv5"]);
-        store.SaveLayer(run, new LayerResult("conv5", [4, 4, 5],
+        store.Layers.SaveLayer(run, new LayerResult("conv5", [4, 4, 5],
         [
             Labelled(0, "tree", "object", 0.20),
             Labelled(1, "tree", "object", 0.10),
             Labelled(2, "red", "color", 0.04),       // exactly at the threshold: not a detector
             SampleResults.Unit(3, 1, labelled: false),
         ], 100, TimeSpan.FromSeconds(2)));
-        store.SaveLayer(run, new LayerResult("conv4", [3, 4, 5],
+        store.Layers.SaveLayer(run, new LayerResult("conv4", [3, 4, 5],
         [
             Labelled(0, "tree", "object", 0.05),
             Labelled(1, "grass", "object", 0.30),
@@ -44,9 +44,9 @@ public sealed class DashboardQueryTests : IDisposable
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
         var layer = SampleResults.Layer("conv1", units: 5, seed: 4);
-        store.SaveLayer(run, layer);
+        store.Layers.SaveLayer(run, layer);
 
-        var summaries = store.GetUnitSummaries(run, "conv1");
+        var summaries = store.Layers.GetUnitSummaries(run, "conv1");
         Assert.Equal(layer.Units.Select(u => u.Unit), summaries.Select(s => s.Unit));
         foreach (var (u, s) in layer.Units.Zip(summaries))
         {
@@ -56,7 +56,7 @@ public sealed class DashboardQueryTests : IDisposable
             Assert.Equal(u.TopConcepts, s.TopConcepts);
             Assert.Equal(u.TopImages.Select((t, rank) => new TopImageRef(rank, t.ImageIndex, t.Path, t.Activation)), s.TopImages);
         }
-        Assert.Empty(store.GetUnitSummaries(run, "nope"));
+        Assert.Empty(store.Layers.GetUnitSummaries(run, "nope"));
     }
 
     [Fact]
@@ -65,32 +65,32 @@ public sealed class DashboardQueryTests : IDisposable
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
         var layer = SampleResults.Layer("conv1", units: 3, seed: 8, mapH: 7, mapW: 6);
-        store.SaveLayer(run, layer);
+        store.Layers.SaveLayer(run, layer);
 
-        SampleResults.AssertSameTopImage(layer.Units[2].TopImages[1], store.GetTopImageMap(run, "conv1", 2, 1));
-        SampleResults.AssertSameTopImage(layer.Units[0].TopImages[0], store.GetTopImageMap(run, "conv1", 0, 0));
-        Assert.Null(store.GetTopImageMap(run, "conv1", 2, 3));
-        Assert.Null(store.GetTopImageMap(run, "conv1", 9, 0));
-        Assert.Null(store.GetTopImageMap(run, "conv2", 0, 0));
+        SampleResults.AssertSameTopImage(layer.Units[2].TopImages[1], store.Layers.GetTopImageMap(run, "conv1", 2, 1));
+        SampleResults.AssertSameTopImage(layer.Units[0].TopImages[0], store.Layers.GetTopImageMap(run, "conv1", 0, 0));
+        Assert.Null(store.Layers.GetTopImageMap(run, "conv1", 2, 3));
+        Assert.Null(store.Layers.GetTopImageMap(run, "conv1", 9, 0));
+        Assert.Null(store.Layers.GetTopImageMap(run, "conv2", 0, 0));
     }
 
     [Fact]
     public void UnitsOfAConceptComeInLayerOrderThenBestFirst()
     {
         var (store, run) = ConceptFixture();
-        var tree = store.FindUnitsByConcept(run, "tree");
+        var tree = store.Layers.FindUnitsByConcept(run, "tree");
         Assert.Equal([("conv4", 0), ("conv5", 0), ("conv5", 1)], tree.Select(u => (u.Layer, u.Unit)));
         Assert.Equal([0.05, 0.20, 0.10], tree.Select(u => u.Label!.Iou));
         Assert.All(tree, u => Assert.Equal(3, u.TopImages.Count));
-        Assert.Empty(store.FindUnitsByConcept(run, "sky"));    // a top concept, but nobody's label
-        Assert.Empty(store.FindUnitsByConcept(run, "Tree"));   // exact names
+        Assert.Empty(store.Layers.FindUnitsByConcept(run, "sky"));    // a top concept, but nobody's label
+        Assert.Empty(store.Layers.FindUnitsByConcept(run, "Tree"));   // exact names
     }
 
     [Fact]
     public void LayerSummariesCountDetectorsAboveTheRunsThreshold()
     {
         var (store, run) = ConceptFixture();
-        var layers = store.GetLayerSummaries(run);
+        var layers = store.Layers.GetLayerSummaries(run);
 
         Assert.Equal(["conv4", "conv5"], layers.Select(l => l.Layer));
         var conv4 = layers[0];
@@ -103,7 +103,7 @@ public sealed class DashboardQueryTests : IDisposable
         var conv5 = layers[1];
         Assert.Equal((4, 2, 1), (conv5.Units, conv5.Detectors, conv5.UniqueConcepts));
         Assert.Equal(new Dictionary<string, int> { ["object"] = 2 }, conv5.DetectorsPerCategory);
-        Assert.Empty(store.GetLayerSummaries(run + 1));
+        Assert.Empty(store.Layers.GetLayerSummaries(run + 1));
     }
 
     [Fact]
@@ -111,16 +111,16 @@ public sealed class DashboardQueryTests : IDisposable
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store, settings: new DissectionSettings { IouThreshold = 0.15 }, layers: ["conv5"]);
-        store.SaveLayer(run, new LayerResult("conv5", [2, 1, 1],
+        store.Layers.SaveLayer(run, new LayerResult("conv5", [2, 1, 1],
             [Labelled(0, "tree", "object", 0.20), Labelled(1, "tree", "object", 0.10)], 1, TimeSpan.Zero));
-        Assert.Equal(1, store.GetLayerSummaries(run).Single().Detectors);
+        Assert.Equal(1, store.Layers.GetLayerSummaries(run).Single().Detectors);
     }
 
     [Fact]
     public void ConceptSummariesCountAcrossLayers()
     {
         var (store, run) = ConceptFixture();
-        var concepts = store.GetConceptSummaries(run);
+        var concepts = store.Layers.GetConceptSummaries(run);
 
         Assert.Equal(["tree", "grass", "wood", "red"], concepts.Select(k => k.Name));
         Assert.Equal(new ConceptSummary("tree", "object", 3, 3, 0.20), concepts[0]);

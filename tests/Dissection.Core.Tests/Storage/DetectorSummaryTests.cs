@@ -16,7 +16,7 @@ public sealed class DetectorSummaryTests : IDisposable
         var settings = new DissectionSettings { IouThreshold = 0.1 };
         var run = SampleResults.CreateRun(store, settings: settings, layers: ["conv1", "conv2"]);
         var layers = new[] { SampleResults.Layer("conv1", 40, seed: 1), SampleResults.Layer("conv2", 60, seed: 2) };
-        foreach (var l in layers) store.SaveLayer(run, l);
+        foreach (var l in layers) store.Layers.SaveLayer(run, l);
 
         var summary = DetectorSummary.ForRun(store, run, top: 3);
         Assert.Equal(["conv1", "conv2"], summary.Select(s => s.Layer));

@@ -2,7 +2,7 @@
 // NaN is kept as NULL and read back as NaN; malformed results and unknown runs are refused; deleting a run deletes
 // its GAN rows; and a classifier run's concept ranking falls back to the units' stored top concepts.
 using Dissection.Core.Dissection;
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Core.Storage;
 
 namespace Dissection.Core.Tests.Storage;
@@ -32,25 +32,25 @@ public sealed class GanStoreTests : IDisposable
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store, "gan", null, "layer4");
-        var id = store.SaveRemovalCurve(run, Curve());
-        var second = store.SaveRemovalCurve(run, Curve() with { Layer = "layer5" });
-        var stored = Assert.Single(store.GetRemovalCurves(run, "layer4"));
+        var id = store.Gan.SaveRemovalCurve(run, Curve());
+        var second = store.Gan.SaveRemovalCurve(run, Curve() with { Layer = "layer5" });
+        var stored = Assert.Single(store.Gan.GetRemovalCurves(run, "layer4"));
         Assert.Equal((id, run), (stored.Id, stored.RunId));
         var (want, got) = (Curve(), stored.Curve);
         Assert.Equal((want.Layer, want.Concept, want.ConceptName, want.Samples, want.Seed), (got.Layer, got.Concept, got.ConceptName, got.Samples, got.Seed));
         Assert.Equal(want.RankedUnits, got.RankedUnits);
         Assert.Equal(want.Points, got.Points);   // records of doubles: NaN equals NaN
-        Assert.Equal(new[] { id, second }, store.GetRemovalCurves(run).Select(c => c.Id));
+        Assert.Equal(new[] { id, second }, store.Gan.GetRemovalCurves(run).Select(c => c.Id));
 
-        var cid = store.SaveContextInsertion(run, Context());
-        var c = Assert.Single(store.GetContextInsertions(run)).Result;
-        Assert.Equal(cid, store.GetContextInsertions(run, "layer4")[0].Id);
+        var cid = store.Gan.SaveContextInsertion(run, Context());
+        var c = Assert.Single(store.Gan.GetContextInsertions(run)).Result;
+        Assert.Equal(cid, store.Gan.GetContextInsertions(run, "layer4")[0].Id);
         Assert.Equal(Context().Units, c.Units);
         Assert.Equal(Context().Levels, c.Levels);
         Assert.Equal(0.01, c.BaselineFraction);
         Assert.Equal(new[] { "sky", "house", "unlabelled" }, c.Contexts.Select(r => r.ContextName));   // most cells first
         Assert.Equal(Context().Contexts.OrderByDescending(r => r.Cells), c.Contexts);
-        Assert.Empty(store.GetContextInsertions(run, "layer5"));
+        Assert.Empty(store.Gan.GetContextInsertions(run, "layer5"));
     }
 
     [Fact]
@@ -58,15 +58,15 @@ public sealed class GanStoreTests : IDisposable
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store, "gan", null, "layer4");
-        Assert.Contains("does not exist", Assert.Throws<ArgumentException>(() => store.SaveRemovalCurve(run + 1, Curve())).Message);
+        Assert.Contains("does not exist", Assert.Throws<ArgumentException>(() => store.Gan.SaveRemovalCurve(run + 1, Curve())).Message);
         var gap = Curve() with { Points = [new RemovalPoint(0, 0.2, 1, 1, 1), new RemovalPoint(2, 0.1, 0.5, 0.4, 0.6)] };
-        Assert.Contains("k = 2", Assert.Throws<ArgumentException>(() => store.SaveRemovalCurve(run, gap)).Message);
-        Assert.Throws<ArgumentException>(() => store.SaveContextInsertion(run, Context() with { Levels = [1f] }));
-        Assert.Throws<ArgumentException>(() => store.SaveContextInsertion(run, Context() with { Contexts = [Context().Contexts[0], Context().Contexts[0]] }));
-        Assert.Throws<ArgumentException>(() => store.SaveGanRun(run + 1, new GanSampleSet("g", "s", 1, 2, 3, 64, 64, "/x")));
-        Assert.Empty(store.GetRemovalCurves(run));
-        Assert.Empty(store.GetContextInsertions(run));
-        Assert.Null(store.GetGanRun(run));
+        Assert.Contains("k = 2", Assert.Throws<ArgumentException>(() => store.Gan.SaveRemovalCurve(run, gap)).Message);
+        Assert.Throws<ArgumentException>(() => store.Gan.SaveContextInsertion(run, Context() with { Levels = [1f] }));
+        Assert.Throws<ArgumentException>(() => store.Gan.SaveContextInsertion(run, Context() with { Contexts = [Context().Contexts[0], Context().Contexts[0]] }));
+        Assert.Throws<ArgumentException>(() => store.Gan.SaveGanRun(run + 1, new GanSampleSet("g", "s", 1, 2, 3, 64, 64, "/x")));
+        Assert.Empty(store.Gan.GetRemovalCurves(run));
+        Assert.Empty(store.Gan.GetContextInsertions(run));
+        Assert.Null(store.Gan.GetGanRun(run));
     }
 
     [Fact]
@@ -74,12 +74,12 @@ public sealed class GanStoreTests : IDisposable
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store, "gan", null, "layer4");
-        store.SaveLayer(run, SampleResults.Layer("layer4", 3, 1));
-        store.SaveGanRun(run, new GanSampleSet("proggan:g.pt", "world-seg:s.pt", 1, 10, 128, 64, 64, "/data/gan/x"));
-        store.SaveConceptIous(run, SampleResults.Layer("layer4", 3, 1));
-        store.SaveRemovalCurve(run, Curve());
-        store.SaveContextInsertion(run, Context());
-        Assert.True(store.DeleteRun(run));
+        store.Layers.SaveLayer(run, SampleResults.Layer("layer4", 3, 1));
+        store.Gan.SaveGanRun(run, new GanSampleSet("proggan:g.pt", "world-seg:s.pt", 1, 10, 128, 64, 64, "/data/gan/x"));
+        store.Gan.SaveConceptIous(run, SampleResults.Layer("layer4", 3, 1));
+        store.Gan.SaveRemovalCurve(run, Curve());
+        store.Gan.SaveContextInsertion(run, Context());
+        Assert.True(store.Runs.DeleteRun(run));
         foreach (var table in new[] { "gan_runs", "unit_concept_ious", "gan_removals", "gan_removal_points", "gan_contexts", "gan_context_rows" })
             Assert.Equal(0, _db.Scalar($"SELECT COUNT(*) FROM {table}"));
     }
@@ -90,13 +90,13 @@ public sealed class GanStoreTests : IDisposable
         var store = _db.Open();
         var run = SampleResults.CreateRun(store, "cls", null, "conv1");
         var layer = SampleResults.Layer("conv1", 12, 4);
-        store.SaveLayer(run, layer);
+        store.Layers.SaveLayer(run, layer);
         var name = layer.Units[0].TopConcepts[0].Name;
         var expected = layer.Units
             .Select(u => (u.Unit, Iou: u.TopConcepts.Where(k => k.Name == name).Select(k => k.Iou).DefaultIfEmpty(0).Max(), u.Threshold))
             .Where(x => x.Iou > 0).OrderByDescending(x => x.Iou).ThenBy(x => x.Unit).ToList();
-        var ranked = store.GetConceptUnits(run, "conv1", name);
+        var ranked = store.Gan.GetConceptUnits(run, "conv1", name);
         Assert.Equal(expected.Select(x => new ConceptUnit(x.Unit, x.Iou, x.Threshold)), ranked);
-        Assert.Empty(store.GetConceptUnits(run, "conv2", name));
+        Assert.Empty(store.Gan.GetConceptUnits(run, "conv2", name));
     }
 }

@@ -15,12 +15,12 @@ public sealed class LayerRoundTripTests : IDisposable
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
         var layer = SampleResults.Layer("conv1", units: 6, seed: 1);
-        store.SaveLayer(run, layer);
+        store.Layers.SaveLayer(run, layer);
 
-        SampleResults.AssertSameLayer(layer, store.GetLayer(run, "conv1"));
-        SampleResults.AssertSameUnit(layer.Units[4], store.GetUnit(run, "conv1", 4));
-        Assert.Null(store.GetUnit(run, "conv1", 99));
-        Assert.Null(store.GetLayer(run, "conv9"));
+        SampleResults.AssertSameLayer(layer, store.Layers.GetLayer(run, "conv1"));
+        SampleResults.AssertSameUnit(layer.Units[4], store.Layers.GetUnit(run, "conv1", 4));
+        Assert.Null(store.Layers.GetUnit(run, "conv1", 99));
+        Assert.Null(store.Layers.GetLayer(run, "conv9"));
     }
 
     [Fact]
@@ -35,9 +35,9 @@ public sealed class LayerRoundTripTests : IDisposable
             TopImages = [new TopImage(7, "a,b \"quoted\" é.jpg", float.MinValue, 2, 3, map)],
             Histogram = new ActivationHistogram(float.MinValue, float.MaxValue, [long.MaxValue, 0, long.MinValue]),
         };
-        store.SaveLayer(run, new LayerResult("features.0", [1, 2, 3], [unit], 5, TimeSpan.Zero));
+        store.Layers.SaveLayer(run, new LayerResult("features.0", [1, 2, 3], [unit], 5, TimeSpan.Zero));
 
-        SampleResults.AssertSameUnit(unit, store.GetUnit(run, "features.0", 0));
+        SampleResults.AssertSameUnit(unit, store.Layers.GetUnit(run, "features.0", 0));
     }
 
     [Fact]
@@ -46,9 +46,9 @@ public sealed class LayerRoundTripTests : IDisposable
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
         var unit = new UnitResult(3, 0.5f, null, [], [], [], new ActivationHistogram(0, 0, []));
-        store.SaveLayer(run, new LayerResult("conv2", [4, 1, 1], [unit], 0, TimeSpan.FromMilliseconds(3)));
+        store.Layers.SaveLayer(run, new LayerResult("conv2", [4, 1, 1], [unit], 0, TimeSpan.FromMilliseconds(3)));
 
-        var back = store.GetUnit(run, "conv2", 3);
+        var back = store.Layers.GetUnit(run, "conv2", 3);
         SampleResults.AssertSameUnit(unit, back);
         Assert.Null(back!.Label);
     }
@@ -58,11 +58,11 @@ public sealed class LayerRoundTripTests : IDisposable
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
-        store.SaveLayer(run, SampleResults.Layer("conv1", units: 8, seed: 1));
+        store.Layers.SaveLayer(run, SampleResults.Layer("conv1", units: 8, seed: 1));
         var second = SampleResults.Layer("conv1", units: 3, seed: 2);
-        store.SaveLayer(run, second);
+        store.Layers.SaveLayer(run, second);
 
-        SampleResults.AssertSameLayer(second, store.GetLayer(run, "conv1"));
+        SampleResults.AssertSameLayer(second, store.Layers.GetLayer(run, "conv1"));
         // No orphans of the first save remain: the cascade removed its units, concepts and images.
         Assert.Equal(3, _db.Scalar("SELECT COUNT(*) FROM units"));
         Assert.Equal(second.Units.Sum(u => u.TopImages.Count), _db.Scalar("SELECT COUNT(*) FROM unit_top_images"));
@@ -76,18 +76,18 @@ public sealed class LayerRoundTripTests : IDisposable
         var run = SampleResults.CreateRun(store, layers: ["features.3", "features.10", "classifier.0"]);
         var late = SampleResults.Layer("features.10", units: 2, seed: 5);
         var early = SampleResults.Layer("features.3", units: 3, seed: 6);
-        store.SaveLayer(run, late);
-        store.SaveLayer(run, early);
+        store.Layers.SaveLayer(run, late);
+        store.Layers.SaveLayer(run, early);
 
-        var light = store.GetLayers(run);
+        var light = store.Layers.GetLayers(run);
         Assert.Equal(["features.3", "features.10"], light.Select(l => l.Layer));
         Assert.All(light, l => Assert.Empty(l.Units));
         Assert.Equal(early.Shape, light[0].Shape);
 
-        var full = store.GetLayers(run, includeUnits: true);
+        var full = store.Layers.GetLayers(run, includeUnits: true);
         SampleResults.AssertSameLayer(early, full[0]);
         SampleResults.AssertSameLayer(late, full[1]);
-        Assert.Empty(store.GetLayers(run + 100));
+        Assert.Empty(store.Layers.GetLayers(run + 100));
     }
 
     [Fact]
@@ -98,10 +98,10 @@ public sealed class LayerRoundTripTests : IDisposable
         var b = SampleResults.CreateRun(store, "b");
         var la = SampleResults.Layer("conv1", units: 2, seed: 1);
         var lb = SampleResults.Layer("conv1", units: 5, seed: 2);
-        store.SaveLayer(a, la);
-        store.SaveLayer(b, lb);
+        store.Layers.SaveLayer(a, la);
+        store.Layers.SaveLayer(b, lb);
 
-        SampleResults.AssertSameLayer(la, store.GetLayer(a, "conv1"));
-        SampleResults.AssertSameLayer(lb, store.GetLayer(b, "conv1"));
+        SampleResults.AssertSameLayer(la, store.Layers.GetLayer(a, "conv1"));
+        SampleResults.AssertSameLayer(lb, store.Layers.GetLayer(b, "conv1"));
     }
 }

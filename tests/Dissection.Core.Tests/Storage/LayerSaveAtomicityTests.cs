@@ -31,14 +31,14 @@ public sealed class LayerSaveAtomicityTests : IDisposable
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
         var saved = SampleResults.Layer("conv1", units: 4, seed: 1);
-        store.SaveLayer(run, saved);
+        store.Layers.SaveLayer(run, saved);
         return (store, run, saved);
     }
 
     private void AssertOnlyLayer(ResultsStore store, long run, LayerResult saved)
     {
-        Assert.Equal([saved.Layer], store.GetLayers(run).Select(l => l.Layer));
-        SampleResults.AssertSameLayer(saved, store.GetLayer(run, saved.Layer));
+        Assert.Equal([saved.Layer], store.Layers.GetLayers(run).Select(l => l.Layer));
+        SampleResults.AssertSameLayer(saved, store.Layers.GetLayer(run, saved.Layer));
         Assert.Equal(1, _db.Scalar("SELECT COUNT(*) FROM layers"));
         Assert.Equal(saved.Units.Count, _db.Scalar("SELECT COUNT(*) FROM units"));
         Assert.Equal(saved.Units.Sum(u => u.TopImages.Count), _db.Scalar("SELECT COUNT(*) FROM unit_top_images"));
@@ -51,10 +51,10 @@ public sealed class LayerSaveAtomicityTests : IDisposable
         var units = SampleResults.Layer("conv2", units: 5, seed: 2).Units.ToList();
         units.Insert(3, SampleResults.Unit(1, seed: 9));  // unit 1 again: violates UNIQUE (layer, unit)
 
-        var e = Assert.Throws<ArgumentException>(() => store.SaveLayer(run, new LayerResult("conv2", [5, 4, 5], units, 10, TimeSpan.Zero)));
+        var e = Assert.Throws<ArgumentException>(() => store.Layers.SaveLayer(run, new LayerResult("conv2", [5, 4, 5], units, 10, TimeSpan.Zero)));
         Assert.Contains("conv2", e.Message);
         Assert.Contains("unit 1", e.Message);
-        Assert.Null(store.GetLayer(run, "conv2"));
+        Assert.Null(store.Layers.GetLayer(run, "conv2"));
         AssertOnlyLayer(store, run, saved);
     }
 
@@ -64,8 +64,8 @@ public sealed class LayerSaveAtomicityTests : IDisposable
         var (store, run, saved) = StoreWithOneLayer();
         var units = new FailingUnits(SampleResults.Layer("conv2", units: 6, seed: 2).Units, failAfter: 4);
 
-        Assert.Throws<InvalidOperationException>(() => store.SaveLayer(run, new LayerResult("conv2", [6, 4, 5], units, 10, TimeSpan.Zero)));
-        Assert.Null(store.GetLayer(run, "conv2"));
+        Assert.Throws<InvalidOperationException>(() => store.Layers.SaveLayer(run, new LayerResult("conv2", [6, 4, 5], units, 10, TimeSpan.Zero)));
+        Assert.Null(store.Layers.GetLayer(run, "conv2"));
         AssertOnlyLayer(store, run, saved);
     }
 
@@ -76,7 +76,7 @@ public sealed class LayerSaveAtomicityTests : IDisposable
         // The re-save deletes the old rows first; the rollback must bring them back.
         var units = new FailingUnits(SampleResults.Layer("conv1", units: 6, seed: 7).Units, failAfter: 5);
 
-        Assert.Throws<InvalidOperationException>(() => store.SaveLayer(run, new LayerResult("conv1", [6, 4, 5], units, 10, TimeSpan.Zero)));
+        Assert.Throws<InvalidOperationException>(() => store.Layers.SaveLayer(run, new LayerResult("conv1", [6, 4, 5], units, 10, TimeSpan.Zero)));
         AssertOnlyLayer(store, run, saved);
     }
 
@@ -88,7 +88,7 @@ public sealed class LayerSaveAtomicityTests : IDisposable
         var bad = units[2].TopImages[1] with { Map = new float[7] };
         units[2] = units[2] with { TopImages = [units[2].TopImages[0], bad] };
 
-        var e = Assert.Throws<ArgumentException>(() => store.SaveLayer(run, new LayerResult("conv2", [4, 4, 5], units, 10, TimeSpan.Zero)));
+        var e = Assert.Throws<ArgumentException>(() => store.Layers.SaveLayer(run, new LayerResult("conv2", [4, 4, 5], units, 10, TimeSpan.Zero)));
         Assert.Contains("layer conv2 unit 2", e.Message);
         Assert.Contains("top image 1", e.Message);
         Assert.Contains("4x5", e.Message);
@@ -99,7 +99,7 @@ public sealed class LayerSaveAtomicityTests : IDisposable
     public void LayerOfAnUnknownRunIsRefused()
     {
         var (store, run, saved) = StoreWithOneLayer();
-        var e = Assert.Throws<ArgumentException>(() => store.SaveLayer(run + 41, SampleResults.Layer("conv2", 2, 3)));
+        var e = Assert.Throws<ArgumentException>(() => store.Layers.SaveLayer(run + 41, SampleResults.Layer("conv2", 2, 3)));
         Assert.Contains($"run {run + 41}", e.Message);
         AssertOnlyLayer(store, run, saved);
     }

@@ -2,6 +2,7 @@
 using System.Text.Json;
 using Dissection.Core.Dissection;
 using Dissection.Core.Storage;
+using Dissection.Core.Tallies;
 
 namespace Dissection.Core.Tests.Storage;
 
@@ -16,11 +17,11 @@ public sealed class RunExportTests : IDisposable
     private (ResultsStore Store, long Run) Fixture()
     {
         var store = _db.Open();
-        var run = store.CreateRun("export me", "world-vgg", "data/world", ["conv1", "conv2"],
+        var run = store.Runs.CreateRun("export me", "world-vgg", "data/world", ["conv1", "conv2"],
             new DissectionSettings { Method = DissectionMethod.Cvpr17, Quantile = 0.005, IouThreshold = 0.05 });
-        store.SaveLayer(run, _conv1);
-        store.SaveLayer(run, _conv2);
-        store.SetStatus(run, RunStatus.Done, images: 321);
+        store.Layers.SaveLayer(run, _conv1);
+        store.Layers.SaveLayer(run, _conv2);
+        store.Runs.SetStatus(run, RunStatus.Done, images: 321);
         return (store, run);
     }
 
@@ -37,7 +38,7 @@ public sealed class RunExportTests : IDisposable
     public void The_stored_run_keeps_its_rules_and_a_run_stored_before_them_exports_null()
     {
         var (store, run) = Fixture();
-        Assert.Equal(MethodRules.Cvpr17, store.GetRun(run)!.RecordedRules);
+        Assert.Equal(MethodRules.Cvpr17, store.Runs.GetRun(run)!.RecordedRules);
         // A run created before rule sets were recorded: its settings JSON has no "rules".
         using (var c = store.Connect())
         using (var cmd = c.CreateCommand())
@@ -46,8 +47,8 @@ public sealed class RunExportTests : IDisposable
             cmd.Parameters.AddWithValue("$id", run);
             Assert.Equal(1, cmd.ExecuteNonQuery());
         }
-        Assert.Null(store.GetRun(run)!.RecordedRules);
-        Assert.Equal(DissectionMethod.Cvpr17, store.GetRun(run)!.Settings.Method);
+        Assert.Null(store.Runs.GetRun(run)!.RecordedRules);
+        Assert.Equal(DissectionMethod.Cvpr17, store.Runs.GetRun(run)!.Settings.Method);
         using var doc = JsonDocument.Parse(Json(store, run));
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("run").GetProperty("rules").ValueKind);
     }
@@ -61,7 +62,7 @@ public sealed class RunExportTests : IDisposable
 
         Assert.Equal(["run", "layers"], Names(root));
         var r = root.GetProperty("run");
-        Assert.Equal(["id", "model", "dataset", "status", "message", "layersRequested", "method", "quantile", "iouThreshold", "rules", "images", "attacks"], Names(r));
+        Assert.Equal(["id", "model", "dataset", "status", "message", "layersRequested", "method", "quantile", "iouThreshold", "rules", "images", "attacks", "ganExperiments"], Names(r));
         var rules = r.GetProperty("rules");
         Assert.Equal(["name", "thresholdOver", "upsampling", "labelCounting", "maskArea", "primaryCategory", "iouEpsilon", "labelTies"], Names(rules));
         Assert.Equal(["cvpr17-lite", "raw", "pilBilinear", "perPlane", "categoryTouched", "coverage", "laterCategory"],
@@ -71,7 +72,7 @@ public sealed class RunExportTests : IDisposable
         Assert.Equal(run, r.GetProperty("id").GetInt64());
         Assert.Equal("world-vgg", r.GetProperty("model").GetString());
         Assert.Equal("data/world", r.GetProperty("dataset").GetString());
-        var stored = store.GetRun(run)!;
+        var stored = store.Runs.GetRun(run)!;
         Assert.Equal(stored.Status.ToString().ToLowerInvariant(), r.GetProperty("status").GetString());
         Assert.Equal(stored.Layers, r.GetProperty("layersRequested").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("cvpr17", r.GetProperty("method").GetString());
@@ -117,11 +118,38 @@ public sealed class RunExportTests : IDisposable
     }
 
     [Fact]
+    public void AGeneratorRunExportsItsCausalExperimentsWithTheStoredNumbers()
+    {
+        var (store, run) = Fixture();
+        var curve = new Core.Gan.RemovalCurve("conv2", 4, "tree", [7, 3], 60, 2,
+            [new Core.Gan.RemovalPoint(0, 0.2, 1, 1, 1), new Core.Gan.RemovalPoint(1, 0.1, 0.5, 0.4, 0.6), new Core.Gan.RemovalPoint(2, 0.05, 0.25, double.NaN, double.NaN)]);
+        store.Gan.SaveRemovalCurve(run, curve);
+        var insertion = new Core.Gan.ContextInsertion("conv2", 4, "tree", [7, 3], [1.5f, 2.25f], 8, 2, 0.2,
+            [new Core.Gan.ContextRow(2, "grass", 40, 0.03, 0.02, 0.04), new Core.Gan.ContextRow(9, "sky", 1, 0.001, double.NaN, double.NaN)]);
+        store.Gan.SaveContextInsertion(run, insertion);
+
+        using var doc = JsonDocument.Parse(Json(store, run));
+        var gan = doc.RootElement.GetProperty("run").GetProperty("ganExperiments");
+        var removal = Assert.Single(gan.GetProperty("removals").EnumerateArray());
+        Assert.Equal(["layer", "concept", "conceptName", "samples", "seed", "rankedUnits", "points"], Names(removal));
+        Assert.Equal("tree", removal.GetProperty("conceptName").GetString());
+        Assert.Equal([0.2, 0.1, 0.05], removal.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("meanFraction").GetDouble()));
+        Assert.Equal(JsonValueKind.Null, removal.GetProperty("points")[2].GetProperty("low").ValueKind);
+        var context = Assert.Single(gan.GetProperty("contexts").EnumerateArray());
+        Assert.Equal([1.5, 2.25], context.GetProperty("levels").EnumerateArray().Select(l => l.GetDouble()));
+        Assert.Equal(["grass", "sky"], context.GetProperty("contexts").EnumerateArray().Select(c => c.GetProperty("contextName").GetString()));
+        Assert.Equal(40, context.GetProperty("contexts")[0].GetProperty("cells").GetInt32());
+        // Restricted to another layer, the experiments of conv2 are left out.
+        using var other = JsonDocument.Parse(Json(store, run, "conv1"));
+        Assert.Empty(other.RootElement.GetProperty("run").GetProperty("ganExperiments").GetProperty("removals").EnumerateArray());
+    }
+
+    [Fact]
     public void APartialRunSaysSoInItsExport()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
-        store.SetStatus(run, RunStatus.Failed, "Interrupted: the process running it stopped.");
+        store.Runs.SetStatus(run, RunStatus.Failed, "Interrupted: the process running it stopped.");
         using var doc = JsonDocument.Parse(Json(store, run));
         var r = doc.RootElement.GetProperty("run");
         Assert.Equal("failed", r.GetProperty("status").GetString());
@@ -192,7 +220,7 @@ public sealed class RunExportTests : IDisposable
         var run = SampleResults.CreateRun(store, layers: ["conv1"]);
         var odd = new ConceptScore(1, "chair, \"folding\"", "object", 0.5);
         var unit = new UnitResult(0, 1f, odd, [odd], [odd], [], new ActivationHistogram(0, 1, [1]));
-        store.SaveLayer(run, new LayerResult("conv1", [1, 1, 1], [unit], 1, TimeSpan.Zero));
+        store.Layers.SaveLayer(run, new LayerResult("conv1", [1, 1, 1], [unit], 1, TimeSpan.Zero));
 
         var text = new StringWriter();
         RunExport.WriteCsv(store, run, text, "conv1");

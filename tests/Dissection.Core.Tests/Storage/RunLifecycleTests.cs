@@ -16,9 +16,9 @@ public sealed class RunLifecycleTests : IDisposable
         var store = _db.Open();
         var settings = new DissectionSettings { Quantile = 0.005, IouThreshold = 0.05, Method = DissectionMethod.Cvpr17, Limit = 64, Split = "val" };
         var before = DateTime.UtcNow;
-        var id = store.CreateRun("vgg conv5", "world-vgg", "data/world", ["features.28", "features.29"], settings);
+        var id = store.Runs.CreateRun("vgg conv5", "world-vgg", "data/world", ["features.28", "features.29"], settings);
 
-        var run = store.GetRun(id)!;
+        var run = store.Runs.GetRun(id)!;
         Assert.Equal(id, run.Id);
         Assert.Equal("vgg conv5", run.Name);
         Assert.Equal("world-vgg", run.Model);
@@ -32,7 +32,7 @@ public sealed class RunLifecycleTests : IDisposable
         Assert.Equal(0, run.Progress);
         Assert.Equal(DateTimeKind.Utc, run.CreatedUtc.Kind);
         Assert.InRange(run.CreatedUtc, before.AddSeconds(-1), DateTime.UtcNow.AddSeconds(1));
-        Assert.Null(store.GetRun(id + 1));
+        Assert.Null(store.Runs.GetRun(id + 1));
     }
 
     [Fact]
@@ -41,25 +41,25 @@ public sealed class RunLifecycleTests : IDisposable
         var store = _db.Open();
         var id = SampleResults.CreateRun(store);
 
-        store.SetStatus(id, RunStatus.Running);
-        var started = store.GetRun(id)!.StartedUtc;
+        store.Runs.SetStatus(id, RunStatus.Running);
+        var started = store.Runs.GetRun(id)!.StartedUtc;
         Assert.NotNull(started);
-        store.UpdateProgress(id, "pass 1: thresholds", 0.25, 40.5);
-        var run = store.GetRun(id)!;
+        store.Runs.UpdateProgress(id, "pass 1: thresholds", 0.25, 40.5);
+        var run = store.Runs.GetRun(id)!;
         Assert.Equal((RunStatus.Running, "pass 1: thresholds", 0.25, 40.5), (run.Status, run.Phase, run.Progress, run.ImagesPerSecond));
         Assert.Empty(run.Timings);
 
-        store.UpdateProgress(id, "pass 1: thresholds", 0.4, 41);
-        store.UpdateProgress(id, "pass 2: IoU", 0.6, 39);
-        run = store.GetRun(id)!;
+        store.Runs.UpdateProgress(id, "pass 1: thresholds", 0.4, 41);
+        store.Runs.UpdateProgress(id, "pass 2: IoU", 0.6, 39);
+        run = store.Runs.GetRun(id)!;
         Assert.Equal(["pass 1: thresholds"], run.Timings.Keys);
         Assert.True(run.Timings["pass 1: thresholds"] >= 0);
 
-        store.SetStatus(id, RunStatus.Running);  // a second Running keeps the first start time
-        Assert.Equal(started, store.GetRun(id)!.StartedUtc);
+        store.Runs.SetStatus(id, RunStatus.Running);  // a second Running keeps the first start time
+        Assert.Equal(started, store.Runs.GetRun(id)!.StartedUtc);
 
-        store.SetStatus(id, RunStatus.Done, "3 layers", images: 512);
-        run = store.GetRun(id)!;
+        store.Runs.SetStatus(id, RunStatus.Done, "3 layers", images: 512);
+        run = store.Runs.GetRun(id)!;
         Assert.Equal(RunStatus.Done, run.Status);
         Assert.Equal("3 layers", run.Message);
         Assert.Equal(512, run.Images);
@@ -74,11 +74,11 @@ public sealed class RunLifecycleTests : IDisposable
     {
         var store = _db.Open();
         var id = SampleResults.CreateRun(store);
-        store.UpdateProgress(id, "x", 7, double.NaN);
-        Assert.Equal((1.0, 0.0), (store.GetRun(id)!.Progress, store.GetRun(id)!.ImagesPerSecond));
+        store.Runs.UpdateProgress(id, "x", 7, double.NaN);
+        Assert.Equal((1.0, 0.0), (store.Runs.GetRun(id)!.Progress, store.Runs.GetRun(id)!.ImagesPerSecond));
 
-        Assert.Contains($"run {id + 5}", Assert.Throws<ArgumentException>(() => store.UpdateProgress(id + 5, "x", 0, 0)).Message);
-        Assert.Throws<ArgumentException>(() => store.SetStatus(id + 5, RunStatus.Done));
+        Assert.Contains($"run {id + 5}", Assert.Throws<ArgumentException>(() => store.Runs.UpdateProgress(id + 5, "x", 0, 0)).Message);
+        Assert.Throws<ArgumentException>(() => store.Runs.SetStatus(id + 5, RunStatus.Done));
     }
 
     [Fact]
@@ -86,9 +86,9 @@ public sealed class RunLifecycleTests : IDisposable
     {
         var store = _db.Open();
         var id = SampleResults.CreateRun(store);
-        store.SetStatus(id, RunStatus.Running, images: 100);
-        store.SetStatus(id, RunStatus.Failed, "image 17: not a JPEG");
-        var run = store.GetRun(id)!;
+        store.Runs.SetStatus(id, RunStatus.Running, images: 100);
+        store.Runs.SetStatus(id, RunStatus.Failed, "image 17: not a JPEG");
+        var run = store.Runs.GetRun(id)!;
         Assert.Equal((RunStatus.Failed, "image 17: not a JPEG", 100), (run.Status, run.Message, run.Images));
         Assert.NotNull(run.FinishedUtc);
     }
@@ -98,8 +98,8 @@ public sealed class RunLifecycleTests : IDisposable
     {
         var store = _db.Open();
         var ids = Enumerable.Range(0, 4).Select(i => SampleResults.CreateRun(store, $"run {i}")).ToList();
-        Assert.Equal(ids.AsEnumerable().Reverse(), store.ListRuns().Select(r => r.Id));
-        Assert.Equal("run 3", store.ListRuns()[0].Name);
+        Assert.Equal(ids.AsEnumerable().Reverse(), store.Runs.ListRuns().Select(r => r.Id));
+        Assert.Equal("run 3", store.Runs.ListRuns()[0].Name);
     }
 
     [Fact]
@@ -109,19 +109,19 @@ public sealed class RunLifecycleTests : IDisposable
         var running = SampleResults.CreateRun(store, "running");
         var queued = SampleResults.CreateRun(store, "queued");
         var done = SampleResults.CreateRun(store, "done");
-        store.SetStatus(running, RunStatus.Running);
-        store.UpdateProgress(running, "pass 2: IoU", 0.7, 10);
-        store.SetStatus(done, RunStatus.Done, "ok");
+        store.Runs.SetStatus(running, RunStatus.Running);
+        store.Runs.UpdateProgress(running, "pass 2: IoU", 0.7, 10);
+        store.Runs.SetStatus(done, RunStatus.Done, "ok");
 
-        Assert.Equal(1, store.MarkInterruptedRuns());
+        Assert.Equal(1, store.Runs.MarkInterruptedRuns());
 
-        var r = store.GetRun(running)!;
+        var r = store.Runs.GetRun(running)!;
         Assert.Equal(RunStatus.Failed, r.Status);
         Assert.Equal("interrupted (the process stopped)", r.Message);
         Assert.NotNull(r.FinishedUtc);
-        Assert.Equal(RunStatus.Queued, store.GetRun(queued)!.Status);
-        Assert.Equal((RunStatus.Done, "ok"), (store.GetRun(done)!.Status, store.GetRun(done)!.Message));
-        Assert.Equal(0, store.MarkInterruptedRuns());
+        Assert.Equal(RunStatus.Queued, store.Runs.GetRun(queued)!.Status);
+        Assert.Equal((RunStatus.Done, "ok"), (store.Runs.GetRun(done)!.Status, store.Runs.GetRun(done)!.Message));
+        Assert.Equal(0, store.Runs.MarkInterruptedRuns());
     }
 
     [Fact]
@@ -130,19 +130,19 @@ public sealed class RunLifecycleTests : IDisposable
         var store = _db.Open();
         var gone = SampleResults.CreateRun(store, "gone");
         var kept = SampleResults.CreateRun(store, "kept");
-        store.SaveLayer(gone, SampleResults.Layer("conv1", 3, 1));
-        store.SaveLayer(gone, SampleResults.Layer("conv2", 2, 2));
+        store.Layers.SaveLayer(gone, SampleResults.Layer("conv1", 3, 1));
+        store.Layers.SaveLayer(gone, SampleResults.Layer("conv2", 2, 2));
         var keptLayer = SampleResults.Layer("conv1", 2, 3);
-        store.SaveLayer(kept, keptLayer);
+        store.Layers.SaveLayer(kept, keptLayer);
 
-        Assert.True(store.DeleteRun(gone));
-        Assert.False(store.DeleteRun(gone));
-        Assert.Null(store.GetRun(gone));
-        Assert.Equal([kept], store.ListRuns().Select(r => r.Id));
+        Assert.True(store.Runs.DeleteRun(gone));
+        Assert.False(store.Runs.DeleteRun(gone));
+        Assert.Null(store.Runs.GetRun(gone));
+        Assert.Equal([kept], store.Runs.ListRuns().Select(r => r.Id));
         Assert.Equal(1, _db.Scalar("SELECT COUNT(*) FROM layers"));
         Assert.Equal(2, _db.Scalar("SELECT COUNT(*) FROM units"));
         Assert.Equal(keptLayer.Units.Sum(u => u.TopImages.Count), _db.Scalar("SELECT COUNT(*) FROM unit_top_images"));
         Assert.Equal(keptLayer.Units.Sum(u => u.TopConcepts.Count + u.BestPerCategory.Count), _db.Scalar("SELECT COUNT(*) FROM unit_concepts"));
-        SampleResults.AssertSameLayer(keptLayer, store.GetLayer(kept, "conv1"));
+        SampleResults.AssertSameLayer(keptLayer, store.Layers.GetLayer(kept, "conv1"));
     }
 }

@@ -52,14 +52,14 @@ public sealed class SchemaMigrationTests : IDisposable
         using (var store = ResultsStore.Open(_db.DbPath))
         {
             run = SampleResults.CreateRun(store, "kept");
-            store.SaveLayer(run, SampleResults.Layer("conv1", 2, 1));
+            store.Layers.SaveLayer(run, SampleResults.Layer("conv1", 2, 1));
         }
         var schema = Schema();
 
         using (var again = ResultsStore.Open(_db.DbPath))
         {
-            Assert.Equal("kept", again.GetRun(run)!.Name);
-            Assert.Equal(2, again.GetLayer(run, "conv1")!.Units.Count);
+            Assert.Equal("kept", again.Runs.GetRun(run)!.Name);
+            Assert.Equal(2, again.Layers.GetLayer(run, "conv1")!.Units.Count);
         }
         using (ResultsStore.Open(_db.DbPath)) { }
 
@@ -110,7 +110,7 @@ public sealed class SchemaMigrationTests : IDisposable
         using var store = ResultsStore.Open(path);
         Assert.True(File.Exists(path));
         Assert.Equal(path, store.FilePath);
-        Assert.Empty(store.ListRuns());
+        Assert.Empty(store.Runs.ListRuns());
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class SchemaMigrationTests : IDisposable
     {
         var store = ResultsStore.Open(_db.DbPath);
         store.Dispose();
-        Assert.Throws<ObjectDisposedException>(() => store.ListRuns());
+        Assert.Throws<ObjectDisposedException>(() => store.Runs.ListRuns());
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class SchemaMigrationTests : IDisposable
         using (var v1 = ResultsStore.Open(_db.DbPath)) SampleResults.CreateRun(v1, "from v1");
         var next = Migrations.All.Append("CREATE TABLE future_things (run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE, unit INTEGER)").ToList();
 
-        using (var v2 = ResultsStore.Open(_db.DbPath, next)) Assert.Equal("from v1", v2.ListRuns().Single().Name);
+        using (var v2 = ResultsStore.Open(_db.DbPath, next)) Assert.Equal("from v1", v2.Runs.ListRuns().Single().Name);
         Assert.Equal(next.Count, _db.Scalar("PRAGMA user_version"));
         Assert.Equal(1, _db.Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'future_things'"));
         using (ResultsStore.Open(_db.DbPath, next)) { }  // nothing left to apply: a second CREATE TABLE would fail
@@ -155,6 +155,6 @@ public sealed class SchemaMigrationTests : IDisposable
         Assert.Equal(Migrations.Current, _db.Scalar("PRAGMA user_version"));
         Assert.Equal(schema, Schema());  // half_done rolled back with the rest
         using var again = ResultsStore.Open(_db.DbPath);
-        Assert.Single(again.ListRuns());
+        Assert.Single(again.Runs.ListRuns());
     }
 }

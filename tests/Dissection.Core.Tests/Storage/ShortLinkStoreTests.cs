@@ -16,17 +16,17 @@ public sealed class ShortLinkStoreTests : IDisposable
         string id;
         using (var store = ResultsStore.Open(_db.DbPath))
         {
-            id = store.SaveShortLink(target);
-            Assert.Equal(ResultsStore.ShortLinkIdLength, id.Length);
+            id = store.Links.SaveShortLink(target);
+            Assert.Equal(LinkStore.ShortLinkIdLength, id.Length);
             Assert.All(id, c => Assert.True(char.IsAsciiLetterOrDigit(c)));
-            Assert.Equal(target, store.GetShortLink(id));
-            Assert.Equal(id, store.SaveShortLink(target));
-            Assert.NotEqual(id, store.SaveShortLink(target + "1"));
+            Assert.Equal(target, store.Links.GetShortLink(id));
+            Assert.Equal(id, store.Links.SaveShortLink(target));
+            Assert.NotEqual(id, store.Links.SaveShortLink(target + "1"));
         }
         using (var reopened = ResultsStore.Open(_db.DbPath))
         {
-            Assert.Equal(target, reopened.GetShortLink(id));
-            Assert.Equal(id, reopened.SaveShortLink(target));
+            Assert.Equal(target, reopened.Links.GetShortLink(id));
+            Assert.Equal(id, reopened.Links.SaveShortLink(target));
         }
     }
 
@@ -35,9 +35,9 @@ public sealed class ShortLinkStoreTests : IDisposable
     {
         using var store = ResultsStore.Open(_db.DbPath);
         var targets = Enumerable.Range(0, 300).Select(i => $"/runs/1/layers/conv5?q={i}").ToList();
-        var ids = targets.Select(store.SaveShortLink).ToList();
+        var ids = targets.Select(store.Links.SaveShortLink).ToList();
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
-        for (var i = 0; i < targets.Count; i++) Assert.Equal(targets[i], store.GetShortLink(ids[i]));
+        for (var i = 0; i < targets.Count; i++) Assert.Equal(targets[i], store.Links.GetShortLink(ids[i]));
     }
 
     [Theory]
@@ -48,7 +48,7 @@ public sealed class ShortLinkStoreTests : IDisposable
     public void Unknown_or_malformed_ids_have_no_target(string id)
     {
         using var store = ResultsStore.Open(_db.DbPath);
-        Assert.Null(store.GetShortLink(id));
+        Assert.Null(store.Links.GetShortLink(id));
     }
 
     [Theory]
@@ -60,7 +60,7 @@ public sealed class ShortLinkStoreTests : IDisposable
     public void Only_paths_on_this_dashboard_are_stored(string target)
     {
         using var store = ResultsStore.Open(_db.DbPath);
-        Assert.Throws<ArgumentException>(() => store.SaveShortLink(target));
-        Assert.Throws<ArgumentException>(() => store.SaveShortLink("/" + new string('a', ResultsStore.MaxShortLinkTarget)));
+        Assert.Throws<ArgumentException>(() => store.Links.SaveShortLink(target));
+        Assert.Throws<ArgumentException>(() => store.Links.SaveShortLink("/" + new string('a', LinkStore.MaxShortLinkTarget)));
     }
 }

@@ -73,7 +73,7 @@ internal static class SampleResults
             Images: 200 + seed, Elapsed: TimeSpan.FromSeconds(12.5 + seed));
 
     public static long CreateRun(ResultsStore store, string name = "test run", DissectionSettings? settings = null, params string[] layers) =>
-        store.CreateRun(name, "world-vgg", "data/world", layers.Length == 0 ? ["conv1", "conv2"] : layers, settings ?? new DissectionSettings());
+        store.Runs.CreateRun(name, "world-vgg", "data/world", layers.Length == 0 ? ["conv1", "conv2"] : layers, settings ?? new DissectionSettings());
 
     public static void AssertSameLayer(LayerResult expected, LayerResult? actual)
     {

@@ -58,7 +58,7 @@ public sealed class UserAccountsTests : IDisposable
     public void Run_sharing_and_upload_bytes_round_trip()
     {
         using var store = _db.Open();
-        var run = store.CreateRun("r", "world-vgg", "data/world", ["conv5"], new DissectionSettings());
+        var run = store.Runs.CreateRun("r", "world-vgg", "data/world", ["conv5"], new DissectionSettings());
         Assert.Equal(RunSharing.Unowned(run), store.GetRunSharing(run));
         store.SetRunOwner(run, "eddie");
         store.SetRunPublished(run, true);
@@ -72,7 +72,7 @@ public sealed class UserAccountsTests : IDisposable
         Assert.Equal(1500, store.UploadBytes("user:eddie"));
         Assert.Equal(0, store.UploadBytes("user:olga"));
 
-        store.DeleteRun(run);
+        store.Runs.DeleteRun(run);
         Assert.Equal(RunSharing.Unowned(run), store.GetRunSharing(run));
     }
 }

@@ -1,8 +1,9 @@
 // Training the demo GAN: a run that stops and resumes (mid-way through progressive growing) ends exactly where an
 // uninterrupted run ends, the shipped file is a ProGAN checkpoint that `proggan:PATH` loads and that computes what the
 // fully grown training generator computes, and the growth schedule and fade-ins are what ProGAN prescribes.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Core.Training;
+using Dissection.Core.Models;
 using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Training;

@@ -3,6 +3,7 @@
 using Dissection.Core.Attacks;
 using Dissection.Dashboard.Components.Pages;
 using Plotly.Blazor.Traces;
+using Dissection.Core.Statistics;
 
 namespace Dissection.Dashboard.Tests.Attack;
 

@@ -1,6 +1,6 @@
 // The causal-experiment figures of a GAN run: the removal curve plots every k with asymmetric 99 % error bars, and the
 // context chart keeps only contexts with enough cells, largest added area first.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Dashboard.Charts;
 using Plotly.Blazor.Traces;
 

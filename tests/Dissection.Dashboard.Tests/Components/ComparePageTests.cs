@@ -26,12 +26,12 @@ public sealed class ComparePageTests : IAsyncLifetime
         var db = Path.Combine(_root, "results.db");
         using (var store = ResultsStore.Open(db))
         {
-            _run = store.CreateRun("toy", "world-vgg", "data/world", ["conv3", "conv5"], new DissectionSettings());
-            store.SetStatus(_run, RunStatus.Running);
+            _run = store.Runs.CreateRun("toy", "world-vgg", "data/world", ["conv3", "conv5"], new DissectionSettings());
+            store.Runs.SetStatus(_run, RunStatus.Running);
             // conv3: colours and one material; conv5: objects and a part, one colour kept.
-            store.SaveLayer(_run, Layer("conv3", [("red", "color"), ("red", "color"), ("blue", "color"), ("grass", "material")]));
-            store.SaveLayer(_run, Layer("conv5", [("tree", "object"), ("tree", "object"), ("wheel", "part"), ("red", "color")]));
-            store.SetStatus(_run, RunStatus.Done, null, 10);
+            store.Layers.SaveLayer(_run, Layer("conv3", [("red", "color"), ("red", "color"), ("blue", "color"), ("grass", "material")]));
+            store.Layers.SaveLayer(_run, Layer("conv5", [("tree", "object"), ("tree", "object"), ("wheel", "part"), ("red", "color")]));
+            store.Runs.SetStatus(_run, RunStatus.Done, null, 10);
         }
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();

@@ -22,6 +22,19 @@ public class GanPlaygroundPageTests
         ctx.Services.AddLogging();
         ctx.Services.AddSingleton(dir.Service);
         ctx.Services.AddScoped<GanPlaygroundSession>();
+        // The real job queue behind the page's "dissect this generator" button (not started: nothing is queued here).
+        ctx.Services.AddSingleton(dir.Paths);
+        ctx.Services.AddSingleton(dir.Store);
+        ctx.Services.AddSingleton<PathPolicy>();
+        ctx.Services.AddSingleton<ThumbnailService>();
+        ctx.Services.AddSingleton<ExportService>();
+        ctx.Services.AddSingleton<ReportJob>();
+        ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new DashboardOptions()));
+        ctx.Services.AddSingleton<JobQueue>();
+        // Local mode's access services, as the app registers them (Security/SecurityServices).
+        ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new Dissection.Dashboard.Security.AccessOptions()));
+        ctx.Services.AddScoped<BrowserSession>();
+        ctx.Services.AddScoped<Dissection.Dashboard.Security.DashboardAccess>();
         return ctx;
     }
 
@@ -72,6 +85,8 @@ public class GanPlaygroundPageTests
         // No stored dissection of this generator: units are picked by hand, one checkbox per unit of layer4.
         Assert.Contains("No stored dissection", cut.Find("#gan-stored-run").TextContent);
         Assert.Equal(16, cut.FindAll("#gan-unit-picker input[type=checkbox]").Count);
+        // ... and the page offers the job that makes the concepts, for this generator.
+        Assert.Contains("Dissect this generator", cut.Find("#gan-dissect-offer .dd-make-it-button").TextContent);
         Assert.StartsWith("data:image/png;base64,", cut.Find("#gan-edited").GetAttribute("src"));
         Assert.Equal(cut.Find("#gan-original").GetAttribute("src"), cut.Find("#gan-edited").GetAttribute("src"));
         Assert.NotNull(cut.Find("#gan-download").GetAttribute("download"));

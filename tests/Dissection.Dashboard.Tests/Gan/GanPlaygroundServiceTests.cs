@@ -1,7 +1,7 @@
 // The playground's generation path: the head/tail split with strokes equals the engine's hooked intervention run,
 // an empty stroke list is the plain generator, paint levels are the 99th percentile (computed once, then read from
 // the disk cache), and model names are looked up only inside the model folders.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Dashboard.Gan;
 using Dissection.Dashboard.Services;
 using static TorchSharp.torch;

@@ -1,9 +1,10 @@
 // Small random ProGAN checkpoints in temp folders, shared by the playground tests: a real file, loaded the way the
 // dashboard loads it.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Dashboard.Services;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp.PyBridge;
+using Dissection.Core.Models;
 
 namespace Dissection.Dashboard.Tests.Gan;
 

@@ -40,15 +40,15 @@ public sealed class TryPageTests : IDisposable
         _service = new TryImageService(store, _paths, NullLogger<TryImageService>.Instance);
         _run = store.Read(s =>
         {
-            var id = s.CreateRun("try", "world-vgg", "data/world", [Layer], new DissectionSettings());
-            s.SetStatus(id, RunStatus.Running);
+            var id = s.Runs.CreateRun("try", "world-vgg", "data/world", [Layer], new DissectionSettings());
+            s.Runs.SetStatus(id, RunStatus.Running);
             var units = Enumerable.Range(0, 256).Select(u =>
             {
                 var label = new ConceptScore(u % 3 + 1, new[] { "sky", "tree", "grass" }[u % 3], new[] { "scene", "object", "material" }[u % 3], 0.1);
                 return new UnitResult(u, 0.05f, label, [label], [label], [], new ActivationHistogram(0f, 1f, new long[4]));
             }).ToList();
-            s.SaveLayer(id, new LayerResult(Layer, [256, 16, 16], units, 10, TimeSpan.FromSeconds(1)));
-            s.SetStatus(id, RunStatus.Done, null, 10);
+            s.Layers.SaveLayer(id, new LayerResult(Layer, [256, 16, 16], units, 10, TimeSpan.FromSeconds(1)));
+            s.Runs.SetStatus(id, RunStatus.Done, null, 10);
             return id;
         });
     }

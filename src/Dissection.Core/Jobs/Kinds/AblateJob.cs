@@ -4,6 +4,8 @@
 using Dissection.Core.Ablation;
 using Dissection.Core.Datasets;
 using Dissection.Core.Models;
+using Dissection.Core.Work;
+using Dissection.Core.Storage;
 
 namespace Dissection.Core.Jobs.Kinds;
 
@@ -30,7 +32,7 @@ public sealed class AblateJob : JobHandler<AblateParameters>
     protected override void Execute(JobContext context, AblateParameters p)
     {
         using var store = context.OpenStore();
-        var run = store.GetRun(p.RunId) ?? throw new JobParameterException("run", $"Run {p.RunId} does not exist.");
+        var run = store.Runs.GetRun(p.RunId) ?? throw new JobParameterException("run", $"Run {p.RunId} does not exist.");
         context.Report("loading the model", 0, 0);
         using var model = StoredRunModel.Load(run, context.Root, new ModelOptions(Device: p.Device));
         context.Report("opening the dataset", 0, 0);
@@ -44,7 +46,7 @@ public sealed class AblateJob : JobHandler<AblateParameters>
         var result = AblationRunner.Run(session, p.Settings, context.DissectionProgress(), context.Cancel, ranking);
         context.Cancel.ThrowIfCancellationRequested();
         context.Report("saving", 0, 1);
-        store.SaveAblation(p.RunId, result);
+        store.Ablations.SaveAblation(p.RunId, result);
         context.Report("saving", 1, 1);
         var notes = new List<string> { $"{session.UnitCount} units, {session.Classes.Count} classes, {session.Images} images, method {session.Method}" };
         if (!session.Labelled) notes.Add("label-free: 'accuracy' is agreement with the unablated model's prediction");

@@ -5,6 +5,7 @@ using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Jobs.Kinds;
 
@@ -21,7 +22,7 @@ public sealed class DissectClassifierJob : JobHandler<DissectClassifierParameter
     /// <summary>Records the run the job will fill, queued, and returns its id (the caller passes it in the request,
     /// so the run is listed at once).</summary>
     public static long CreateRun(ResultsStore store, DissectClassifierParameters p, string? name) =>
-        store.CreateRun(string.IsNullOrWhiteSpace(name) ? DefaultName(p) : name.Trim(), p.Model.Trim(), p.Dataset, p.Layers, p.Settings);
+        store.Runs.CreateRun(string.IsNullOrWhiteSpace(name) ? DefaultName(p) : name.Trim(), p.Model.Trim(), p.Dataset, p.Layers, p.Settings);
 
     public static string DefaultName(DissectClassifierParameters p) =>
         $"{ModelSpec.Parse(p.Model).Arch} on {Path.GetFileName(Path.TrimEndingDirectorySeparator(p.Dataset))}: {string.Join(",", p.Layers)}";
@@ -46,7 +47,7 @@ public sealed class DissectClassifierJob : JobHandler<DissectClassifierParameter
         using var store = context.OpenStore();
         var runId = context.RunId ?? CreateRun(store, p, null);
         if (context.RunId is null) context.AttachRun(runId);
-        var run = store.GetRun(runId) ?? throw new InvalidOperationException($"Run {runId} was deleted.");
+        var run = store.Runs.GetRun(runId) ?? throw new InvalidOperationException($"Run {runId} was deleted.");
         DissectionJobs.DissectMissingLayers(context, store, run, p.Layers, missing =>
         {
             context.Report("loading the model", 0, 0);
@@ -54,7 +55,7 @@ public sealed class DissectClassifierJob : JobHandler<DissectClassifierParameter
             context.Report("opening the dataset", 0, 0);
             var dataset = StoredRunModel.OpenDataset(run, context.Root);
             var results = DissectionRun.Execute(model, dataset, missing, p.Settings, context.DissectionProgress(), context.Cancel, context.CacheFolder);
-            return (results, (Action<LayerResult>)(layer => store.SaveLayer(runId, layer)));
+            return (results, (Action<LayerResult>)(layer => store.Layers.SaveLayer(runId, layer)));
         });
     }
 }

@@ -3,9 +3,10 @@
 // pipeline, and stored as a run plus its GAN record. Resumable like a classifier dissection: stored layers are kept.
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Jobs.Kinds;
 
@@ -31,7 +32,7 @@ public sealed class DissectGeneratorJob : JobHandler<DissectGeneratorParameters>
     /// <summary>Records the run the job will fill, queued; its dataset is the samples folder (galleries read the
     /// generated images from it).</summary>
     public static long CreateRun(ResultsStore store, DissectGeneratorParameters p, string? name) =>
-        store.CreateRun(string.IsNullOrWhiteSpace(name) ? DefaultName(p) : name.Trim(), p.Model.Trim(), SamplesFolder(p), p.Layers,
+        store.Runs.CreateRun(string.IsNullOrWhiteSpace(name) ? DefaultName(p) : name.Trim(), p.Model.Trim(), SamplesFolder(p), p.Layers,
             p.Settings with { Split = null });
 
     public static string DefaultName(DissectGeneratorParameters p) =>
@@ -63,7 +64,7 @@ public sealed class DissectGeneratorJob : JobHandler<DissectGeneratorParameters>
         using var store = context.OpenStore();
         var runId = context.RunId ?? CreateRun(store, p, null);
         if (context.RunId is null) context.AttachRun(runId);
-        var run = store.GetRun(runId) ?? throw new InvalidOperationException($"Run {runId} was deleted.");
+        var run = store.Runs.GetRun(runId) ?? throw new InvalidOperationException($"Run {runId} was deleted.");
         var z = ZSpec.Parse(p.Z);
         DissectionJobs.DissectMissingLayers(context, store, run, p.Layers, missing =>
         {
@@ -85,8 +86,8 @@ public sealed class DissectGeneratorJob : JobHandler<DissectGeneratorParameters>
                 using var latents = ZDataset.FromSeed(generator.ZDim, z.Seed, z.Count);
                 var results = GeneratorDissection.Execute(generator, dataset, latents, missing, p.Settings, context.DissectionProgress(),
                     context.Cancel, context.CacheFolder);
-                store.SaveGanRun(runId, samples);
-                return (results, layer => GeneratorDissection.SaveLayer(store, runId, layer, p.Settings.TopConcepts));
+                store.Gan.SaveGanRun(runId, samples);
+                return (results, layer => store.Gan.SaveDissectedLayer(runId, layer, p.Settings.TopConcepts));
             }
             finally
             {

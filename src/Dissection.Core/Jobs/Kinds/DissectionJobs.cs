@@ -2,6 +2,7 @@
 // stored yet are dissected, each saved in its own transaction, the run marked done with its image count last).
 using Dissection.Core.Dissection;
 using Dissection.Core.Storage;
+using Dissection.Core.Work;
 
 namespace Dissection.Core.Jobs.Kinds;
 
@@ -18,7 +19,7 @@ internal static class DissectionJobs
     public static void DissectMissingLayers(JobContext context, ResultsStore store, RunInfo run, IReadOnlyList<string> layers,
         Func<IReadOnlyList<string>, (IReadOnlyList<LayerResult> Results, Action<LayerResult> Save)> dissect)
     {
-        var stored = store.GetLayers(run.Id).ToDictionary(l => l.Layer, StringComparer.Ordinal);
+        var stored = store.Layers.GetLayers(run.Id).ToDictionary(l => l.Layer, StringComparer.Ordinal);
         var missing = layers.Where(l => !stored.ContainsKey(l)).ToList();
         var images = stored.Values.FirstOrDefault()?.Images ?? 0;
         string? note = null;
@@ -39,7 +40,7 @@ internal static class DissectionJobs
                 note = (note is null ? "" : note + " ") +
                        $"{skipped} unreadable image(s) skipped (picture or mask), e.g. {results[0].SkippedImages[0]}.";
         }
-        store.SetStatus(run.Id, RunStatus.Done, note, images);
+        store.Runs.SetStatus(run.Id, RunStatus.Done, note, images);
         context.Note = note;
     }
 }

@@ -2,7 +2,9 @@
 // layer: the removal curve (zero the concept's top 0..K units, measure what remains) and the context dependence of
 // insertion (switch its top units on at each cell, measure the added area per context). Both are stored with the
 // run; a resumed job skips an experiment that was stored for the same layer and concept after the job started.
-using Dissection.Core.Generation;
+using Dissection.Core.Gan;
+using Dissection.Core.Work;
+using Dissection.Core.Storage;
 
 namespace Dissection.Core.Jobs.Kinds;
 
@@ -46,23 +48,23 @@ public sealed class GanCausalJob : JobHandler<GanCausalParameters>
         var units = inputs.Units.Select(u => u.Unit).ToList();
         var since = context.Job.StartedUtc ?? DateTime.MinValue;
         var notes = new List<string>();
-        if (p.RemovalSamples > 0 && !inputs.Store.GetRemovalCurves(p.RunId, inputs.Layer).Any(c => c.CreatedUtc >= since && c.Curve.ConceptName == inputs.Concept.Name))
+        if (p.RemovalSamples > 0 && !inputs.Store.Gan.GetRemovalCurves(p.RunId, inputs.Layer).Any(c => c.CreatedUtc >= since && c.Curve.ConceptName == inputs.Concept.Name))
         {
             using var z = ZDataset.FromSeed(inputs.Generator.ZDim, seed, p.RemovalSamples);
             var curve = ObjectRemovalExperiment.Run(inputs.Generator, inputs.Segmenter, inputs.Layer, inputs.Concept,
                 units.Take(p.MaxUnits).ToList(), z, p.Batch, context.DissectionProgress(), context.Cancel);
             context.Cancel.ThrowIfCancellationRequested();
-            inputs.Store.SaveRemovalCurve(p.RunId, curve);
+            inputs.Store.Gan.SaveRemovalCurve(p.RunId, curve);
             notes.Add($"removal curve of '{curve.ConceptName}' on {curve.Samples} samples (k up to {curve.Points.Count - 1})");
         }
-        if (p.ContextSamples > 0 && !inputs.Store.GetContextInsertions(p.RunId, inputs.Layer).Any(c => c.CreatedUtc >= since && c.Result.ConceptName == inputs.Concept.Name))
+        if (p.ContextSamples > 0 && !inputs.Store.Gan.GetContextInsertions(p.RunId, inputs.Layer).Any(c => c.CreatedUtc >= since && c.Result.ConceptName == inputs.Concept.Name))
         {
             using var z = ZDataset.FromSeed(inputs.Generator.ZDim, seed, p.ContextSamples);
             var top = inputs.Units.Take(p.ContextUnits).ToList();
             var result = ContextInsertionExperiment.Run(inputs.Generator, inputs.Segmenter, inputs.Layer, inputs.Concept,
                 top.Select(u => u.Unit).ToList(), top.Select(u => u.Level).ToList(), z, context.DissectionProgress(), context.Cancel);
             context.Cancel.ThrowIfCancellationRequested();
-            inputs.Store.SaveContextInsertion(p.RunId, result);
+            inputs.Store.Gan.SaveContextInsertion(p.RunId, result);
             notes.Add($"context insertion of '{result.ConceptName}' on {result.Samples} samples");
         }
         context.Note = notes.Count > 0 ? string.Join("; ", notes) + "." : null;

@@ -8,6 +8,7 @@ using Dissection.Dashboard.Ablation;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using Dissection.Core.Work;
 
 namespace Dissection.Dashboard.Components.Pages;
 

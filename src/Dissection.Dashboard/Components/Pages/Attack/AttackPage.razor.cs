@@ -6,6 +6,8 @@ using Dissection.Dashboard.Charts;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
+using Dissection.Core.Statistics;
+using Dissection.Core.Work;
 
 namespace Dissection.Dashboard.Components.Pages;
 
@@ -44,6 +46,8 @@ public sealed partial class AttackPage : IDisposable
     private string _uploadName = "";
     private CancellationTokenSource? _cancel;
     private IReadOnlyList<AttackExperimentResult> _experiments = [];
+    /// <summary>What ablation the page lacks, and the layer to offer (the "make it" button).</summary>
+    private (string Message, string? Layer)? _needsAblation;
     private Figure? _prob, _shift, _exp;
 
     private string NormText => Norm is "l2" ? "l2" : "linf";
@@ -65,16 +69,25 @@ public sealed partial class AttackPage : IDisposable
         }
         if (_setup is null) { _message = $"There is no run #{run} in this results database."; return; }
         if (_setup.Problem is { } p) { _message = p; return; }
+        _needsAblation = null;
         if (_setup.AblatedLayers.Count == 0)
-            _message = $"Run #{run} has no ablated layer: run 'dissect ablate --run {run} --layer LAYER' first; attacks compare units by their importance.";
+            _needsAblation = ($"Run #{run} has no ablated layer yet: attacks compare units by their importance, which ablation measures.",
+                Layer ?? _setup.Run.Layers.LastOrDefault());
         else if (Layer is not null && !_setup.AblatedLayers.Contains(Layer))
-            _message = $"Layer '{Layer}' of run #{run} has no ablation results; run 'dissect ablate --run {run} --layer {Layer}' first.";
+            _needsAblation = ($"Layer '{Layer}' of run #{run} has no ablation results yet.", Layer);
         if (Target is not null && !_setup.Classes.Contains(Target)) _message = $"The model has no class '{Target}'.";
         _experiments = Layer is null ? [] : (await Attacks.ListExperimentsAsync(run, Layer)).Select(e => e.Result).ToList();
         if (_experiments.Count > 0)
         {
             _exp = AttackCharts.Experiments(_experiments, signed: false);
         }
+    }
+
+    /// <summary>After the page's ablation job is done: read the run's ablated layers again.</summary>
+    private async Task ReloadSetup()
+    {
+        _setup = null;
+        await OnParametersSetAsync();
     }
 
     private void OnRandomStart(bool on) => Update(rs: on ? "1" : null);

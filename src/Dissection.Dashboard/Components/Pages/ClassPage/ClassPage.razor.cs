@@ -21,6 +21,8 @@ public sealed partial class ClassPage
 
     private ClassView? _view;
     private string? _notFound;
+    /// <summary>Set when the run (or the asked layer) has no ablation yet: the page offers to make it, pre-filled.</summary>
+    private (string Message, string? Layer)? _missing;
     private List<BreadcrumbItem> _crumbs = [];
     private Figure? _curve;
 
@@ -29,6 +31,7 @@ public sealed partial class ClassPage
     protected override async Task OnParametersSetAsync()
     {
         _notFound = null;
+        _missing = null;
         _view = null;
         var run = await Results.GetRunAsync(Run);
         if (run is null)
@@ -39,12 +42,17 @@ public sealed partial class ClassPage
         var ablated = await Ablations.ListAsync(Run);
         if (ablated.Count == 0)
         {
-            _notFound = $"Run #{Run} has no ablation results yet. Run 'dissect ablate --run {Run} --layer LAYER --dataset DIR' first.";
+            var layer = LayerQuery is not null && run.Layers.Contains(LayerQuery) ? LayerQuery : run.Layers.LastOrDefault();
+            _missing = ($"Run #{Run} has no ablation results yet, so the importance of its units for class '{ClassName}' is unknown. " +
+                        "Ablating a layer switches each of its units off in turn and measures every class's accuracy.", layer);
             return;
         }
         if (LayerQuery is not null && ablated.All(a => a.Layer != LayerQuery))
         {
-            _notFound = $"Layer '{LayerQuery}' of run #{Run} was not ablated (ablated: {string.Join(", ", ablated.Select(a => a.Layer))}).";
+            if (run.Layers.Contains(LayerQuery))
+                _missing = ($"Layer '{LayerQuery}' of run #{Run} was not ablated yet (ablated: {string.Join(", ", ablated.Select(a => a.Layer))}).", LayerQuery);
+            else
+                _notFound = $"Run #{Run} has no layer '{LayerQuery}' (layers: {string.Join(", ", run.Layers)}).";
             return;
         }
         _view = await Ablations.GetClassViewAsync(Run, ClassName, LayerQuery);

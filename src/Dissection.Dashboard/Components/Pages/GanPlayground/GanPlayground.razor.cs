@@ -24,6 +24,7 @@ public sealed partial class GanPlayground : IAsyncDisposable
     [Inject] private NavigationManager Nav { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
     [Inject] private ILogger<GanPlayground> Log { get; set; } = default!;
+    [Inject] private PathPolicy Policy { get; set; } = default!;
 
     /// <summary>GANPaint's strengths: units per stroke.</summary>
     internal static readonly int[] Strengths = [4, 10, 15];
@@ -33,6 +34,8 @@ public sealed partial class GanPlayground : IAsyncDisposable
     private string Name => string.IsNullOrWhiteSpace(Model) ? GanPlaygroundService.DemoModel : Model;
 
     private GanModel? _model;
+    /// <summary>The loaded checkpoint as the user sees it (relative to the root), for the "dissect it" button.</summary>
+    private string? _checkpoint;
     private string? _problem, _trainCommand, _linkError, _error;
     /// <summary>No checkpoint by this name (or not a valid name): the page answers 404.</summary>
     private bool _modelMissing;
@@ -90,6 +93,7 @@ public sealed partial class GanPlayground : IAsyncDisposable
             _model = null;
             return;
         }
+        _checkpoint = Policy.Display(path);
         try { _model = await Gan.LoadAsync(Name, path); }
         catch (Exception e) when (e is InvalidDataException or CheckpointMismatchException or ArgumentException or IOException or NotSupportedException)
         {
@@ -163,6 +167,13 @@ public sealed partial class GanPlayground : IAsyncDisposable
             if (s.Units.FirstOrDefault(u => u < 0 || u >= units, -1) is var bad and >= 0)
                 throw new FormatException($"stroke {i + 1} edits unit {bad}, outside 0…{units - 1} of {_layer}");
         }
+    }
+
+    /// <summary>After the generator's dissection is done: its concepts fill the picker.</summary>
+    private async Task ReloadConceptsAsync()
+    {
+        await LoadLayerAsync();
+        await RenderPicturesAsync();
     }
 
     private async Task LoadLayerAsync()

@@ -76,6 +76,28 @@ public sealed partial class Home : IDisposable
         }
     }
 
+    /// <summary>Every job kind the home page can start besides a classifier dissection (the New-run dialog).</summary>
+    private static readonly (JobKind Kind, string Label)[] OtherJobKinds =
+    [
+        (JobKind.Ablate, "Ablate a layer of a run"),
+        (JobKind.DissectGenerator, "Dissect a generator"),
+        (JobKind.GanCausal, "GAN removal and context experiments"),
+        (JobKind.Attack, "Attack batch"),
+        (JobKind.Label, "Label an image folder with a segmenter"),
+    ];
+
+    private async Task NewJob(JobKind kind)
+    {
+        var dialog = await Dialogs.ShowAsync<StartJobDialog>(OtherJobKinds.First(k => k.Kind == kind).Label,
+            new DialogParameters<StartJobDialog> { { d => d.Kind, kind } },
+            new DialogOptions { MaxWidth = MaxWidth.Small, CloseOnEscapeKey = true });
+        if (await dialog.Result is { Canceled: false, Data: long id })
+        {
+            Snackbar.Add($"Job #{id} queued.", Severity.Info);
+            await Refresh();
+        }
+    }
+
     private async Task Cancel(RunInfo run)
     {
         try
@@ -116,12 +138,5 @@ public sealed partial class Home : IDisposable
     }
 
     /// <summary>"pass 1: model · 120/400 · about 35 s left".</summary>
-    internal static string ProgressText(JobRecord job)
-    {
-        if (job.Progress is not { } p) return "";
-        var text = p.Phase + (p.Total > 0 ? $" · {p.Done}/{p.Total}" : "");
-        return job.State == JobState.Running && p.EtaSeconds is { } eta ? $"{text} · about {Math.Ceiling(eta):0} s left" : text;
-    }
-
     public void Dispose() => _timer?.Dispose();
 }

@@ -73,5 +73,7 @@ public sealed partial class RunOverview : IDisposable
         return Links.Compare(Run, layer, Run, other);
     }
 
+    private bool IsGenerator => _run is not null && ResultsService.IsGenerator(_run);
+
     public void Dispose() => _timer?.Dispose();
 }
