@@ -27,6 +27,14 @@ public class SharedModeTests(SharedModeFixture app)
     private static Task<IAPIResponse> Post(IPage page, string url, object? body = null) =>
         page.Context.APIRequest.PostAsync(url, new() { DataObject = body ?? new { }, MaxRedirects = 0 });
 
+    /// <summary>Starts a run on the long dataset by a direct request as the page's user; returns its id.</summary>
+    private async Task<long> StartRun(IPage page, string name)
+    {
+        var started = await Post(page, app.BaseUrl + "/api/runs", RunRequest(name));
+        Assert.Equal(201, started.Status);
+        return long.Parse(started.Headers["location"].Split('/').Last());
+    }
+
     private object RunRequest(string name) => new
     {
         name, arch = "world-vgg", checkpoint = (string?)null, dataset = LongDataset, layers = new[] { "features.conv5_2" },
@@ -53,9 +61,7 @@ public class SharedModeTests(SharedModeFixture app)
     public async Task A_viewer_cannot_start_cancel_or_upload_in_the_pages_or_by_direct_requests()
     {
         var editor = await SignedIn(SharedModeFixture.Editor);
-        var started = await Post(editor, app.BaseUrl + "/api/runs", RunRequest("viewer cannot cancel this"));
-        Assert.Equal(201, started.Status);
-        var runId = long.Parse(started.Headers["location"].Split('/').Last());
+        var runId = await StartRun(editor, "viewer cannot cancel this");
 
         var viewer = await SignedIn(SharedModeFixture.Viewer);
         await app.Open(viewer, "/");
@@ -95,9 +101,7 @@ public class SharedModeTests(SharedModeFixture app)
     public async Task An_editor_cannot_cancel_another_editors_job_but_can_cancel_their_own()
     {
         var owner = await SignedIn(SharedModeFixture.Editor);
-        var started = await Post(owner, app.BaseUrl + "/api/runs", RunRequest("eddie's run"));
-        Assert.Equal(201, started.Status);
-        var runId = long.Parse(started.Headers["location"].Split('/').Last());
+        var runId = await StartRun(owner, "eddie's run");
 
         var other = await SignedIn(SharedModeFixture.OtherEditor);
         await app.Open(other, "/");

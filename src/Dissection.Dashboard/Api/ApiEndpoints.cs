@@ -78,17 +78,17 @@ public static class ApiEndpoints
 
         // The same shapes as `dissect export`, restricted to one layer.
         api.MapGet("/runs/{run:long}/layers/{layer}/export.{format:regex(^(csv|json)$)}",
-            async (long run, string layer, string format, ResultsService results, StoreAccess store) =>
+            async (long run, string layer, string format, ResultsService results, StoreAccess store, PathPolicy policy) =>
             {
                 var (_, _, problem) = await FindLayer(results, run, layer);
-                return problem ?? await Export(store, run, format, layer, $"run{run}-{ExportService.Slug(layer)}.{format}");
+                return problem ?? await Export(store, policy, run, format, layer, $"run{run}-{ExportService.Slug(layer)}.{format}");
             });
 
         // The whole run as `dissect export` writes it: every layer, the ablations with their group curves, the attack
         // experiments and a generator run's causal experiments.
         api.MapGet("/runs/{run:long}/export.{format:regex(^(csv|json)$)}",
-            async (long run, string format, ResultsService results, StoreAccess store) =>
-                await results.GetRunAsync(run) is null ? NotFound($"No run {run}.") : await Export(store, run, format, null, $"run{run}.{format}"));
+            async (long run, string format, ResultsService results, StoreAccess store, PathPolicy policy) =>
+                await results.GetRunAsync(run) is null ? NotFound($"No run {run}.") : await Export(store, policy, run, format, null, $"run{run}.{format}"));
 
         // The report is written by a job (ReportJobs, started from the run page); this serves the finished file.
         api.MapGet("/runs/{run:long}/report.html", async (long run, ResultsService results, ReportJobs reports) =>
@@ -103,14 +103,15 @@ public static class ApiEndpoints
         api.MapGet("/{**rest}", (string? rest) => NotFound($"No API endpoint '/api/{rest}'."));
     }
 
-    private static async Task<IResult> Export(StoreAccess store, long run, string format, string? layer, string fileName)
+    private static async Task<IResult> Export(StoreAccess store, PathPolicy policy, long run, string format, string? layer, string fileName)
     {
         var fmt = format == "csv" ? ExportFormat.Csv : ExportFormat.Json;
         var text = await store.ReadAsync(s =>
         {
             using var w = new StringWriter();
             RunExport.Write(s, run, fmt, w, layer);
-            return w.ToString();
+            // A CLI run's model and dataset may be absolute server paths: shown relative, as everywhere else.
+            return policy.Scrub(w.ToString());
         });
         return Results.File(System.Text.Encoding.UTF8.GetBytes(text), fmt == ExportFormat.Csv ? "text/csv" : "application/json", fileName);
     }

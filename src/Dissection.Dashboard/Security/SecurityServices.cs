@@ -46,6 +46,11 @@ public static class SecurityServices
     /// <summary>Before routing: nothing below runs for a refused request.</summary>
     public static WebApplication UseDashboardSecurity(this WebApplication app)
     {
+        var mode = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccessOptions>>().Value.Mode;
+        var hosts = app.Configuration["AllowedHosts"] ?? "*";
+        if (mode == DashboardMode.Shared && hosts.Split(';').All(h => h is "localhost" or "127.0.0.1" or "[::1]"))
+            app.Logger.LogWarning("Shared mode answers only to the host names {Hosts}: set AllowedHosts to the name users type " +
+                                  "(e.g. --AllowedHosts dissect.example.org), or requests by any other name get 400.", hosts);
         // Outside Development an unexpected error is one plain line: no stack trace, no echoed headers or cookies.
         if (!app.Environment.IsDevelopment()) app.UsePlainErrors();
         app.UseSecurityHeaders();

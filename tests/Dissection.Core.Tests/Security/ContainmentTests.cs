@@ -8,23 +8,10 @@ namespace Dissection.Core.Tests.Security;
 
 public sealed class ContainmentTests : IDisposable
 {
-    readonly BrodenFixture _fixture = new();
-    /// <summary>A folder next to the dataset, standing for everything outside it (another dataset, /etc).</summary>
-    readonly string _outside;
-
-    public ContainmentTests()
-    {
-        _outside = _fixture.Root + "-outside";
-        Directory.CreateDirectory(_outside);
-        BrodenFixture.WriteSolidImage(Path.Combine(_outside, "secret.png"), 8, 8, new(1, 2, 3));
-        BrodenFixture.WriteLabelPng(Path.Combine(_outside, "secret_object.png"), 4, 4, BrodenFixture.ObjectPlane);
-    }
-
-    public void Dispose()
-    {
-        _fixture.Dispose();
-        try { Directory.Delete(_outside, recursive: true); } catch (IOException) { }
-    }
+    readonly EscapeFixture _escape = new();
+    BrodenFixture _fixture => _escape.Dataset;
+    string _outside => _escape.Outside;
+    public void Dispose() => _escape.Dispose();
 
     DatasetFormatException OpenFails() => Assert.Throws<DatasetFormatException>(() => ConceptDataset.Open(_fixture.Root));
 

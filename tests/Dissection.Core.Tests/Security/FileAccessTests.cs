@@ -9,22 +9,10 @@ namespace Dissection.Core.Tests.Security;
 
 public sealed class FileAccessTests : IDisposable
 {
-    readonly BrodenFixture _fixture = new();
-    readonly string _outside;
-
-    public FileAccessTests()
-    {
-        _outside = _fixture.Root + "-outside";
-        Directory.CreateDirectory(Path.Combine(_outside, "deep"));
-        BrodenFixture.WriteSolidImage(Path.Combine(_outside, "secret.png"), 8, 8, new(1, 2, 3));
-        BrodenFixture.WriteSolidImage(Path.Combine(_outside, "deep", "more.png"), 8, 8, new(1, 2, 3));
-    }
-
-    public void Dispose()
-    {
-        _fixture.Dispose();
-        try { Directory.Delete(_outside, recursive: true); } catch (IOException) { }
-    }
+    readonly EscapeFixture _escape = new();
+    BrodenFixture _fixture => _escape.Dataset;
+    string _outside => _escape.Outside;
+    public void Dispose() => _escape.Dispose();
 
     [Fact]
     public void No_file_outside_the_dataset_is_opened_by_escaping_datasets()
