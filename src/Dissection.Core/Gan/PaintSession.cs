@@ -74,19 +74,21 @@ public sealed class PaintSession(SharedGenerator generator) : IDisposable
         }
     }
 
-    /// <summary>The head's features with the strokes blended in, reusing the composition of a prefix of them.</summary>
+    /// <summary>The head's features with the strokes blended in, reusing the composition of a prefix of them. Every
+    /// tensor kept or returned is detached: this runs on whichever pool thread the await resumed on, and must not
+    /// hand its tensors to a dispose scope that thread may hold.</summary>
     private Tensor Edit(Tensor head, string layer, IReadOnlyList<PaintStroke> strokes)
     {
         var reuse = _composed is not null && _composedFor.Count <= strokes.Count
                     && _composedFor.Select((s, i) => ReferenceEquals(s, strokes[i])).All(same => same);
         var start = reuse ? _composedFor.Count : 0;
+        using var scope = NewDisposeScope();
         var edits = strokes.Skip(start).Select(s => s.ToEdit(layer)).ToList();
         var composed = UnitEdit.Compose(head.shape, head.device, edits, reuse ? _composed : null);
         ForgetComposition();
         _composed = (composed.Alpha.DetachFromDisposeScope(), composed.Premultiplied.DetachFromDisposeScope());
         _composedFor = strokes;
-        using var scope = NewDisposeScope();
-        return UnitEdit.Blend(head, composed.Alpha.unsqueeze(0), composed.Premultiplied.unsqueeze(0)).MoveToOuterDisposeScope();
+        return UnitEdit.Blend(head, composed.Alpha.unsqueeze(0), composed.Premultiplied.unsqueeze(0)).DetachFromDisposeScope();
     }
 
     /// <summary>The first image of a generator output (N,3,R,R) as PNG bytes; disposes the output.</summary>
