@@ -17,7 +17,7 @@ public static class Links
     public static string Csv(long run, string layer) => $"{Api(run, layer)}/export.csv";
     public static string Json(long run, string layer) => $"{Api(run, layer)}/export.json";
     public static string Report(long run) => $"/api/runs/{run}/report.html";
-    /// <summary>A stored view (ResultsStore.SaveShortLink).</summary>
+    /// <summary>A stored view (store.Links.SaveShortLink).</summary>
     public static string Short(string id) => $"/s/{id}";
     /// <summary>Longest link "Copy link" hands out as it is; a longer view is stored and shared as a short link.</summary>
     public const int MaxDirectLink = 2000;
