@@ -2,7 +2,6 @@
 // CSV shape, sizes, file existence (one directory walk, not one stat per file) and image-level label numbers.
 // PNG contents are checked lazily when labels are loaded, since decoding every PNG up front is too slow for 60k images.
 using System.Globalization;
-using Dissection.Core.Tallies;
 
 namespace Dissection.Core.Datasets;
 

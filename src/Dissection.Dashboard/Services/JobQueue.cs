@@ -1,5 +1,6 @@
-// The dashboard's door to the engine's job executor (Dissection.Core.Jobs): the only place in the dashboard that
-// runs long engine work. Jobs are recorded in the store (so they survive reloads and restarts), run in order a
+// The dashboard's door to the engine's job executor (Dissection.Core.Jobs): long work (dissections, ablations, GAN
+// experiments, reports) runs here; the interactive pages' services (Try, Learn, the playgrounds, the attack) run
+// their short engine calls themselves. Jobs are recorded in the store (so they survive reloads and restarts), run in order a
 // configurable number at a time, and report progress into the store, where pages poll it. On start, jobs of dead
 // processes are declared interrupted and this queue's own are resumed, keeping what they had saved.
 using Dissection.Core.Jobs;

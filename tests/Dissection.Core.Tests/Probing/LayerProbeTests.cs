@@ -11,7 +11,7 @@ public class LayerProbeTests
     private static LoadedModel Load(string arch, int size) => ModelRegistry.Load(ModelSpec.Parse(arch), new ModelOptions("cpu", InputSize: size));
 
     [Fact]
-    public void ListLayers_Resnet18At224_HasPyTorchNamesAndShapes()
+    public void ListLayers_resnet_18_at_224_has_PyTorch_names_and_shapes()
     {
         using var model = Load("resnet18", 224);
         var layers = LayerProbe.ListLayers(model).ToDictionary(l => l.Name);
@@ -27,7 +27,7 @@ public class LayerProbeTests
     }
 
     [Fact]
-    public void ConvFollowedByRelu_IsCapturedAfterTheRelu()
+    public void Conv_followed_by_Relu_is_captured_after_the_Relu()
     {
         using var model = Load("alexnet", 64);
         Assert.Equal("features.1", LayerProbe.CapturedModule(model, "features.0"));
@@ -49,7 +49,7 @@ public class LayerProbeTests
     }
 
     [Fact]
-    public void OneForwardPass_CapturesSeveralLayers()
+    public void One_forward_pass_captures_several_layers()
     {
         using var model = Load("resnet18", 64);
         var forwards = 0;
@@ -82,7 +82,7 @@ public class LayerProbeTests
     }
 
     [Fact]
-    public void UnknownLayer_ThrowsListingValidNames()
+    public void Unknown_layer_throws_listing_valid_names()
     {
         using var model = Load("resnet18", 64);
         var e = Assert.Throws<ArgumentException>(() => new LayerProbe(model, ["layer9"]));
@@ -91,7 +91,7 @@ public class LayerProbeTests
     }
 
     [Fact]
-    public void Edit_ChangesOutputs_AndRemovalRestoresThemExactly()
+    public void Edit_changes_outputs_and_removal_restores_them_exactly()
     {
         using var model = Load("resnet18", 64);
         using var input = randn(2, 3, 64, 64);
@@ -118,7 +118,7 @@ public class LayerProbeTests
     }
 
     [Fact]
-    public void Dispose_RemovesProbeHooks()
+    public void Dispose_removes_probe_hooks()
     {
         using var model = Load("alexnet", 64);
         using var input = randn(1, 3, 64, 64);
