@@ -1,5 +1,6 @@
-// A one-line progress bar for long CLI work (dissection, training, world generation).
-using Dissection.Core.Dissection;
+// A one-line progress bar for long CLI work (dissection, training, world generation). Spectre.Console's progress
+// display was weighed (#16) and not taken: it wants the work run inside its own callback, where every verb now hands
+// the engine a plain IProgress<T>, and when stderr is a log file this writes only the finished line.
 using Dissection.Core.Work;
 
 namespace Dissection.Cli;

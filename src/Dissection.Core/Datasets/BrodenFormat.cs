@@ -17,7 +17,6 @@
 //   <root>/c_<cat>.csv  code,number,name,frequency,coverage      (optional; numbers must exist in label.csv)
 //   CSV: RFC 4180 quoting (fields with commas or quotes are double-quoted, "" escapes a quote), UTF-8, '\n' or '\r\n'.
 using System.Globalization;
-using Dissection.Core.Tallies;
 
 namespace Dissection.Core.Datasets;
 

@@ -4,7 +4,6 @@
 // Containment: every file the dataset names stays inside its folder (PathContainment): index paths are relative without
 // '..', links that lead out are refused, and the images folder is listed without following links.
 using System.Globalization;
-using Dissection.Core.Tallies;
 
 namespace Dissection.Core.Datasets;
 

@@ -1,12 +1,28 @@
-// A small RFC 4180 CSV reader that remembers the line each record starts on, so format errors can name it.
+// Reads the dataset's CSV files (RFC 4180) with CsvHelper, keeping the line each record starts on so format errors
+// can name it. Malformed quoting (a stray quote, text after a closing quote, a quote never closed) is an error, not
+// guessed around: a Broden file that reads differently from the reference would give different concepts.
 using System.Text;
+using System.Text.RegularExpressions;
+using CsvHelper;
 
 namespace Dissection.Core.Datasets;
 
 internal sealed record CsvRecord(int Line, string[] Fields);
 
-internal static class CsvTable
+internal static partial class CsvTable
 {
+    private static readonly CsvReaderOptions Options = new()
+    {
+        HasHeader = false,  // callers read the header row themselves: Broden files name their columns differently
+        Separator = ',',
+        Mode = CsvMode.Rfc4180,
+        AllowLineBreaksInQuotes = true,
+        SkipEmptyLines = true,
+        TrackLineNumbers = true,
+        MalformedData = CsvMalformedDataHandling.Throw,
+        FieldCountMismatch = CsvFieldCountHandling.Allow,  // rows are checked against their header by the readers
+    };
+
     /// <summary>Reads all records (header included) of a CSV file; blank lines are skipped.</summary>
     public static List<CsvRecord> Read(string path)
     {
@@ -19,58 +35,20 @@ internal static class CsvTable
     internal static List<CsvRecord> Parse(string text, string fileName)
     {
         var records = new List<CsvRecord>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        int line = 1, recordLine = 1;
-        bool inQuotes = false, afterQuote = false, recordHasContent = false;
-        int start = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
-
-        for (int i = start; i < text.Length; i++)
+        try
         {
-            char c = text[i];
-            if (inQuotes)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                else if (c == '"') { inQuotes = false; afterQuote = true; }
-                else { if (c == '\n') line++; field.Append(c); }
-                continue;
-            }
-            switch (c)
-            {
-                case ',':
-                    fields.Add(field.ToString()); field.Clear();
-                    afterQuote = false; recordHasContent = true;
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    if (recordHasContent || field.Length > 0)
-                    {
-                        fields.Add(field.ToString());
-                        records.Add(new CsvRecord(recordLine, fields.ToArray()));
-                    }
-                    fields.Clear(); field.Clear();
-                    afterQuote = false; recordHasContent = false;
-                    line++; recordLine = line;
-                    break;
-                case '"' when field.Length == 0 && !afterQuote:
-                    inQuotes = true; recordHasContent = true;
-                    break;
-                case '"':
-                    throw new DatasetFormatException($"{fileName}, line {line}: stray double quote inside a field");
-                default:
-                    if (afterQuote)
-                        throw new DatasetFormatException($"{fileName}, line {line}: text after a closing double quote");
-                    field.Append(c);
-                    break;
-            }
+            using var reader = CsvReader.FromText(text, Options);
+            while (reader.Read()) records.Add(new CsvRecord((int)reader.LineNumber, reader.Current.ToArray()));
         }
-        if (inQuotes) throw new DatasetFormatException($"{fileName}, line {recordLine}: unterminated double-quoted field");
-        if (recordHasContent || field.Length > 0)
+        catch (CsvFormatException e)
         {
-            fields.Add(field.ToString());
-            records.Add(new CsvRecord(recordLine, fields.ToArray()));
+            var what = Problem().Match(e.Message) is { Success: true } m ? m.Groups[1].Value : e.Message;
+            throw new DatasetFormatException($"{fileName}, line {e.LineNumber}: {what}", e);
         }
         return records;
     }
+
+    /// <summary>The problem in CsvHelper's message, without the record, line and byte offset said elsewhere.</summary>
+    [GeneratedRegex(@"\): (.*?)(?: \(byte offset \d+\))?\.?$")]
+    private static partial Regex Problem();
 }

@@ -1,6 +1,5 @@
 // The knobs of one dissection run. Defaults are the PNAS 2020 ones (top 1 %, IoU > 0.04). Validate() is the one
 // range check every entry (CLI flags, dashboard form, queued job) applies.
-using Dissection.Core.Jobs;
 using Dissection.Core.Work;
 using Dissection.Core.Tallies;
 

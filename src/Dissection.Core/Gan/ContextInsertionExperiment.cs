@@ -4,7 +4,6 @@
 // the object label of the unedited image at the cell's centre. The generator decides what fits: a door appears on a
 // building, hardly in the sky. Per sample, the features are computed once and all cells' edits run as one stack.
 using Dissection.Core.Instrumentation;
-using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;

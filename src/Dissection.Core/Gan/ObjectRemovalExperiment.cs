@@ -3,7 +3,6 @@
 // the same latents each time. The features up to the layer are computed once per batch; all K+1 edits of a batch
 // are stacked along the batch dimension and run through the tail together.
 using Dissection.Core.Instrumentation;
-using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;

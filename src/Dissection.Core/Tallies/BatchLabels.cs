@@ -6,7 +6,6 @@
 // the shared array pool (a fresh 512 KB array per plane and batch fragmented the large-object heap): dispose to return them.
 using System.Buffers;
 using Dissection.Core.Datasets;
-using Dissection.Core.Dissection;
 
 namespace Dissection.Core.Tallies;
 

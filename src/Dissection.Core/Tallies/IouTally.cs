@@ -7,7 +7,6 @@
 // an image-level label of K; concept c uses the A of its primary category. IoU = I / (A + G - I + IouEpsilon).
 // Mergeable: every count is a sum over images, so tallies of disjoint image sets add.
 using Dissection.Core.Datasets;
-using Dissection.Core.Dissection;
 using static TorchSharp.torch;
 using System.Runtime.CompilerServices;
 

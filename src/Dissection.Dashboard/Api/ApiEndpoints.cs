@@ -47,7 +47,7 @@ public static class ApiEndpoints
                 topImages = u.TopImages.Select((t, rank) => new
                 {
                     rank, index = t.ImageIndex, t.Path, t.Activation,
-                    url = $"/api/runs/{run}/layers/{Uri.EscapeDataString(layer)}/units/{unit}/images/{rank}.png",
+                    url = Links.ImagePath(run, layer, unit, rank),
                 }),
                 u.Histogram,
             });

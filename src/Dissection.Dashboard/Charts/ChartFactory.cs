@@ -145,30 +145,6 @@ public static class ChartFactory
         return new Figure(data, layout);
     }
 
-    private static Layout BaseLayout(BarModeEnum mode, string? xTitle, string? yTitle, bool categoryAxis) => new()
-    {
-        BarMode = mode,
-        Height = 340,
-        Margin = new Margin { L = 50, R = 20, T = 20, B = 90 },
-        PaperBgColor = "rgba(0,0,0,0)",
-        PlotBgColor = "rgba(0,0,0,0)",
-        Font = new Font { Family = "system-ui, Segoe UI, Roboto, sans-serif", Size = 12 },
-        Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = 1.12m }],
-        XAxis =
-        [
-            new XAxis
-            {
-                Title = xTitle is null ? null : new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = xTitle },
-                Type = categoryAxis ? Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Category : null,
-            },
-        ],
-        YAxis =
-        [
-            new YAxis
-            {
-                Title = yTitle is null ? null : new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle },
-                GridColor = "#e5e7eb",
-            },
-        ],
-    };
+    private static Layout BaseLayout(BarModeEnum mode, string? xTitle, string? yTitle, bool categoryAxis) =>
+        ChartLayout.Base(xTitle, yTitle, categoryX: categoryAxis, barMode: mode);
 }

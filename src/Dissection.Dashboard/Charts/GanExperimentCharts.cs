@@ -61,14 +61,11 @@ public static class GanExperimentCharts
         return new Figure(data, Layout("context at the edited cell", $"{r.ConceptName} area added (share of image)", category: true));
     }
 
-    private static Plotly.Blazor.Layout Layout(string xTitle, string yTitle, bool category) => new()
+    private static Plotly.Blazor.Layout Layout(string xTitle, string yTitle, bool category)
     {
-        Height = 320,
-        Margin = new Margin { L = 60, R = 20, T = 20, B = 90 },
-        PaperBgColor = "rgba(0,0,0,0)",
-        PlotBgColor = "rgba(0,0,0,0)",
-        ShowLegend = false,
-        XAxis = [new XAxis { Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = xTitle }, Type = category ? Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Category : null }],
-        YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle }, GridColor = "#e5e7eb", TickFormat = ".0%" }],
-    };
+        var layout = ChartLayout.Base(xTitle, yTitle, margin: (60, 20, 20, 90), height: 320, categoryX: category);
+        layout.ShowLegend = false;
+        layout.YAxis[0].TickFormat = ".0%";
+        return layout;
+    }
 }

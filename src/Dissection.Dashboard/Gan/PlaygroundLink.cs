@@ -28,6 +28,10 @@ public static class PlaygroundLink
     /// <summary>Format 2 head bits: mode in bit 0, levels inline in bit 1.</summary>
     private const int InlineLevels = 2;
 
+    /// <summary>The playground on a model and layer, with its default seed and no strokes.</summary>
+    public static string Start(string model, string layer) =>
+        $"/gan/{Uri.EscapeDataString(model)}?layer={Uri.EscapeDataString(layer)}";
+
     public static string Build(string model, long seed, string layer, IReadOnlyList<PaintStroke> strokes, IReadOnlyList<float>? levels = null) =>
         $"/gan/{Uri.EscapeDataString(model)}?seed={seed.ToString(CultureInfo.InvariantCulture)}&layer={Uri.EscapeDataString(layer)}" +
         (strokes.Count > 0 ? "&strokes=" + EncodeStrokes(strokes, levels) : "");

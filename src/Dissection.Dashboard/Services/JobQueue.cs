@@ -49,7 +49,7 @@ public sealed class JobQueue : BackgroundService
         var parameters = new DissectClassifierParameters(model, _policy.Display(dataset), request.Layers, request.Settings);
         Executor.Validate(JobKind.DissectClassifier, parameters);
         var name = string.IsNullOrWhiteSpace(request.Name) ? $"{request.Arch} on {Path.GetFileName(dataset)}" : request.Name.Trim();
-        var id = _store.Read(s => DissectClassifierJob.CreateRun(s, parameters, name));
+        var id = _store.Write(s => DissectClassifierJob.CreateRun(s, parameters, name));
         EnqueueForRun(id, parameters, requestedBy);
         _log.LogInformation("Queued run {Run}: {Model} on {Dataset}, layers {Layers}", id, model, dataset, string.Join(",", request.Layers));
         return id;

@@ -3,6 +3,7 @@
 // (Core's ImageOverlap, the dissection's own rule), drawn as pictures, plus what the page links to for "Is it causal?".
 using System.Collections.Concurrent;
 using Dissection.Core.Datasets;
+using Dissection.Dashboard.Ablation;
 using Dissection.Core.Dissection;
 using Dissection.Core.Rendering;
 using Dissection.Core.Storage;
@@ -90,7 +91,7 @@ public sealed class LearnService(StoreAccess store, RepoPaths paths, ThumbnailSe
         var ablation = store.Read(s => s.Ablations.GetAblation(example.Run.Id, example.Layer));
         if (ablation is null) return null;
         var cls = ablation.Importance.FirstOrDefault(c => c.ImportantUnits.Any(u => u.Unit == example.Unit.Unit)) ?? ablation.Importance.FirstOrDefault();
-        return cls is null ? null : $"/runs/{example.Run.Id}/classes/{Uri.EscapeDataString(cls.Name)}";
+        return cls is null ? null : AblationLinks.Class(example.Run.Id, cls.Name);
     }
 
     /// <summary>A finished generator dissection (a `proggan:` run), for the GAN paint link; null without one.</summary>

@@ -13,11 +13,13 @@ public static class Links
 
     public static string Api(long run, string layer) => $"/api/runs/{run}/layers/{Uri.EscapeDataString(layer)}";
     public static string Strip(long run, string layer, int unit, int count, int size) => $"{Api(run, layer)}/units/{unit}/strip.png?size={size}&count={count}";
-    public static string Image(long run, string layer, int unit, int rank, int size) => $"{Api(run, layer)}/units/{unit}/images/{rank}.png?size={size}";
+    /// <summary>A top image at its stored size (the REST API hands these out).</summary>
+    public static string ImagePath(long run, string layer, int unit, int rank) => $"{Api(run, layer)}/units/{unit}/images/{rank}.png";
+    public static string Image(long run, string layer, int unit, int rank, int size) => $"{ImagePath(run, layer, unit, rank)}?size={size}";
     public static string Csv(long run, string layer) => $"{Api(run, layer)}/export.csv";
     public static string Json(long run, string layer) => $"{Api(run, layer)}/export.json";
     public static string Report(long run) => $"/api/runs/{run}/report.html";
-    /// <summary>A stored view (ResultsStore.SaveShortLink).</summary>
+    /// <summary>A stored view (store.Links.SaveShortLink).</summary>
     public static string Short(string id) => $"/s/{id}";
     /// <summary>Longest link "Copy link" hands out as it is; a longer view is stored and shared as a short link.</summary>
     public const int MaxDirectLink = 2000;

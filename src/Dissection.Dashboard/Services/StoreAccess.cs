@@ -1,33 +1,38 @@
-// The one door to the SQLite results store: a short-lived connection per call, so concurrent circuits,
-// image requests and the job host never share a connection across threads.
+// The one door to the SQLite results store. One ResultsStore is opened (pragmas and schema check) the first time it is
+// needed and shared: every call on it still takes its own pooled connection, so concurrent circuits, image requests
+// and the job host never share a connection across threads. Reads go through Read, writes through Write.
 using Dissection.Core.Storage;
 
 namespace Dissection.Dashboard.Services;
 
-public sealed class StoreAccess(RepoPaths paths)
+public sealed class StoreAccess(RepoPaths paths) : IDisposable
 {
-    private int _created;
+    private readonly Lock _opening = new();
+    private volatile ResultsStore? _store;
 
     public string DatabasePath => paths.Database;
 
-    public T Read<T>(Func<ResultsStore, T> read)
-    {
-        using var store = Open();
-        return read(store);
-    }
-
-    public void Write(Action<ResultsStore> write)
-    {
-        using var store = Open();
-        write(store);
-    }
+    public T Read<T>(Func<ResultsStore, T> read) => read(Store());
 
     public Task<T> ReadAsync<T>(Func<ResultsStore, T> read) => Task.Run(() => Read(read));
 
-    private ResultsStore Open()
+    public void Write(Action<ResultsStore> write) => write(Store());
+
+    /// <summary>A write that returns what it made (a new run's id, a short link's id).</summary>
+    public T Write<T>(Func<ResultsStore, T> write) => write(Store());
+
+    /// <summary>The shared store, opened on first use. A failed open (a corrupt or too new file) is not kept: the
+    /// next call tries again and reports the problem again.</summary>
+    private ResultsStore Store()
     {
-        if (Interlocked.Exchange(ref _created, 1) == 0)
+        if (_store is { } open) return open;
+        lock (_opening)
+        {
+            if (_store is { } raced) return raced;
             Directory.CreateDirectory(Path.GetDirectoryName(paths.Database)!);
-        return ResultsStore.Open(paths.Database);
+            return _store = ResultsStore.Open(paths.Database);
+        }
     }
+
+    public void Dispose() => _store?.Dispose();
 }

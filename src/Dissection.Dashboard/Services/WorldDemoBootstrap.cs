@@ -86,7 +86,7 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
         var settings = new DissectionSettings { Split = "val", Limit = 1000 };
         var parameters = new DissectClassifierParameters(new ModelSpec("world-vgg", Checkpoint).ToString(), policy.Display(world),
             WorldDemoLayers, settings);
-        var id = store.Read(s => DissectClassifierJob.CreateRun(s, parameters, RunName));
+        var id = store.Write(s => DissectClassifierJob.CreateRun(s, parameters, RunName));
         try
         {
             if (!File.Exists(Path.Combine(world, "index.csv")))
@@ -134,7 +134,7 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
         }
         var parameters = new DissectGeneratorParameters($"{Core.Models.GeneratorSpec.Arch}:{Generator}", $"z:1:{GanSamples}",
             $"{SegmenterSpec.World}:{Segmenter}", GanLayers, new DissectionSettings());
-        var id = store.Read(s => DissectGeneratorJob.CreateRun(s, parameters, GanRunName));
+        var id = store.Write(s => DissectGeneratorJob.CreateRun(s, parameters, GanRunName));
         jobs.Executor.Enqueue(new JobRequest(JobKind.DissectGenerator, GanRunName, parameters, RunId: id));
         log.LogInformation("Queued the demo GAN dissection run {Run}", id);
         return id;
@@ -187,7 +187,7 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
         var settings = new DissectionSettings { Split = "val", Limit = 1000 };
         var parameters = new DissectClassifierParameters(new ModelSpec(ImageNetResNet18.Name, null).ToString(), policy.Display(world),
             ImageNetResNet18.BlockOutputs, settings);
-        var id = store.Read(s => DissectClassifierJob.CreateRun(s, parameters, ImageNetRunName));
+        var id = store.Write(s => DissectClassifierJob.CreateRun(s, parameters, ImageNetRunName));
         jobs.EnqueueForRun(id, parameters);
         log.LogInformation("Queued the ImageNet demo run {Run}", id);
     }

@@ -32,4 +32,15 @@ public sealed class CsvParsingTests
         var e = Assert.Throws<DatasetFormatException>(() => CsvTable.Parse("a,b\n1,x\"y\n", "t.csv"));
         Assert.Contains("t.csv, line 2", e.Message);
     }
+
+    [Theory]
+    [InlineData("a,b\n1,\"x\"y\n", 2, "text after the closing quote")]
+    [InlineData("a,b\n\n1,\"never\nclosed,2\n", 3, "never closed")]
+    public void Broken_quoting_names_file_line_and_problem(string text, int line, string problem)
+    {
+        var e = Assert.Throws<DatasetFormatException>(() => CsvTable.Parse(text, "t.csv"));
+        Assert.Contains($"t.csv, line {line}: ", e.Message);
+        Assert.Contains(problem, e.Message);
+        Assert.DoesNotContain("byte offset", e.Message);
+    }
 }

@@ -13,7 +13,7 @@ public class InstrumentedModelTests
     private static LoadedModel Load(string arch, int size) => ModelRegistry.Load(ModelSpec.Parse(arch), new ModelOptions("cpu", InputSize: size));
 
     [Fact]
-    public void ListLayers_Resnet18At224_HasPyTorchNamesAndShapes()
+    public void ListLayers_resnet_18_at_224_has_PyTorch_names_and_shapes()
     {
         using var model = Load("resnet18", 224);
         var layers = model.Instrumented.Layers().ToDictionary(l => l.Name);
@@ -29,7 +29,7 @@ public class InstrumentedModelTests
     }
 
     [Fact]
-    public void ConvFollowedByRelu_IsCapturedAfterTheRelu()
+    public void Conv_followed_by_Relu_is_captured_after_the_Relu()
     {
         using var model = Load("alexnet", 64);
         Assert.Equal("features.1", model.Instrumented.Resolve("features.0"));
@@ -51,7 +51,7 @@ public class InstrumentedModelTests
     }
 
     [Fact]
-    public void OneForwardPass_CapturesSeveralLayers()
+    public void One_forward_pass_captures_several_layers()
     {
         using var model = Load("resnet18", 64);
         var forwards = 0;
@@ -84,7 +84,7 @@ public class InstrumentedModelTests
     }
 
     [Fact]
-    public void UnknownLayer_ThrowsListingValidNames()
+    public void Unknown_layer_throws_listing_valid_names()
     {
         using var model = Load("resnet18", 64);
         var e = Assert.Throws<ArgumentException>(() => model.Instrumented.Retain(["layer9"]));
@@ -93,7 +93,7 @@ public class InstrumentedModelTests
     }
 
     [Fact]
-    public void Edit_ChangesOutputs_AndRemovalRestoresThemExactly()
+    public void Edit_changes_outputs_and_removal_restores_them_exactly()
     {
         using var model = Load("resnet18", 64);
         using var input = randn(2, 3, 64, 64);
@@ -120,7 +120,7 @@ public class InstrumentedModelTests
     }
 
     [Fact]
-    public void Dispose_RemovesProbeHooks()
+    public void Dispose_removes_probe_hooks()
     {
         using var model = Load("alexnet", 64);
         using var input = randn(1, 3, 64, 64);

@@ -38,7 +38,7 @@ public sealed class AttackAndLabelJobTests : IDisposable
     private static string Vgg => "world-vgg:" + RepositoryFiles.Path("data/models/world-vgg.pt");
 
     [Fact]
-    public void AnAttackJobStoresTheExperimentTheEngineComputesDirectly()
+    public void An_attack_job_stores_the_experiment_the_engine_computes_directly()
     {
         var world = World();
         var store = _db.Open();
@@ -67,7 +67,7 @@ public sealed class AttackAndLabelJobTests : IDisposable
     }
 
     [Fact]
-    public void AnAttackJobOnALayerWithoutAblationFailsNamingIt()
+    public void An_attack_job_on_a_layer_without_ablation_fails_naming_it()
     {
         var store = _db.Open();
         var run = store.Runs.CreateRun("no ablation", Vgg, World(), [Layer], new());
@@ -85,7 +85,7 @@ public sealed class AttackAndLabelJobTests : IDisposable
     [InlineData("4/255", "l3", 20, 10, "norm")]
     [InlineData("4/255", "linf", -1, 10, "steps")]
     [InlineData("4/255", "linf", 20, 0, "count")]
-    public void AttackParametersOutOfRangeNameTheirField(string eps, string norm, int steps, int count, string field)
+    public void Attack_parameters_out_of_range_name_their_field(string eps, string norm, int steps, int count, string field)
     {
         using var executor = Executor();
         var e = Assert.Throws<JobParameterException>(() =>
@@ -94,7 +94,7 @@ public sealed class AttackAndLabelJobTests : IDisposable
     }
 
     [Fact]
-    public void ALabelJobWritesAConceptDatasetAndReusesItsCacheWhenRunAgain()
+    public void A_label_job_writes_a_concept_dataset_and_reuses_its_cache_when_run_again()
     {
         var images = Path.Combine(_db.Folder, "photos");
         Directory.CreateDirectory(images);
@@ -111,7 +111,7 @@ public sealed class AttackAndLabelJobTests : IDisposable
     }
 
     [Fact]
-    public void LabelParametersNameTheirField()
+    public void Label_parameters_name_their_field()
     {
         using var executor = Executor();
         Directory.CreateDirectory(Path.Combine(_db.Folder, "photos"));

@@ -35,7 +35,7 @@ public sealed class DissectionJobResumeTests : IDisposable
     }
 
     [Fact]
-    public void AnInterruptedRunKeepsItsSavedLayerAndEndsEqualToAnUninterruptedOne()
+    public void An_interrupted_run_keeps_its_saved_layer_and_ends_equal_to_an_uninterrupted_one()
     {
         var p = Parameters();
         var store = _db.Open();
@@ -78,7 +78,7 @@ public sealed class DissectionJobResumeTests : IDisposable
     }
 
     [Fact]
-    public void ADatasetThatVanishedWhileQueuedFailsWithThatMessage()
+    public void A_dataset_that_vanished_while_queued_fails_with_that_message()
     {
         var p = Parameters();
         var store = _db.Open();
@@ -102,7 +102,7 @@ public sealed class DissectionJobResumeTests : IDisposable
     [InlineData("topk")]
     [InlineData("batch")]
     [InlineData("limit")]
-    public void SettingsOutOfRangeNameTheirField(string field)
+    public void Settings_out_of_range_name_their_field(string field)
     {
         var s = field switch
         {

@@ -55,7 +55,7 @@ public sealed class JobExecutorTests : IDisposable
     private static JobRecord WaitEnd(JobExecutor e, long id) => WaitFor(e, id, j => j.State is not (JobState.Queued or JobState.Running));
 
     [Fact]
-    public void AQueuedJobRunsToDoneWithItsProgressAndItsRun()
+    public void A_queued_job_runs_to_done_with_its_progress_and_its_run()
     {
         var handler = new StepHandler();
         var e = Executor(handler);
@@ -83,7 +83,7 @@ public sealed class JobExecutorTests : IDisposable
     [InlineData("opening")]
     [InlineData("step")]
     [InlineData("saving")]
-    public void AFailureInAnyPhaseFailsTheJobWithTheEnginesMessageAndTheQueueGoesOn(string phase)
+    public void A_failure_in_any_phase_fails_the_job_with_the_engines_message_and_the_queue_goes_on(string phase)
     {
         var handler = new StepHandler();
         var e = Executor(handler);
@@ -103,7 +103,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void BadParametersAreRefusedAtTheDoorNamingTheField()
+    public void Bad_parameters_are_refused_at_the_door_naming_the_field()
     {
         var e = Executor(new StepHandler());
         var ex = Assert.Throws<JobParameterException>(() => e.Enqueue(Request(new StepParameters(0))));
@@ -113,7 +113,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void ParametersThatGoBadWhileQueuedFailAtStartAndTheQueueGoesOn()
+    public void Parameters_that_go_bad_while_queued_fail_at_start_and_the_queue_goes_on()
     {
         var marker = Path.Combine(_db.Folder, "dataset.marker");
         File.WriteAllText(marker, "x");
@@ -129,7 +129,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void JobsRunOneAtATimeInTheOrderTheyWereQueued()
+    public void Jobs_run_one_at_a_time_in_the_order_they_were_queued()
     {
         var handler = new StepHandler();
         var e = Executor(handler);
@@ -141,7 +141,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void AConfiguredNumberRunAtOnce()
+    public void A_configured_number_run_at_once()
     {
         var handler = new StepHandler { Gate = new Barrier(2) };
         var e = Executor(handler, concurrency: 2);
@@ -152,7 +152,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void CancelBeforeItStartsNeverRunsIt()
+    public void Cancel_before_it_starts_never_runs_it()
     {
         var handler = new StepHandler();
         var e = Executor(handler);
@@ -169,7 +169,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void CancelWhileRunningStopsTheWorkAndSaysCancelled()
+    public void Cancel_while_running_stops_the_work_and_says_cancelled()
     {
         var e = Executor(new StepHandler());
         var id = e.Enqueue(Request(new StepParameters(10_000, StepMs: 5)));
@@ -182,7 +182,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void AnotherProcessCancelsThroughTheStoreAtTheNextHeartbeat()
+    public void Another_process_cancels_through_the_store_at_the_next_heartbeat()
     {
         var e = Executor(new StepHandler());
         var id = e.Enqueue(Request(new StepParameters(10_000, StepMs: 5)));
@@ -194,7 +194,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void RunningJobsReportProgressWithAnEta()
+    public void Running_jobs_report_progress_with_an_eta()
     {
         var e = Executor(new StepHandler());
         var id = e.Enqueue(Request(new StepParameters(400, StepMs: 10)));
@@ -208,7 +208,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void ShutdownInterruptsAndTheNextStartResumesKeepingWhatWasSaved()
+    public void Shutdown_interrupts_and_the_next_start_resumes_keeping_what_was_saved()
     {
         var handler = new StepHandler();
         var e = Executor(handler);
@@ -237,7 +237,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void ADeadOwnersJobIsInterruptedByAnyProcessAndALiveOnesIsLeftAlone()
+    public void A_dead_owners_job_is_interrupted_by_any_process_and_a_live_ones_is_left_alone()
     {
         var store = _db.Open();
         var run = store.Runs.CreateRun("r", "m", "d", ["l"], new DissectionSettings());
@@ -276,7 +276,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void RunNowRecordsTheJobAsThisProcesssWhileItWorks()
+    public void Run_now_records_the_job_as_this_processs_while_it_works()
     {
         var handler = new StepHandler();
         var e = Executor(handler);
@@ -291,7 +291,7 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
-    public void AKindWithoutAHandlerIsRefused()
+    public void A_kind_without_a_handler_is_refused()
     {
         var e = Executor(new StepHandler());
         var ex = Assert.Throws<NotSupportedException>(() => e.Enqueue(new JobRequest(JobKind.Label, "x", new StepParameters(1))));

@@ -8,7 +8,7 @@ namespace Dissection.Core.Tests.Jobs;
 public sealed class ScratchFolderTests
 {
     [Fact]
-    public void OrphansOfDeadProcessesAreRemovedAndLiveOnesKept()
+    public void Orphans_of_dead_processes_are_removed_and_live_ones_kept()
     {
         using var dir = new TempDir();
         var mine = Directory.CreateDirectory(Path.Combine(dir.Path, ScratchFolders.NewName())).FullName;
@@ -29,7 +29,7 @@ public sealed class ScratchFolderTests
     }
 
     [Fact]
-    public void AProcessWhoseIdWasReusedIsDead()
+    public void A_process_whose_id_was_reused_is_dead()
     {
         var me = JobOwner.Current;
         Assert.True(me.IsAlive(null, DateTime.UtcNow, TimeSpan.Zero));
@@ -45,11 +45,11 @@ public sealed class ScratchFolderTests
     [InlineData("cannot open /tmp/dissect-cache-1/conv5.bin: disk full", "/repo", "cannot open conv5.bin: disk full")]
     [InlineData("the quantile must be in (0, 1), got 2/3", "/repo", "the quantile must be in (0, 1), got 2/3")]
     [InlineData("eps 2/255 is too large", null, "eps 2/255 is too large")]
-    public void MessagesShowNoServerPath(string message, string? root, string expected) =>
+    public void Messages_show_no_server_path(string message, string? root, string expected) =>
         Assert.Equal(expected, JobMessages.Describe(new InvalidDataException(message), root));
 
     [Fact]
-    public void WrappersAreUnwrappedToTheEnginesMessage()
+    public void Wrappers_are_unwrapped_to_the_engines_message()
     {
         var e = new AggregateException(new System.Reflection.TargetInvocationException(new ArgumentException("no layer 'conv9'")));
         Assert.Equal("no layer 'conv9'", JobMessages.Describe(e));

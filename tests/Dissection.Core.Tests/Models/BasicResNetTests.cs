@@ -9,7 +9,7 @@ namespace Dissection.Core.Tests.Models;
 public sealed class BasicResNetTests
 {
     [Fact]
-    public void MatchesTorchVisionResNet18WithTheSameWeights()
+    public void Matches_TorchVision_ResNet18_with_the_same_weights()
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(7);
@@ -38,7 +38,7 @@ public sealed class BasicResNetTests
     }
 
     [Fact]
-    public void WithoutHeadReturnsPooledFeaturesAtAnyDepth()
+    public void Without_head_returns_pooled_features_at_any_depth()
     {
         using var model = new BasicResNet([1, 1, 2, 3]);
         model.eval();
@@ -54,7 +54,7 @@ public sealed class BasicResNetTests
     }
 
     [Fact]
-    public void RejectsAnythingButFourStages()
+    public void Rejects_anything_but_four_stages()
     {
         Assert.Throws<ArgumentException>(() => new BasicResNet([2, 2, 2]));
         Assert.Throws<ArgumentException>(() => new BasicResNet([2, 0, 2, 2]));

@@ -20,7 +20,7 @@ public class CheckpointFixtureTests
     [Theory]
     [InlineData("tiny_places365_legacy.pth.tar")]
     [InlineData("tiny_state_dict.pt")]
-    public void RealPyTorchFiles_LoadWithEveryValueInPlace(string file)
+    public void Real_PyTorch_files_load_with_every_value_in_place(string file)
     {
         using var model = ModelRegistry.Load(ModelSpec.Parse($"{Arch}:{Fixture(file)}"), new ModelOptions("cpu"));
         Assert.Equal(5, model.NumClasses);
@@ -35,11 +35,11 @@ public class CheckpointFixtureTests
     }
 
     [Fact]
-    public void AfterOurReader_PyBridgesOwnLoaderStillWorks()
+    public void After_our_reader_PyBridges_own_loader_still_works()
     {
         // Our reader swaps entries of Razorvine's process-wide constructor table while it runs; they must come back.
         using var model = ModelRegistry.Load(ModelSpec.Parse($"{Arch}:{Fixture("tiny_places365_legacy.pth.tar")}"), new ModelOptions("cpu"));
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var path = dir.File("tiny.pt");
         TorchSharp.PyBridge.PyBridgeModuleExtensions.save_py(model.Module, path);
         var copy = nn.Sequential(("features", nn.Sequential(("0", nn.Conv2d(3, 4, 3)), ("1", nn.ReLU()))),

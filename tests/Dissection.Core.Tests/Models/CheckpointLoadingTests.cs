@@ -30,9 +30,9 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
-    public void StateDictPt_RoundTrips_AndTakesClassCountFromFc()
+    public void State_dict_pt_round_trips_and_takes_class_count_from_fc()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var (net, input, expected) = Reference(classes: 7);
         var path = dir.File("r18.pt");
         net.save_py(path);
@@ -44,9 +44,9 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
-    public void Places365Style_NestedStateDictWithModulePrefix_Loads()
+    public void Places365_style_nested_state_dict_with_module_prefix_loads()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var (net, input, expected) = Reference(classes: 5);
         var weights = new Hashtable();
         foreach (var (key, t) in net.state_dict()) weights["module." + key] = t;
@@ -60,9 +60,9 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
-    public void Safetensors_RoundTrips()
+    public void Safetensors_round_trips()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var (net, input, expected) = Reference(classes: 3);
         var path = dir.File("r18.safetensors");
         using (var f = File.Create(path)) net.save_safetensors(f, leaveOpen: true);
@@ -73,9 +73,9 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
-    public void WrongCheckpoint_NamesMissingUnexpectedKeysAndShapes()
+    public void Wrong_checkpoint_names_missing_unexpected_keys_and_shapes()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var (net, _, _) = Reference(classes: 4);
         var sd = new Hashtable();
         foreach (var (key, t) in net.state_dict()) sd[key] = t;
@@ -97,9 +97,9 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
-    public void CheckpointOfAnotherArchitecture_IsRefused()
+    public void Checkpoint_of_another_architecture_is_refused()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         // A small sequential net stands in for "some other architecture's" weights.
         var other = nn.Sequential(("features", nn.Sequential(("0", nn.Conv2d(3, 8, 3)))), ("classifier", nn.Linear(8, 2)));
         var path = dir.File("other.pt");
@@ -112,7 +112,7 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
-    public void MissingFile_NamesThePath()
+    public void Missing_file_names_the_path()
     {
         var path = Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid(), "model.pth");
         var e = Assert.Throws<FileNotFoundException>(() => ModelRegistry.Load(ModelSpec.Parse($"resnet18:{path}"), Cpu64));
@@ -123,9 +123,9 @@ public class CheckpointLoadingTests
     [InlineData(new byte[] { 1, 2, 3 })]
     [InlineData(new byte[] { 0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 9, 9 })] // a zip signature, then garbage
     [InlineData(new byte[] { 0x80, 0x02, 0x8a, 0x0a })] // legacy (pre-1.6) torch.save
-    public void CorruptFile_IsInvalidDataNamingThePath(byte[] bytes)
+    public void Corrupt_file_is_invalid_data_naming_the_path(byte[] bytes)
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var path = dir.File("corrupt.pth");
         File.WriteAllBytes(path, bytes);
         var e = Assert.Throws<InvalidDataException>(() => ModelRegistry.Load(ModelSpec.Parse($"resnet18:{path}"), Cpu64));
@@ -133,9 +133,9 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
-    public void Sidecar_SetsClassNamesAndPreprocessing_OptionsOverrideIt()
+    public void Sidecar_sets_class_names_and_preprocessing_options_override_it()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var (net, _, _) = Reference(classes: 3);
         var path = dir.File("r18.pth");
         net.save_py(path);
@@ -157,9 +157,9 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
-    public void Sidecar_WithWrongClassCount_IsRefused()
+    public void Sidecar_with_wrong_class_count_is_refused()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var (net, _, _) = Reference(classes: 3);
         var path = dir.File("r18.pth");
         net.save_py(path);
@@ -170,7 +170,7 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
-    public void NoCheckpoint_BuildsTheTorchVisionDefault()
+    public void No_checkpoint_builds_the_TorchVision_default()
     {
         using var model = ModelRegistry.Load(ModelSpec.Parse("resnet18"), Cpu64);
         Assert.Equal(1000, model.NumClasses);
@@ -181,7 +181,7 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
-    public void Devices_AutoPicksWhatExists_CudaWithoutGpuIsAnError()
+    public void Devices_auto_picks_what_exists_cuda_without_gpu_is_an_error()
     {
         Assert.Equal(cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU, ModelRegistry.ResolveDevice("auto").type);
         Assert.Equal(DeviceType.CPU, ModelRegistry.ResolveDevice("cpu").type);
@@ -190,14 +190,14 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
-    public void UnknownArchitecture_ListsKnownOnes()
+    public void Unknown_architecture_lists_known_ones()
     {
         var e = Assert.Throws<ArgumentException>(() => ModelRegistry.Load(ModelSpec.Parse("resnet99"), Cpu64));
         Assert.Contains("resnet18", e.Message);
     }
 
     [Fact]
-    public void Register_AddsAnArchitecture()
+    public void Register_adds_an_architecture()
     {
         ModelRegistry.Register("tiny-test-net", n => nn.Sequential(("conv", nn.Conv2d(3, 4, 3)), ("pool", nn.AdaptiveAvgPool2d(1)),
             ("flat", nn.Flatten()), ("fc", nn.Linear(4, n))), Preprocessing.ImageNet(16), defaultClasses: 6);

@@ -14,7 +14,7 @@ namespace Dissection.Core.Tests.Models;
 public sealed class ImageNetResNet18PipelineTests(ImageNetResNet18Fixture fixture, ITestOutputHelper output)
 {
     [Fact]
-    public void RegistryListsItAsAFeatureExtractorWithCaffePreprocessing()
+    public void Registry_lists_it_as_a_feature_extractor_with_caffe_preprocessing()
     {
         Assert.Contains(ImageNetResNet18.Name, ModelRegistry.Architectures);
         var loaded = fixture.Loaded;
@@ -31,7 +31,7 @@ public sealed class ImageNetResNet18PipelineTests(ImageNetResNet18Fixture fixtur
     }
 
     [Fact]
-    public void PhotoThroughOurPipelineMatchesThePackagesPipelineInOnnxRuntime()
+    public void Photo_through_our_pipeline_matches_the_packages_pipeline_in_OnnxRuntime()
     {
         using var preprocess = new OnnxRuntimeOracle(ImageNetResNet18.PreprocessPath);
         using var network = new OnnxRuntimeOracle(ImageNetResNet18.ModelPath);
@@ -55,7 +55,7 @@ public sealed class ImageNetResNet18PipelineTests(ImageNetResNet18Fixture fixtur
     }
 
     [Fact]
-    public void DemoLayersAreTheLastBlockOfEachStage()
+    public void Demo_layers_are_the_last_block_of_each_stage()
     {
         var names = fixture.Loaded.Instrumented.Layers().Select(l => l.Name).ToHashSet();
         foreach (var block in ImageNetResNet18.BlockOutputs)
@@ -68,7 +68,7 @@ public sealed class ImageNetResNet18PipelineTests(ImageNetResNet18Fixture fixtur
     }
 
     [Fact]
-    public void LayersCanBeListedAndProbed()
+    public void Layers_can_be_listed_and_probed()
     {
         var layers = fixture.Loaded.Instrumented.Layers();
         Assert.Equal(new[] { 512, 7, 7 }, layers.Single(l => l.Name == "layer4").OutputShape);

@@ -12,7 +12,7 @@ public sealed class MeanImagePreprocessingTests
         new(3, new MeanImage(Pixels, 2, 3).ChannelMeans(), [1f, 1f, 1f], Bgr: true, ValueRange: 255f) { MeanImage = new MeanImage(Pixels, 2, 3) };
 
     [Fact]
-    public void SubtractsEachPixelsMeanAfterReorderAndScale()
+    public void Subtracts_each_pixels_mean_after_reorder_and_scale()
     {
         using var x = rand(2, 3, 2, 3);
         using var y = Caffe.Apply(x);
@@ -27,7 +27,7 @@ public sealed class MeanImagePreprocessingTests
     }
 
     [Fact]
-    public void ChannelMeansAverageEachPlane()
+    public void Channel_means_average_each_plane()
     {
         var means = new MeanImage(Pixels, 2, 3).ChannelMeans();
         for (int c = 0; c < 3; c++)
@@ -35,7 +35,7 @@ public sealed class MeanImagePreprocessingTests
     }
 
     [Fact]
-    public void ResizesToTheInputSize()
+    public void Resizes_to_the_input_size()
     {
         // A mean image that is constant per channel stays that constant at any size.
         var flat = new MeanImage(Enumerable.Range(0, 3).SelectMany(c => Enumerable.Repeat(100f + c, 4)).ToArray(), 2, 2);
@@ -48,7 +48,7 @@ public sealed class MeanImagePreprocessingTests
     }
 
     [Fact]
-    public void WrongPixelCountIsAnArgumentError()
+    public void Wrong_pixel_count_is_an_argument_error()
     {
         var bad = new MeanImage(new float[10], 2, 3);
         Assert.Throws<ArgumentException>(() => bad.ChannelMeans());
@@ -58,7 +58,7 @@ public sealed class MeanImagePreprocessingTests
     }
 
     [Fact]
-    public void ExplicitMeanFromSidecarReplacesTheMeanImage()
+    public void Explicit_mean_from_sidecar_replaces_the_mean_image()
     {
         var meta = new CheckpointMetadata(Mean: [1f, 2f, 3f]);
         var p = meta.ApplyTo(Caffe);

@@ -6,11 +6,11 @@ namespace Dissection.Core.Tests.Models;
 public class ModelSpecTests
 {
     [Fact]
-    public void ArchAlone_HasNoCheckpoint() =>
+    public void Arch_alone_has_no_checkpoint() =>
         Assert.Equal(new ModelSpec("resnet18", null), ModelSpec.Parse("resnet18"));
 
     [Fact]
-    public void SplitsAtTheFirstColonOnly()
+    public void Splits_at_the_first_colon_only()
     {
         var spec = ModelSpec.Parse("resnet18:models/a:b.pth");
         Assert.Equal("resnet18", spec.Arch);
@@ -23,5 +23,5 @@ public class ModelSpecTests
     [InlineData("  ")]
     [InlineData(":x.pth")]
     [InlineData("resnet18:")]
-    public void MalformedSpecs_Throw(string text) => Assert.Throws<ArgumentException>(() => ModelSpec.Parse(text));
+    public void Malformed_specs_throw(string text) => Assert.Throws<ArgumentException>(() => ModelSpec.Parse(text));
 }

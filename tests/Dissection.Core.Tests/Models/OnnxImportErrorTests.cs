@@ -15,7 +15,7 @@ public sealed class OnnxImportErrorTests : IDisposable
     [Theory]
     [InlineData(0.5)]
     [InlineData(0.999)]
-    public void TruncatedFileNamesTheFile(double keep)
+    public void Truncated_file_names_the_file(double keep)
     {
         var bytes = File.ReadAllBytes(ImageNetResNet18.ModelPath);
         var path = Write("truncated.onnx", bytes[..(int)(bytes.Length * keep)]);
@@ -24,7 +24,7 @@ public sealed class OnnxImportErrorTests : IDisposable
     }
 
     [Fact]
-    public void EmptyFileNamesTheFile()
+    public void Empty_file_names_the_file()
     {
         var path = Write("empty.onnx", []);
         var e = Assert.Throws<InvalidDataException>(() => OnnxResNet.Load(path));
@@ -33,7 +33,7 @@ public sealed class OnnxImportErrorTests : IDisposable
     }
 
     [Fact]
-    public void PhotoInsteadOfModelNamesTheFile()
+    public void Photo_instead_of_model_names_the_file()
     {
         var path = Write("photo.onnx", File.ReadAllBytes(SamplePhotos.Paths()[0]));
         var e = Assert.Throws<InvalidDataException>(() => OnnxResNet.Load(path));
@@ -41,7 +41,7 @@ public sealed class OnnxImportErrorTests : IDisposable
     }
 
     [Fact]
-    public void MissingFileNamesTheFile()
+    public void Missing_file_names_the_file()
     {
         var path = Path.Combine(dir.FullName, "absent.onnx");
         var e = Assert.Throws<FileNotFoundException>(() => OnnxResNet.Load(path));
@@ -49,7 +49,7 @@ public sealed class OnnxImportErrorTests : IDisposable
     }
 
     [Fact]
-    public void PreprocessingGraphIsNotMistakenForANetwork()
+    public void Preprocessing_graph_is_not_mistaken_for_a_network()
     {
         var e = Assert.Throws<InvalidDataException>(() => OnnxResNet.Load(ImageNetResNet18.PreprocessPath));
         Assert.Contains(ImageNetResNet18.PreprocessPath, e.Message);
@@ -57,7 +57,7 @@ public sealed class OnnxImportErrorTests : IDisposable
     }
 
     [Fact]
-    public void ExtraAndMissingInitializersAreReportedByName()
+    public void Extra_and_missing_initializers_are_reported_by_name()
     {
         var model = ShippedOnnx.Clone();
         var extra = new TensorProto { Name = "stray_weight", DataType = (int)TensorProto.Types.DataType.Float };
@@ -79,7 +79,7 @@ public sealed class OnnxImportErrorTests : IDisposable
     }
 
     [Fact]
-    public void WrongWeightShapeNamesInitializerAndParameter()
+    public void Wrong_weight_shape_names_initializer_and_parameter()
     {
         var model = ShippedOnnx.Clone();
         // Declare the stem weight 3x7 instead of 7x3 (same number of values): only the shape check can notice.

@@ -17,7 +17,7 @@ public sealed class OnnxResNetParityTests(ImageNetResNet18Fixture fixture, ITest
     private const int Size = 224;
 
     [Fact]
-    public void PooledFeaturesMatchOnnxRuntimeOnRealPhotos()
+    public void Pooled_features_match_OnnxRuntime_on_real_photos()
     {
         using var preprocess = new OnnxRuntimeOracle(ImageNetResNet18.PreprocessPath);
         using var network = new OnnxRuntimeOracle(ImageNetResNet18.ModelPath);
@@ -47,7 +47,7 @@ public sealed class OnnxResNetParityTests(ImageNetResNet18Fixture fixture, ITest
     }
 
     [Fact]
-    public void DepthIsReadFromTheGraphAndEveryInitializerIsUsedOnce()
+    public void Depth_is_read_from_the_graph_and_every_initializer_is_used_once()
     {
         var imported = fixture.Imported;
         Assert.Equal(new[] { 2, 2, 2, 3 }, imported.Layers);
@@ -71,7 +71,7 @@ public sealed class OnnxResNetParityTests(ImageNetResNet18Fixture fixture, ITest
     }
 
     [Fact]
-    public void LayersHavePyTorchStyleNames()
+    public void Layers_have_PyTorch_style_names()
     {
         var names = fixture.Imported.Module.named_modules().Select(m => m.name).ToHashSet();
         foreach (var name in new[] { "conv1", "bn1", "layer1", "layer2", "layer3", "layer4", "layer4.2", "layer4.2.conv2", "layer2.0.downsample.0", "avgpool" })
@@ -81,7 +81,7 @@ public sealed class OnnxResNetParityTests(ImageNetResNet18Fixture fixture, ITest
     }
 
     [Fact]
-    public void MappingFollowsDataFlowNotFileOrderOrNames()
+    public void Mapping_follows_data_flow_not_file_order_or_names()
     {
         // Rewrite the file with its nodes in reverse order and every initializer renamed: the import must not change.
         var model = ShippedOnnx.Clone();
@@ -112,7 +112,7 @@ public sealed class OnnxResNetParityTests(ImageNetResNet18Fixture fixture, ITest
     }
 
     [Fact]
-    public void DefaultPreprocessingComesFromThePackagesMeanImage()
+    public void Default_preprocessing_comes_from_the_packages_mean_image()
     {
         var pre = ImageNetResNet18.DefaultPreprocessing();
         Assert.Equal(224, pre.InputSize);

@@ -7,7 +7,7 @@ namespace Dissection.Core.Tests.Models;
 public class PreprocessingTests
 {
     [Fact]
-    public void ImageNet_SubtractsMeanAndDividesStdPerChannel()
+    public void ImageNet_subtracts_mean_and_divides_std_per_channel()
     {
         using var x = rand(2, 3, 4, 5);
         using var y = Preprocessing.ImageNet().Apply(x);
@@ -21,7 +21,7 @@ public class PreprocessingTests
     }
 
     [Fact]
-    public void BgrAnd255_FlipChannelsThenScaleThenNormalise()
+    public void Bgr_and_255_flip_channels_then_scale_then_normalise()
     {
         // Caffe style: BGR, 0..255, mean only.
         var p = new Preprocessing(224, [103.06f, 115.90f, 123.15f], [1f, 1f, 1f], Bgr: true, ValueRange: 255f);
@@ -35,7 +35,7 @@ public class PreprocessingTests
     }
 
     [Fact]
-    public void NonImageBatch_Throws()
+    public void Non_image_batch_throws()
     {
         using var x = rand(3, 8, 8);
         Assert.Throws<ArgumentException>(() => Preprocessing.ImageNet().Apply(x));

@@ -19,7 +19,7 @@ public sealed class ConcurrentReadWriteTests : IDisposable
             v, TimeSpan.FromSeconds(v));
 
     [Fact]
-    public void ReadersNeverSeeAPartialLayer()
+    public void Readers_never_see_a_partial_layer()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store, layers: ["conv", "fc"]);

@@ -39,7 +39,7 @@ public sealed class DashboardQueryTests : IDisposable
     }
 
     [Fact]
-    public void UnitSummariesMatchTheSavedUnitsWithoutMaps()
+    public void Unit_summaries_match_the_saved_units_without_maps()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
@@ -60,7 +60,7 @@ public sealed class DashboardQueryTests : IDisposable
     }
 
     [Fact]
-    public void TopImageMapComesBackForOneRank()
+    public void Top_image_map_comes_back_for_one_rank()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
@@ -75,7 +75,7 @@ public sealed class DashboardQueryTests : IDisposable
     }
 
     [Fact]
-    public void UnitsOfAConceptComeInLayerOrderThenBestFirst()
+    public void Units_of_a_concept_come_in_layer_order_then_best_first()
     {
         var (store, run) = ConceptFixture();
         var tree = store.Layers.FindUnitsByConcept(run, "tree");
@@ -87,7 +87,7 @@ public sealed class DashboardQueryTests : IDisposable
     }
 
     [Fact]
-    public void LayerSummariesCountDetectorsAboveTheRunsThreshold()
+    public void Layer_summaries_count_detectors_above_the_runs_threshold()
     {
         var (store, run) = ConceptFixture();
         var layers = store.Layers.GetLayerSummaries(run);
@@ -107,7 +107,7 @@ public sealed class DashboardQueryTests : IDisposable
     }
 
     [Fact]
-    public void LayerSummariesUseTheRunsOwnThreshold()
+    public void Layer_summaries_use_the_runs_own_threshold()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store, settings: new DissectionSettings { IouThreshold = 0.15 }, layers: ["conv5"]);
@@ -117,7 +117,7 @@ public sealed class DashboardQueryTests : IDisposable
     }
 
     [Fact]
-    public void ConceptSummariesCountAcrossLayers()
+    public void Concept_summaries_count_across_layers()
     {
         var (store, run) = ConceptFixture();
         var concepts = store.Layers.GetConceptSummaries(run);

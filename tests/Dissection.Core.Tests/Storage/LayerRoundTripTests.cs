@@ -10,7 +10,7 @@ public sealed class LayerRoundTripTests : IDisposable
     public void Dispose() => _db.Dispose();
 
     [Fact]
-    public void SavedLayerReadsBackEqual()
+    public void Saved_layer_reads_back_equal()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
@@ -24,7 +24,7 @@ public sealed class LayerRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void SpecialFloatValuesSurviveBitExact()
+    public void Special_float_values_survive_bit_exact()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
@@ -41,7 +41,7 @@ public sealed class LayerRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void UnitWithoutLabelOrImagesRoundTrips()
+    public void Unit_without_label_or_images_round_trips()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
@@ -54,7 +54,7 @@ public sealed class LayerRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void ResavingALayerReplacesIt()
+    public void Resaving_a_layer_replaces_it()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
@@ -70,7 +70,7 @@ public sealed class LayerRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void GetLayersFollowsTheRunsLayerOrderAndCanIncludeUnits()
+    public void Get_layers_follows_the_runs_layer_order_and_can_include_units()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store, layers: ["features.3", "features.10", "classifier.0"]);
@@ -91,7 +91,7 @@ public sealed class LayerRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void LayersOfDifferentRunsAreSeparate()
+    public void Layers_of_different_runs_are_separate()
     {
         var store = _db.Open();
         var a = SampleResults.CreateRun(store, "a");

@@ -45,7 +45,7 @@ public sealed class LayerSaveAtomicityTests : IDisposable
     }
 
     [Fact]
-    public void DuplicateUnitMidwayLeavesNoTraceOfTheNewLayer()
+    public void Duplicate_unit_midway_leaves_no_trace_of_the_new_layer()
     {
         var (store, run, saved) = StoreWithOneLayer();
         var units = SampleResults.Layer("conv2", units: 5, seed: 2).Units.ToList();
@@ -59,7 +59,7 @@ public sealed class LayerSaveAtomicityTests : IDisposable
     }
 
     [Fact]
-    public void ProducerFailingMidwayLeavesNoTraceOfTheNewLayer()
+    public void Producer_failing_midway_leaves_no_trace_of_the_new_layer()
     {
         var (store, run, saved) = StoreWithOneLayer();
         var units = new FailingUnits(SampleResults.Layer("conv2", units: 6, seed: 2).Units, failAfter: 4);
@@ -70,7 +70,7 @@ public sealed class LayerSaveAtomicityTests : IDisposable
     }
 
     [Fact]
-    public void FailedResaveKeepsThePreviousVersionOfTheLayer()
+    public void Failed_resave_keeps_the_previous_version_of_the_layer()
     {
         var (store, run, saved) = StoreWithOneLayer();
         // The re-save deletes the old rows first; the rollback must bring them back.
@@ -81,7 +81,7 @@ public sealed class LayerSaveAtomicityTests : IDisposable
     }
 
     [Fact]
-    public void MapOfTheWrongSizeIsRefusedWithItsPlace()
+    public void Map_of_the_wrong_size_is_refused_with_its_place()
     {
         var (store, run, saved) = StoreWithOneLayer();
         var units = SampleResults.Layer("conv2", units: 4, seed: 2).Units.ToList();
@@ -96,7 +96,7 @@ public sealed class LayerSaveAtomicityTests : IDisposable
     }
 
     [Fact]
-    public void LayerOfAnUnknownRunIsRefused()
+    public void Layer_of_an_unknown_run_is_refused()
     {
         var (store, run, saved) = StoreWithOneLayer();
         var e = Assert.Throws<ArgumentException>(() => store.Layers.SaveLayer(run + 41, SampleResults.Layer("conv2", 2, 3)));

@@ -54,7 +54,7 @@ public sealed class RunExportTests : IDisposable
     }
 
     [Fact]
-    public void JsonHasExactlyTheDocumentedShape()
+    public void Json_has_exactly_the_documented_shape()
     {
         var (store, run) = Fixture();
         using var doc = JsonDocument.Parse(Json(store, run));
@@ -118,7 +118,7 @@ public sealed class RunExportTests : IDisposable
     }
 
     [Fact]
-    public void AGeneratorRunExportsItsCausalExperimentsWithTheStoredNumbers()
+    public void A_generator_run_exports_its_causal_experiments_with_the_stored_numbers()
     {
         var (store, run) = Fixture();
         var curve = new Core.Gan.RemovalCurve("conv2", 4, "tree", [7, 3], 60, 2,
@@ -145,7 +145,7 @@ public sealed class RunExportTests : IDisposable
     }
 
     [Fact]
-    public void APartialRunSaysSoInItsExport()
+    public void A_partial_run_says_so_in_its_export()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
@@ -157,7 +157,7 @@ public sealed class RunExportTests : IDisposable
     }
 
     [Fact]
-    public void JsonCanBeRestrictedToOneLayer()
+    public void Json_can_be_restricted_to_one_layer()
     {
         var (store, run) = Fixture();
         using var doc = JsonDocument.Parse(Json(store, run, "conv2"));
@@ -167,7 +167,7 @@ public sealed class RunExportTests : IDisposable
     }
 
     [Fact]
-    public void PnasMethodIsNamedPnas()
+    public void Pnas_method_is_named_pnas()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
@@ -177,7 +177,7 @@ public sealed class RunExportTests : IDisposable
     }
 
     [Fact]
-    public void UnknownRunOrLayerIsAClearError()
+    public void Unknown_run_or_layer_is_a_clear_error()
     {
         var (store, run) = Fixture();
         var e = Assert.Throws<ArgumentException>(() => Json(store, run + 7));
@@ -188,7 +188,7 @@ public sealed class RunExportTests : IDisposable
     }
 
     [Fact]
-    public void CsvHasAHeaderAndOneRowPerUnit()
+    public void Csv_has_a_header_and_one_row_per_unit()
     {
         var (store, run) = Fixture();
         var text = new StringWriter();
@@ -214,7 +214,7 @@ public sealed class RunExportTests : IDisposable
     }
 
     [Fact]
-    public void CsvQuotesCellsWithCommasAndQuotes()
+    public void Csv_quotes_cells_with_commas_and_quotes()
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store, layers: ["conv1"]);

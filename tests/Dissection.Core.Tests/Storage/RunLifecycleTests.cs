@@ -11,7 +11,7 @@ public sealed class RunLifecycleTests : IDisposable
     public void Dispose() => _db.Dispose();
 
     [Fact]
-    public void CreatedRunIsQueuedWithItsSettings()
+    public void Created_run_is_queued_with_its_settings()
     {
         var store = _db.Open();
         var settings = new DissectionSettings { Quantile = 0.005, IouThreshold = 0.05, Method = DissectionMethod.Cvpr17, Limit = 64, Split = "val" };
@@ -36,7 +36,7 @@ public sealed class RunLifecycleTests : IDisposable
     }
 
     [Fact]
-    public void ProgressAndStatusFollowTheRun()
+    public void Progress_and_status_follow_the_run()
     {
         var store = _db.Open();
         var id = SampleResults.CreateRun(store);
@@ -70,7 +70,7 @@ public sealed class RunLifecycleTests : IDisposable
     }
 
     [Fact]
-    public void ProgressIsClampedAndUnknownRunsAreRefused()
+    public void Progress_is_clamped_and_unknown_runs_are_refused()
     {
         var store = _db.Open();
         var id = SampleResults.CreateRun(store);
@@ -82,7 +82,7 @@ public sealed class RunLifecycleTests : IDisposable
     }
 
     [Fact]
-    public void FailedRunKeepsItsMessageAndImagesStayUnlessGiven()
+    public void Failed_run_keeps_its_message_and_images_stay_unless_given()
     {
         var store = _db.Open();
         var id = SampleResults.CreateRun(store);
@@ -94,7 +94,7 @@ public sealed class RunLifecycleTests : IDisposable
     }
 
     [Fact]
-    public void ListRunsIsNewestFirst()
+    public void List_runs_is_newest_first()
     {
         var store = _db.Open();
         var ids = Enumerable.Range(0, 4).Select(i => SampleResults.CreateRun(store, $"run {i}")).ToList();
@@ -103,7 +103,7 @@ public sealed class RunLifecycleTests : IDisposable
     }
 
     [Fact]
-    public void MarkInterruptedRunsFailsOnlyRunningRuns()
+    public void Mark_interrupted_runs_fails_only_running_runs()
     {
         var store = _db.Open();
         var running = SampleResults.CreateRun(store, "running");
@@ -125,7 +125,7 @@ public sealed class RunLifecycleTests : IDisposable
     }
 
     [Fact]
-    public void DeleteRunRemovesEverythingItOwns()
+    public void Delete_run_removes_everything_it_owns()
     {
         var store = _db.Open();
         var gone = SampleResults.CreateRun(store, "gone");

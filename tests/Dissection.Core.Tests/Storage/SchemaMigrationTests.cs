@@ -20,7 +20,7 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void FreshDatabaseGetsTheCurrentVersionInWalMode()
+    public void Fresh_database_gets_the_current_version_in_wal_mode()
     {
         using var store = ResultsStore.Open(_db.DbPath);
         Assert.True(Migrations.Current >= 1);
@@ -34,7 +34,7 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void StoreConnectionsEnforceForeignKeys()
+    public void Store_connections_enforce_foreign_keys()
     {
         using var store = ResultsStore.Open(_db.DbPath);
         using var c = store.Connect();
@@ -46,7 +46,7 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void ReopeningIsIdempotentAndKeepsData()
+    public void Reopening_is_idempotent_and_keeps_data()
     {
         long run;
         using (var store = ResultsStore.Open(_db.DbPath))
@@ -68,7 +68,7 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void NewerSchemaIsRefusedClearly()
+    public void Newer_schema_is_refused_clearly()
     {
         using (ResultsStore.Open(_db.DbPath)) { }
         _db.Scalar($"PRAGMA user_version = {Migrations.Current + 3}");
@@ -81,7 +81,7 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void FileThatIsNotADatabaseIsRefusedWithItsName()
+    public void File_that_is_not_a_database_is_refused_with_its_name()
     {
         File.WriteAllText(_db.DbPath, "image,split,ih,iw\nthis is a csv, not a database\n" + new string('x', 5000));
         var e = Assert.Throws<InvalidDataException>(() => ResultsStore.Open(_db.DbPath));
@@ -90,7 +90,7 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedDatabaseIsRefusedWithItsName()
+    public void Truncated_database_is_refused_with_its_name()
     {
         using (var store = ResultsStore.Open(_db.DbPath)) SampleResults.CreateRun(store);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -104,7 +104,7 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void MissingFolderIsCreated()
+    public void Missing_folder_is_created()
     {
         var path = Path.Combine(_db.Folder, "nested", "deeper", "results.db");
         using var store = ResultsStore.Open(path);
@@ -114,14 +114,14 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void FolderInsteadOfAFileIsRefused()
+    public void Folder_instead_of_a_file_is_refused()
     {
         var e = Assert.Throws<ArgumentException>(() => ResultsStore.Open(_db.Folder));
         Assert.Contains(_db.Folder, e.Message);
     }
 
     [Fact]
-    public void DisposedStoreRefusesWork()
+    public void Disposed_store_refuses_work()
     {
         var store = ResultsStore.Open(_db.DbPath);
         store.Dispose();
@@ -129,7 +129,7 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void LaterMigrationsApplyOnlyWhatIsMissing()
+    public void Later_migrations_apply_only_what_is_missing()
     {
         using (var v1 = ResultsStore.Open(_db.DbPath)) SampleResults.CreateRun(v1, "from v1");
         var next = Migrations.All.Append("CREATE TABLE future_things (run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE, unit INTEGER)").ToList();
@@ -144,7 +144,7 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void FailingMigrationChangesNothing()
+    public void Failing_migration_changes_nothing()
     {
         using (var v1 = ResultsStore.Open(_db.DbPath)) SampleResults.CreateRun(v1);
         var schema = Schema();

@@ -11,18 +11,18 @@ namespace Dissection.Core.Tests.Training;
 public class ClassifierTrainerTests
 {
     [Fact]
-    public void TwoEpochsReduceLossAndSaveWeightsWithSidecar()
+    public void Two_epochs_reduce_loss_and_save_weights_with_sidecar()
     {
-        using var tmp = new TempFolder();
+        using var tmp = new TempDir();
         // Small images and 64 px crops keep this a few seconds on 2 cores; the loader scales images to the 128 px input.
-        WorldGenerator.Generate(new WorldOptions(tmp.Sub("world"), Count: 80, Size: 64, Seed: 2));
-        var o = new TrainingOptions(tmp.Sub("world"), tmp.Sub("models/m.pt"), Epochs: 2, BatchSize: 16, LearningRate: 3e-3, TrainCrop: 64);
+        WorldGenerator.Generate(new WorldOptions(tmp.File("world"), Count: 80, Size: 64, Seed: 2));
+        var o = new TrainingOptions(tmp.File("world"), tmp.File("models/m.pt"), Epochs: 2, BatchSize: 16, LearningRate: 3e-3, TrainCrop: 64);
         var result = ClassifierTrainer.Train(o);
 
         Assert.Equal(2, result.History.Count);
         Assert.True(result.History[1].Loss < result.History[0].Loss, $"loss {result.History[0].Loss} -> {result.History[1].Loss}");
         Assert.Equal(WorldCatalog.Scenes.Select(s => s.Name), result.Classes);
-        var valCount = File.ReadAllLines(tmp.Sub("world/index.csv")).Count(l => l.Contains(",val,"));
+        var valCount = File.ReadAllLines(tmp.File("world/index.csv")).Count(l => l.Contains(",val,"));
         Assert.Equal(valCount, result.Confusion.Cast<int>().Sum());
 
         var sidecar = ModelSidecar.Load(o.OutputPath + ".json");
@@ -37,11 +37,11 @@ public class ClassifierTrainerTests
     }
 
     [Fact]
-    public void InterruptedTrainingResumesFromCheckpoint()
+    public void Interrupted_training_resumes_from_checkpoint()
     {
-        using var tmp = new TempFolder();
-        WorldGenerator.Generate(new WorldOptions(tmp.Sub("world"), Count: 24, Size: 64, Seed: 3));
-        var o = new TrainingOptions(tmp.Sub("world"), tmp.Sub("m.pt"), Epochs: 2, BatchSize: 16, TrainCrop: 64, EpochValImages: 8);
+        using var tmp = new TempDir();
+        WorldGenerator.Generate(new WorldOptions(tmp.File("world"), Count: 24, Size: 64, Seed: 3));
+        var o = new TrainingOptions(tmp.File("world"), tmp.File("m.pt"), Epochs: 2, BatchSize: 16, TrainCrop: 64, EpochValImages: 8);
         using var cts = new CancellationTokenSource();
         var stopAfterFirst = new Inline<EpochReport>(_ => cts.Cancel());
         Assert.ThrowsAny<OperationCanceledException>(() => ClassifierTrainer.Train(o, stopAfterFirst, null, cts.Token));
@@ -56,10 +56,10 @@ public class ClassifierTrainerTests
     }
 
     [Fact]
-    public void MissingDatasetIsReported()
+    public void Missing_dataset_is_reported()
     {
-        using var tmp = new TempFolder();
-        var e = Assert.Throws<DirectoryNotFoundException>(() => ClassifierTrainer.Train(new TrainingOptions(tmp.Sub("nope"), tmp.Sub("m.pt"))));
+        using var tmp = new TempDir();
+        var e = Assert.Throws<DirectoryNotFoundException>(() => ClassifierTrainer.Train(new TrainingOptions(tmp.File("nope"), tmp.File("m.pt"))));
         Assert.Contains("nope", e.Message);
     }
 

@@ -7,7 +7,7 @@ namespace Dissection.Core.Tests.Training;
 public class WorldVggTests
 {
     [Fact]
-    public void HasNamedConvLayersAndClassifierHead()
+    public void Has_named_conv_layers_and_classifier_head()
     {
         using var model = WorldVgg.Create(10);
         var names = model.named_modules().Select(m => m.name).ToHashSet();
@@ -26,7 +26,7 @@ public class WorldVggTests
     }
 
     [Fact]
-    public void ForwardGivesOneLogitPerClassAndConv5IsOneEighth()
+    public void Forward_gives_one_logit_per_class_and_conv_5_is_one_eighth()
     {
         using var model = WorldVgg.Create(7);
         model.eval();
@@ -43,5 +43,5 @@ public class WorldVggTests
     }
 
     [Fact]
-    public void RejectsFewerThanTwoClasses() => Assert.Throws<ArgumentException>(() => WorldVgg.Create(1));
+    public void Rejects_fewer_than_two_classes() => Assert.Throws<ArgumentException>(() => WorldVgg.Create(1));
 }

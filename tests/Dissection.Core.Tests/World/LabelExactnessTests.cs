@@ -31,7 +31,7 @@ public class LabelExactnessTests
 
     [Theory]
     [MemberData(nameof(Objects))]
-    public void ObjectMaskCoversExactlyThePaintedPixels(string name)
+    public void Object_mask_covers_exactly_the_painted_pixels(string name)
     {
         var number = (ushort)WorldCatalog.Number(name);
         for (var seed = 0; seed < 5; seed++)
@@ -58,7 +58,7 @@ public class LabelExactnessTests
     }
 
     [Fact]
-    public void HouseOwnsItsWindowsAndDoorAsObjectsAndRoofAsPart()
+    public void House_owns_its_windows_and_door_as_objects_and_roof_as_part()
     {
         var cv = new Canvas(128);
         var r = new WorldRng(2, 2);
@@ -72,7 +72,7 @@ public class LabelExactnessTests
     }
 
     [Fact]
-    public void PolygonFillMatchesBruteForcePointInPolygon()
+    public void Polygon_fill_matches_brute_force_point_in_polygon()
     {
         var rng = new WorldRng(9, 9);
         for (var trial = 0; trial < 30; trial++)
@@ -99,7 +99,7 @@ public class LabelExactnessTests
     }
 
     [Fact]
-    public void EllipseFillMatchesItsEquation()
+    public void Ellipse_fill_matches_its_equation()
     {
         var cv = new Canvas(40);
         cv.FillEllipse(17.3f, 21.8f, 12.5f, 7.2f, new Paint(3, 0, 0, Texture.Flat, Magenta));
@@ -115,7 +115,7 @@ public class LabelExactnessTests
     }
 
     [Fact]
-    public void MajorityDownsamplingPicksTheMostFrequentLabelPerBlock()
+    public void Majority_downsampling_picks_the_most_frequent_label_per_block()
     {
         var rng = new WorldRng(4, 4);
         const int size = 12, f = 3;

@@ -15,14 +15,14 @@ public sealed class ShippedClassifierAblationTests(ShippedClassifierAblationTest
 {
     public sealed class Ablated : IDisposable
     {
-        private readonly TempFolder _tmp = new();
+        private readonly TempDir _tmp = new();
         public AblationResult Result { get; }
 
         public Ablated()
         {
             // 5,200 images of the seed-1 world: ~4,200 train (the ranking takes 2,000) and just over 1,000 val.
-            WorldGenerator.Generate(new WorldOptions(_tmp.Sub("world"), Count: 5200, Size: 128, Seed: 1));
-            var dataset = ConceptDataset.Open(_tmp.Sub("world"));
+            WorldGenerator.Generate(new WorldOptions(_tmp.File("world"), Count: 5200, Size: 128, Seed: 1));
+            var dataset = ConceptDataset.Open(_tmp.File("world"));
             using var model = ModelRegistry.Load(ModelSpec.Parse("world-vgg:" + RepositoryFiles.Path("data/models/world-vgg.pt")), new ModelOptions("cpu"));
             Result = AblationRunner.Run(model, dataset, "features.conv5_2", new AblationSettings
             {

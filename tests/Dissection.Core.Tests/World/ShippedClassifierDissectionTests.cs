@@ -18,7 +18,7 @@ public sealed class ShippedClassifierDissectionTests(ShippedClassifierDissection
 
     public sealed class Dissected : IDisposable
     {
-        private readonly TempFolder _tmp = new();
+        private readonly TempDir _tmp = new();
         public IReadOnlyList<LayerResult> Results { get; }
 
         /// <summary>Object concept → mean share of the image it covers, over the images where it appears.</summary>
@@ -27,8 +27,8 @@ public sealed class ShippedClassifierDissectionTests(ShippedClassifierDissection
         public Dissected()
         {
             // 5,000 images of the seed-1 world give just over 1,000 in its val split, which training never saw.
-            WorldGenerator.Generate(new WorldOptions(_tmp.Sub("world"), Count: 5200, Size: 128, Seed: 1));
-            var dataset = ConceptDataset.Open(_tmp.Sub("world"));
+            WorldGenerator.Generate(new WorldOptions(_tmp.File("world"), Count: 5200, Size: 128, Seed: 1));
+            var dataset = ConceptDataset.Open(_tmp.File("world"));
             using var model = ModelRegistry.Load(ModelSpec.Parse("world-vgg:" + RepositoryFiles.Path("data/models/world-vgg.pt")), new ModelOptions("cpu"));
             var settings = new DissectionSettings { Split = "val", Limit = 1000 };
             Results = DissectionRun.Execute(model, dataset, Layers, settings);

@@ -9,13 +9,13 @@ public class WorldDeterminismTests
         Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => System.IO.Path.GetRelativePath(root, f), File.ReadAllBytes);
 
     [Fact]
-    public void SameSeedGivesByteIdenticalFiles_DifferentSeedDiffers()
+    public void Same_seed_gives_byte_identical_files_different_seed_differs()
     {
-        using var tmp = new TempFolder();
-        WorldGenerator.Generate(new WorldOptions(tmp.Sub("a"), Count: 20, Size: 64, Seed: 5, Threads: 2));
-        WorldGenerator.Generate(new WorldOptions(tmp.Sub("b"), Count: 20, Size: 64, Seed: 5, Threads: 1));
-        WorldGenerator.Generate(new WorldOptions(tmp.Sub("c"), Count: 20, Size: 64, Seed: 6, Threads: 2));
-        var a = Files(tmp.Sub("a")); var b = Files(tmp.Sub("b")); var c = Files(tmp.Sub("c"));
+        using var tmp = new TempDir();
+        WorldGenerator.Generate(new WorldOptions(tmp.File("a"), Count: 20, Size: 64, Seed: 5, Threads: 2));
+        WorldGenerator.Generate(new WorldOptions(tmp.File("b"), Count: 20, Size: 64, Seed: 5, Threads: 1));
+        WorldGenerator.Generate(new WorldOptions(tmp.File("c"), Count: 20, Size: 64, Seed: 6, Threads: 2));
+        var a = Files(tmp.File("a")); var b = Files(tmp.File("b")); var c = Files(tmp.File("c"));
 
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
         Assert.True(a.Count > 20 * 4, $"expected images and label PNGs, found {a.Count} files");

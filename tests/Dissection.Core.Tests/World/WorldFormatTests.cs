@@ -11,8 +11,8 @@ public class WorldFormatTests : IClassFixture<WorldFormatTests.Sample>
 {
     public sealed class Sample : IDisposable
     {
-        internal readonly TempFolder Tmp = new();
-        public string Root => Tmp.Sub("world");
+        internal readonly TempDir Tmp = new();
+        public string Root => Tmp.File("world");
         public Sample() => WorldGenerator.Generate(new WorldOptions(Root, Count: 120, Size: 64, Seed: 3));
         public void Dispose() => Tmp.Dispose();
     }
@@ -32,7 +32,7 @@ public class WorldFormatTests : IClassFixture<WorldFormatTests.Sample>
     }
 
     [Fact]
-    public void TablesAndPngsAreConsistent()
+    public void Tables_and_pngs_are_consistent()
     {
         var root = _s.Root;
         var index = Csv(System.IO.Path.Combine(root, "index.csv"));
@@ -91,7 +91,7 @@ public class WorldFormatTests : IClassFixture<WorldFormatTests.Sample>
     }
 
     [Fact]
-    public void SampleShowsTheWholeVocabulary()
+    public void Sample_shows_the_whole_vocabulary()
     {
         var labels = Csv(System.IO.Path.Combine(_s.Root, "label.csv")).Skip(1)
             .Where(r => int.Parse(r[3], CultureInfo.InvariantCulture) > 0).Select(r => r[2].Split('(')[0]).ToList();
@@ -103,7 +103,7 @@ public class WorldFormatTests : IClassFixture<WorldFormatTests.Sample>
     }
 
     [Fact]
-    public void CatalogDescribesEveryConceptWithUniqueNumbers()
+    public void Catalog_describes_every_concept_with_unique_numbers()
     {
         Assert.Equal(Enumerable.Range(0, WorldCatalog.Concepts.Count), WorldCatalog.Concepts.Select(c => c.Number));
         Assert.All(WorldCatalog.Concepts.Skip(1), c => Assert.False(string.IsNullOrWhiteSpace(c.Description)));

@@ -10,29 +10,29 @@ public class WorldInputErrorTests
     [InlineData(-5, 64, "count")]
     [InlineData(10, -128, "size")]
     [InlineData(10, 99, "size")]
-    public void BadOptionsAreRejected(int count, int size, string word)
+    public void Bad_options_are_rejected(int count, int size, string word)
     {
-        using var tmp = new TempFolder();
-        var e = Assert.Throws<ArgumentException>(() => WorldGenerator.Generate(new WorldOptions(tmp.Sub("w"), count, size)));
+        using var tmp = new TempDir();
+        var e = Assert.Throws<ArgumentException>(() => WorldGenerator.Generate(new WorldOptions(tmp.File("w"), count, size)));
         Assert.Contains(word, e.Message);
-        Assert.False(Directory.Exists(tmp.Sub("w")));
+        Assert.False(Directory.Exists(tmp.File("w")));
     }
 
     [Fact]
-    public void UnwritableFolderIsReportedByName()
+    public void Unwritable_folder_is_reported_by_name()
     {
-        using var tmp = new TempFolder();
-        var file = tmp.Sub("a-file");
+        using var tmp = new TempDir();
+        var file = tmp.File("a-file");
         File.WriteAllText(file, "not a folder");
         var e = Assert.Throws<IOException>(() => WorldGenerator.Generate(new WorldOptions(System.IO.Path.Combine(file, "world"), 4, 64)));
         Assert.Contains("a-file", e.Message);
     }
 
     [Fact]
-    public void CancelledGenerationLeavesNoIndex_EvenOverAnOldWorld()
+    public void Cancelled_generation_leaves_no_index_even_over_an_old_world()
     {
-        using var tmp = new TempFolder();
-        var root = tmp.Sub("w");
+        using var tmp = new TempDir();
+        var root = tmp.File("w");
         WorldGenerator.Generate(new WorldOptions(root, 4, 64));
         Assert.True(File.Exists(System.IO.Path.Combine(root, "index.csv")));
 

@@ -4,6 +4,7 @@ using Dissection.Core.Attacks;
 using Dissection.Dashboard.Components.Pages;
 using Plotly.Blazor.Traces;
 using Dissection.Core.Statistics;
+using Dissection.Dashboard.Charts;
 
 namespace Dissection.Dashboard.Tests.Attack;
 

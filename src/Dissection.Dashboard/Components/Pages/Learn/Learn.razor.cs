@@ -5,6 +5,7 @@ using System.Globalization;
 using Dissection.Core.Dissection;
 using Dissection.Core.Storage;
 using Dissection.Dashboard.Charts;
+using Dissection.Dashboard.Gan;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
@@ -82,7 +83,7 @@ public sealed partial class Learn
                 _step = Math.Clamp((int)Math.Round(live.Unit.Threshold / Math.Max(1e-9, live.MaxActivation) * Steps), 0, Steps);
                 await Measure();
                 _ablationLink = Live.AblationLink(live);
-                if (Live.GanRun() is { } gan) _ganLink = $"/gan/{Uri.EscapeDataString(gan.Model)}?layer={Uri.EscapeDataString(gan.Layer)}";
+                if (Live.GanRun() is { } gan) _ganLink = PlaygroundLink.Start(gan.Model, gan.Layer);
                 _conceptCount = live.ConceptCount;
                 _runnerUp = live.Unit.TopConcepts.FirstOrDefault(c => c.Name != live.Concept.Name);
             }

@@ -46,7 +46,7 @@ public sealed partial class CopyLink : IDisposable
             var target = "/" + Nav.ToBaseRelativePath(_url);
             try
             {
-                var id = await Task.Run(() => { string? saved = null; Store.Write(s => saved = s.Links.SaveShortLink(target)); return saved!; });
+                var id = await Task.Run(() => Store.Write(s => s.Links.SaveShortLink(target)));
                 _url = Nav.BaseUri.TrimEnd('/') + Links.Short(id);
                 _shortened = $"This view's link is {target.Length:N0} characters long, so it is stored on this dashboard under a short link.";
             }

@@ -1,12 +1,11 @@
 // Plotly figures of the /compare page: the change in detector units per concept (diverging bars) and detector
 // units per category for both sides (grouped bars). The side-by-side histograms reuse ChartFactory.ConceptBars.
-using Dissection.Dashboard.Charts;
 using Dissection.Dashboard.Gallery;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 
-namespace Dissection.Dashboard.Components.Pages;
+namespace Dissection.Dashboard.Charts;
 
 public static class CompareCharts
 {
@@ -33,17 +32,12 @@ public static class CompareCharts
                 HoverTemplate = "%{y}: %{customdata} units (%{x:+d})<extra></extra>",
             },
         ];
-        var layout = new Plotly.Blazor.Layout
-        {
-            Height = Math.Max(240, 22 * shown.Count + 80),
-            Margin = new Margin { L = 160, R = 20, T = 10, B = 50 },
-            PaperBgColor = "rgba(0,0,0,0)",
-            PlotBgColor = "rgba(0,0,0,0)",
-            ShowLegend = false,
-            Font = new Font { Family = "system-ui, Segoe UI, Roboto, sans-serif", Size = 12 },
-            XAxis = [new XAxis { Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = "detector units, B − A" }, ZeroLineColor = "#374151", ZeroLineWidth = 2, GridColor = "#e5e7eb" }],
-            YAxis = [new YAxis { Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Category }],
-        };
+        var layout = ChartLayout.Base("detector units, B − A", null, margin: (160, 20, 10, 50), height: Math.Max(240, 22 * shown.Count + 80));
+        layout.ShowLegend = false;
+        layout.XAxis[0].ZeroLineColor = "#374151";
+        layout.XAxis[0].ZeroLineWidth = 2;
+        layout.XAxis[0].GridColor = ChartLayout.GridColor;
+        layout.YAxis = [new YAxis { Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Category }];
         return new Figure(data, layout);
     }
 
@@ -58,18 +52,8 @@ public static class CompareCharts
             new Bar { Name = "B: " + nameB, X = x, Y = categories.Select(c => (object)c.UnitsB).ToList(),
                 Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = ColorB }, HoverTemplate = "B %{x}: %{y} detectors<extra></extra>" },
         ];
-        var layout = new Plotly.Blazor.Layout
-        {
-            BarMode = BarModeEnum.Group,
-            Height = 320,
-            Margin = new Margin { L = 50, R = 20, T = 30, B = 60 },
-            PaperBgColor = "rgba(0,0,0,0)",
-            PlotBgColor = "rgba(0,0,0,0)",
-            Font = new Font { Family = "system-ui, Segoe UI, Roboto, sans-serif", Size = 12 },
-            Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = 1.15m }],
-            XAxis = [new XAxis { Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Category }],
-            YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "detector units" }, GridColor = "#e5e7eb" }],
-        };
+        var layout = ChartLayout.Base(null, "detector units", margin: (50, 20, 30, 60), height: 320, categoryX: true,
+            barMode: BarModeEnum.Group, legendY: 1.15m);
         return new Figure(data, layout);
     }
 

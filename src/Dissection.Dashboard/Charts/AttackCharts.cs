@@ -1,12 +1,11 @@
 // Plotly figures of the /attack page: class probabilities before and after, Δ peak of the target's and source's
 // important units against all other units, and the batch experiment's group means with 99 % intervals.
 using Dissection.Core.Attacks;
-using Dissection.Dashboard.Charts;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 
-namespace Dissection.Dashboard.Components.Pages;
+namespace Dissection.Dashboard.Charts;
 
 public static class AttackCharts
 {
@@ -82,15 +81,6 @@ public static class AttackCharts
         ? $"{Math.Round(a.Epsilon * 255, 2).ToString(System.Globalization.CultureInfo.InvariantCulture)}/255"
         : a.Epsilon.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static Plotly.Blazor.Layout Layout(BarModeEnum mode, string yTitle, bool category) => new()
-    {
-        BarMode = mode,
-        Height = 320,
-        Margin = new Margin { L = 55, R = 20, T = 20, B = 80 },
-        PaperBgColor = "rgba(0,0,0,0)",
-        PlotBgColor = "rgba(0,0,0,0)",
-        Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = 1.15m }],
-        XAxis = [new XAxis { Type = category ? Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Category : null }],
-        YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle }, GridColor = "#e5e7eb" }],
-    };
+    private static Plotly.Blazor.Layout Layout(BarModeEnum mode, string yTitle, bool category) =>
+        ChartLayout.Base(null, yTitle, margin: (55, 20, 20, 80), height: 320, categoryX: category, barMode: mode, legendY: 1.15m);
 }

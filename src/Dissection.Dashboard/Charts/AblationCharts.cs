@@ -3,12 +3,12 @@
 using System.Globalization;
 using Dissection.Core.Ablation;
 using Dissection.Core.Storage;
-using Dissection.Dashboard.Charts;
+using Dissection.Dashboard.Ablation;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 
-namespace Dissection.Dashboard.Ablation;
+namespace Dissection.Dashboard.Charts;
 
 public static class AblationCharts
 {
@@ -107,15 +107,6 @@ public static class AblationCharts
         Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Color = color, Width = 1, Dash = dash },
     };
 
-    private static Plotly.Blazor.Layout Layout(string? xTitle, string? yTitle) => new()
-    {
-        Height = 340,
-        Margin = new Margin { L = 60, R = 20, T = 30, B = 60 },
-        PaperBgColor = "rgba(0,0,0,0)",
-        PlotBgColor = "rgba(0,0,0,0)",
-        Font = new Font { Family = "system-ui, Segoe UI, Roboto, sans-serif", Size = 12 },
-        Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = 1.15m }],
-        XAxis = [new XAxis { Title = xTitle is null ? null : new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = xTitle } }],
-        YAxis = [new YAxis { Title = yTitle is null ? null : new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle }, GridColor = "#e5e7eb" }],
-    };
+    private static Plotly.Blazor.Layout Layout(string? xTitle, string? yTitle) =>
+        ChartLayout.Base(xTitle, yTitle, margin: (60, 20, 30, 60), legendY: 1.15m);
 }
