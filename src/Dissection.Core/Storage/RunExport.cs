@@ -257,15 +257,7 @@ public static class RunExport
         json.WriteStartArray("removals");
         foreach (var c in removals.Select(r => r.Curve))
         {
-            json.WriteStartObject();
-            json.WriteString("layer", c.Layer);
-            json.WriteNumber("concept", c.Concept);
-            json.WriteString("conceptName", c.ConceptName);
-            json.WriteNumber("samples", c.Samples);
-            json.WriteNumber("seed", c.Seed);
-            json.WriteStartArray("rankedUnits");
-            foreach (var u in c.RankedUnits) json.WriteNumberValue(u);
-            json.WriteEndArray();
+            WriteExperimentHead(json, c.Layer, c.Concept, c.ConceptName, c.Samples, c.Seed, "rankedUnits", c.RankedUnits);
             json.WriteStartArray("points");
             foreach (var p in c.Points)
             {
@@ -284,15 +276,7 @@ public static class RunExport
         json.WriteStartArray("contexts");
         foreach (var c in contexts.Select(r => r.Result))
         {
-            json.WriteStartObject();
-            json.WriteString("layer", c.Layer);
-            json.WriteNumber("concept", c.Concept);
-            json.WriteString("conceptName", c.ConceptName);
-            json.WriteNumber("samples", c.Samples);
-            json.WriteNumber("seed", c.Seed);
-            json.WriteStartArray("units");
-            foreach (var u in c.Units) json.WriteNumberValue(u);
-            json.WriteEndArray();
+            WriteExperimentHead(json, c.Layer, c.Concept, c.ConceptName, c.Samples, c.Seed, "units", c.Units);
             json.WriteStartArray("levels");
             foreach (var l in c.Levels) { if (float.IsFinite(l)) json.WriteNumberValue(l); else json.WriteNullValue(); }
             json.WriteEndArray();
@@ -314,6 +298,21 @@ public static class RunExport
         }
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>Opens a GAN experiment's object with what both kinds share: where, which concept, on what samples, which units.</summary>
+    private static void WriteExperimentHead(Utf8JsonWriter json, string layer, int concept, string conceptName, int samples, long seed,
+        string unitsName, IReadOnlyList<int> units)
+    {
+        json.WriteStartObject();
+        json.WriteString("layer", layer);
+        json.WriteNumber("concept", concept);
+        json.WriteString("conceptName", conceptName);
+        json.WriteNumber("samples", samples);
+        json.WriteNumber("seed", seed);
+        json.WriteStartArray(unitsName);
+        foreach (var u in units) json.WriteNumberValue(u);
+        json.WriteEndArray();
     }
 
     /// <summary>
