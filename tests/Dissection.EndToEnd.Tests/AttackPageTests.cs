@@ -134,12 +134,12 @@ public class AttackPageTests(DashboardFixture app)
         var page = await app.NewPage();
         page.SetDefaultTimeout(180_000);
 
-        // A layer that was never ablated: the page names it and says how to ablate it.
+        // A layer that was never ablated: the page names it and offers the button that ablates it.
         await app.Open(page, $"/attack?run={world.Run}&layer=features.conv4_1&target={Uri.EscapeDataString(world.Target)}&image={world.Image}");
-        var message = await page.Locator("#attack-message").InnerTextAsync();
+        var message = await page.Locator("#attack-needs-ablation").InnerTextAsync();
         Assert.Contains("'features.conv4_1'", message);
         Assert.Contains("no ablation results", message);
-        Assert.Contains($"dissect ablate --run {world.Run} --layer features.conv4_1", message);
+        Assert.Contains("Ablate features.conv4_1", await page.Locator("#attack-needs-ablation .dd-make-it-button").TextContentAsync());
 
         // An ε outside [0, 1] is refused with the reason, before any work.
         await app.Open(page, $"/attack?run={world.Run}&layer={Layer}&target={Uri.EscapeDataString(world.Target)}&image={world.Image}&eps=2");

@@ -37,9 +37,14 @@ public class CrawlTests(DashboardFixture app, ITestOutputHelper output)
         {
             // The browser logs the 404 of a page that is meant to be missing; nothing else may be logged as an error.
             if (m.Type == "error" && !(ExpectedMissing.Contains(current) && m.Text.Contains("status of 404")))
-                lock (errors) errors.Add($"{current}: console: {m.Text}");
+                lock (errors) errors.Add($"{current}: console: {m.Text} ({m.Location})");
         };
         page.PageError += (_, e) => { lock (errors) errors.Add($"{current}: script error: {e}"); };
+        // The console names no URL for a failed resource; this does, so a failure says what was missing.
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400 && !ExpectedMissing.Contains(current)) lock (errors) errors.Add($"{current}: {r.Status} for {r.Url}");
+        };
 
         var queue = new Queue<string>(["/"]);
         var seen = new HashSet<string>(["/"]);

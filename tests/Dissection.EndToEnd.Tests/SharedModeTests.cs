@@ -52,8 +52,9 @@ public class SharedModeTests(SharedModeFixture app)
         await page.FillAsync("#password", "not the password");
         await page.ClickAsync("#login-submit");
         await page.WaitForSelectorAsync("#login-failed");
-        var api = await page.Context.APIRequest.GetAsync(app.BaseUrl + "/api/runs");
-        Assert.Equal(401, api.Status);
+        var api = await page.Context.APIRequest.GetAsync(app.BaseUrl + "/api/runs/" + app.SmallRunId + "/layers/conv5/units/0");
+        Assert.Equal(404, api.Status);   // unpublished: does not exist for a visitor
+        Assert.Equal(401, (await page.Context.APIRequest.GetAsync(app.BaseUrl + "/api/nothing-here")).Status);
         await page.Context.CloseAsync();
     }
 
@@ -79,7 +80,13 @@ public class SharedModeTests(SharedModeFixture app)
         Assert.Contains("editor", await upload.TextAsync());
         // The /try page refuses the viewer's own image with a message, on the server.
         await app.Open(viewer, $"/try?run={app.RunId}");
-        await viewer.SetInputFilesAsync("#try-upload", png);
+        // Known race (closing note of session 5): the access gate can re-render the page just after the circuit is
+        // ready, dropping a file chosen in that instant; choosing it again is what a user would do.
+        for (var attempt = 0; attempt < 3 && await viewer.Locator("#try-message").CountAsync() == 0; attempt++)
+        {
+            await viewer.SetInputFilesAsync("#try-upload", png);
+            try { await viewer.WaitForSelectorAsync("#try-message", new() { Timeout = 7_000 }); } catch (TimeoutException) { }
+        }
         await viewer.WaitForSelectorAsync("#try-message");
         Assert.Contains("may not use your own images", await viewer.InnerTextAsync("#try-message"));
         // The attack page (heavy work) is closed to viewers: 403 as a request, a notice when reached inside the circuit.
@@ -133,6 +140,13 @@ public class SharedModeTests(SharedModeFixture app)
         Assert.Equal(0, await page.Locator("#publish-toggle").CountAsync());
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/runs/{app.RunId}")).StatusCode);
+        // The run list answers a visitor with the published runs only.
+        using (var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/runs")))
+        {
+            var ids = list.RootElement.EnumerateArray().Select(r => r.GetProperty("id").GetInt64()).ToList();
+            Assert.Contains(app.RunId, ids);
+            Assert.DoesNotContain(app.SmallRunId, ids);
+        }
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/runs/{app.RunId}/layers/conv5/units/0/strip.png")).StatusCode);
 
         foreach (var path in new[]

@@ -17,8 +17,14 @@ public static class ApiEndpoints
         var api = app.MapGroup("/api").RequireRateLimiting(Security.RateLimits.Renders);
 
         // Runs as the browser may see them: no absolute server path in a model, dataset or message.
-        api.MapGet("/runs", async (ResultsService results, PathPolicy policy) =>
-            Results.Ok((await results.ListRunsAsync()).Select(policy.ForBrowser)));
+        // Shared mode: an anonymous visitor gets the published runs only (the gate lets this list through).
+        api.MapGet("/runs", async (ResultsService results, PathPolicy policy, Security.DashboardAccess access) =>
+        {
+            var visible = new List<RunInfo>();
+            foreach (var run in await results.ListRunsAsync())
+                if (await access.CanSeeRunAsync(run.Id)) visible.Add(policy.ForBrowser(run));
+            return Results.Ok(visible);
+        });
 
         api.MapGet("/runs/{run:long}", async (long run, ResultsService results, PathPolicy policy) =>
         {

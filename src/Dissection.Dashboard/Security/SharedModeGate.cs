@@ -1,6 +1,7 @@
 // Shared mode's door for plain HTTP requests: sign-in pages, static files and Blazor's circuit pass; a run's pages,
 // images, exports and API answer 404 to a visitor who may not see the run (an unpublished run does not exist for
-// them); every other page sends an anonymous visitor to /login and every other API call answers 401. Pages reached
+// them); the API's run list answers everyone with the runs they may see; every other page sends an anonymous visitor
+// to /login and every other API call answers 401. Pages reached
 // inside a circuit (in-page navigation) are checked again by the AccessGate component.
 using System.Text.RegularExpressions;
 using Dissection.Core.Accounts;
@@ -68,6 +69,9 @@ public static partial class SharedModeGate
         if (RunId(path) is not null && !path.EndsWith("/ablate", StringComparison.Ordinal)
             && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
             return Door.Run;
+        // The run list answers everyone; the endpoint lists only the runs the visitor may see (the published ones).
+        if (path is "/api/runs" or "/api/runs/" && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
+            return Door.Open;
         return Door.SignedIn;
     }
 

@@ -36,6 +36,7 @@ public class GanPlaygroundPageTests
         ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new Dissection.Dashboard.Security.AccessOptions()));
         ctx.Services.AddScoped<BrowserSession>();
         ctx.Services.AddScoped<Dissection.Dashboard.Security.DashboardAccess>();
+        ctx.Services.AddSingleton<Dissection.Dashboard.Security.HeavyWork>();
         return ctx;
     }
 

@@ -26,6 +26,9 @@ public sealed partial class GanPlayground : IAsyncDisposable
     [Inject] private IJSRuntime Js { get; set; } = default!;
     [Inject] private ILogger<GanPlayground> Log { get; set; } = default!;
     [Inject] private PathPolicy Policy { get; set; } = default!;
+    // Shared mode: each user's GAN edits come out of a per-minute budget and the cap on heavy work running at once.
+    [Inject] private Security.HeavyWork Heavy { get; set; } = default!;
+    [Inject] private Security.DashboardAccess Access { get; set; } = default!;
 
     /// <summary>GANPaint's strengths: units per stroke.</summary>
     internal static readonly int[] Strengths = [4, 10, 15];
@@ -226,6 +229,7 @@ public sealed partial class GanPlayground : IAsyncDisposable
                 _error = _byHand ? "Pick at least one unit before painting." : "Choose a concept before painting.";
                 return;
             }
+            using var lease = await Heavy.AcquireAsync(Security.HeavyKind.GanEdit, await Access.RequesterAsync());
             var side = _model.LayerShape(_layer)!.Value.Side;
             var mask = PaintStroke.PoolPaintedMask(Convert.FromBase64String(packedBase64), width, height, side);
             if (!mask.Any(m => m)) return;
@@ -240,6 +244,11 @@ public sealed partial class GanPlayground : IAsyncDisposable
             Session.Add(new PaintStroke(_byHand ? null : _concept, units, _mode, values, side, mask));
             UpdateLink();
             await RenderPicturesAsync();
+        }
+        catch (Security.AccessDeniedException e)
+        {
+            _busy = false;
+            _error = "The stroke was not applied: " + e.Message;
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException)
         {
