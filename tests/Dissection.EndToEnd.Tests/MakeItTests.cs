@@ -67,7 +67,12 @@ public class MakeItTests(DashboardFixture app)
         Assert.Equal(await Snapshot(fresh), shown);
         Assert.Equal(className, (await title.InnerTextAsync()).Trim());
         using (var store = ResultsStore.Open(app.Database))
+        {
             Assert.Contains(store.Ablations.ListAblations(run), a => a.Layer == Layer && a.Images == 12);
+            // The run was never dissected (only its ablation is real): remove it, so the crawl of the shared store
+            // does not follow its layer chips to layers without results.
+            store.Runs.DeleteRun(run);
+        }
         await fresh.Context.CloseAsync();
         await page.Context.CloseAsync();
     }
