@@ -1,5 +1,5 @@
 // The dashboard's door to the engine's job executor (Dissection.Core.Jobs): the one place in the dashboard that runs
-// long engine work (dissections, ablation runs, GAN experiments, reports). Short interactive work runs in the page's
+// long engine work (dissections, ablation runs, GAN experiments, attack batches, labelling, reports). Short interactive work runs in the page's
 // own service through a Core session (GanPlaygroundService/Session: PaintSession; AttackService: ImageAttack;
 // AblationService: AblationSession; TryImageService: SingleImageProbe; ModelCatalog: layer lists). Jobs are
 // recorded in the store (so they survive reloads and restarts), run in order a configurable number at a time, and

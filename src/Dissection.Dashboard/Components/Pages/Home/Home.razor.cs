@@ -1,5 +1,6 @@
-// The runs page: every run with its state, and the job queue (every long job: dissections, ablations, GAN
-// experiments) with its progress and who queued it; active ones refresh twice a second from the store.
+// The runs page: every run with its state, the first start's checklist, the "New run" and "Other job" starts, and
+// the job queue (every long job: dissections, ablations, GAN experiments, attack batches, labelling) with its
+// progress and who queued it; active ones refresh twice a second from the store.
 using Dissection.Core.Jobs;
 using Dissection.Core.Storage;
 using Dissection.Dashboard.Components.Shared;
