@@ -208,7 +208,7 @@ public sealed class JobExecutor : IDisposable
     private void MirrorInterrupted(JobRecord job, bool requeue)
     {
         if (job.RunId is not { } run) return;
-        TryRun(s => s.Runs.SetStatus(run, requeue ? RunStatus.Queued : RunStatus.Failed,
+        TryRun(s => s.Runs.SetStatus(run, requeue ? RunStatus.Queued : RunStatus.Interrupted,
             requeue ? ResumedMessage : $"{InterruptedMessage} Resume it with `dissect run --resume {run}` or from the dashboard."));
     }
 
@@ -283,7 +283,7 @@ public sealed class JobExecutor : IDisposable
                 break;
             case JobState.Cancelled: TryRun(s => s.Runs.SetStatus(run, RunStatus.Cancelled, message)); break;
             case JobState.Failed: TryRun(s => s.Runs.SetStatus(run, RunStatus.Failed, message)); break;
-            case JobState.Interrupted: TryRun(s => s.Runs.SetStatus(run, RunStatus.Failed, $"{message} It resumes on the next start.")); break;
+            case JobState.Interrupted: TryRun(s => s.Runs.SetStatus(run, RunStatus.Interrupted, $"{message} It resumes on the next start.")); break;
         }
     }
 

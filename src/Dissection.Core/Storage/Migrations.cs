@@ -320,6 +320,22 @@ internal static class Migrations
             created_utc TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 8 (executor): a run whose job was interrupted (the process stopped) is Interrupted, not Failed: it resumes on
+        // the next start. SQLite cannot alter a CHECK constraint, and rebuilding `runs` would cascade-delete every
+        // child row (foreign keys are on and cannot be turned off inside the migration's transaction). So the CHECK
+        // is widened in place, the procedure SQLite documents for schema changes that leave every stored row valid
+        // (sqlite.org/lang_altertable.html, "other kinds of table schema changes"). RESET makes this connection re-read
+        // the schema; creating and dropping a table bumps the schema cookie, so every other connection re-reads it too.
+        """
+        PRAGMA writable_schema = ON;
+        UPDATE sqlite_schema
+           SET sql = replace(sql, '''Done'',''Failed'',''Cancelled''))', '''Done'',''Failed'',''Cancelled'',''Interrupted''))')
+         WHERE type = 'table' AND name = 'runs';
+        PRAGMA writable_schema = RESET;
+        CREATE TABLE schema_cookie_bump (x INTEGER);
+        DROP TABLE schema_cookie_bump;
+        """,
     ];
 
     /// <summary>The schema version this code writes: the number of migrations.</summary>

@@ -221,7 +221,7 @@ public sealed class JobExecutorTests : IDisposable
         loop.Wait(TimeSpan.FromSeconds(20));
         var interrupted = e.Get(id)!;
         Assert.Equal((JobState.Interrupted, JobExecutor.ShutdownMessage), (interrupted.State, interrupted.Message));
-        Assert.Equal(RunStatus.Failed, _db.Open().Runs.GetRun(run)!.Status);
+        Assert.Equal(RunStatus.Interrupted, _db.Open().Runs.GetRun(run)!.Status);
         var saved = handler.Saved(id);
         Assert.True(saved >= 30);
 
@@ -261,7 +261,7 @@ public sealed class JobExecutorTests : IDisposable
         Assert.Equal(JobState.Running, e.Get(liveRemote)!.State);
         Assert.Equal(JobState.Interrupted, e.Get(staleRemote)!.State);
         var r = store.Runs.GetRun(run)!;
-        Assert.Equal(RunStatus.Failed, r.Status);
+        Assert.Equal(RunStatus.Interrupted, r.Status);
         Assert.Contains($"dissect run --resume {run}", r.Message);
 
         // A queue start resumes jobs that resume on their own; a CLI job waits for --resume.
