@@ -32,6 +32,8 @@ builder.Services.AddSingleton(sp => new RepoPaths(
     sp.GetRequiredService<IOptions<DashboardOptions>>().Value));
 builder.Services.AddSingleton<PathPolicy>();
 builder.Services.AddSingleton<StoreAccess>();
+// Interactive requests (GAN edits, probes, attacks, the ablation playground) come before the queue's jobs on the CPU.
+builder.Services.AddSingleton<Dissection.Core.Work.InteractivePriority>();
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<ResultsService>();
 builder.Services.AddSingleton<CompareService>();

@@ -34,8 +34,9 @@ public class GanJobsTests(DashboardFixture app)
         await dialog.Locator("#job-start").ClickAsync();
         await dialog.Locator("#job-error").WaitForAsync();   // a bad sample count is named, nothing is queued
         await dialog.Locator("#job-count").FillAsync("16");
-        await dialog.Locator("#job-start").ClickAsync();
-        await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached });
+        // The dialog's default segmenter is the repository's data/models; this dashboard allows only its own folder.
+        await dialog.Locator("#job-segmenter").FillAsync(Path.Combine(models, "world-seg.pt"));
+        await Start(page);
 
         // The page fills its concepts itself when the job is done.
         await page.Locator("#gan-stored-run a").WaitForAsync(new() { Timeout = 300_000 });
@@ -60,8 +61,7 @@ public class GanJobsTests(DashboardFixture app)
         await dialog.Locator("#job-form[data-kind='GanCausal']").WaitForAsync();
         await dialog.Locator("#job-removal").FillAsync("6");
         await dialog.Locator("#job-context").FillAsync("4");
-        await dialog.Locator("#job-start").ClickAsync();
-        await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached });
+        await Start(page);
         var ended = page.Locator(".gan-experiment-chart .main-svg, #gan-experiments-missing .dd-make-it-ended");
         await ended.First.WaitForAsync(new() { Timeout = 300_000 });
         if (await page.Locator("#gan-experiments-missing .dd-make-it-ended").CountAsync() > 0)
@@ -80,11 +80,22 @@ public class GanJobsTests(DashboardFixture app)
         File.Delete(Path.Combine(models, Gan + ".pt"));
     }
 
+    /// <summary>Starts the dialog's job; fails with the dialog's own message when it refuses.</summary>
+    private static async Task Start(IPage page)
+    {
+        await page.Locator(".mud-dialog #job-start").ClickAsync();
+        try { await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached, Timeout = 30_000 }); }
+        catch (TimeoutException)
+        {
+            Assert.Fail("the dialog refused the job: " + await page.Locator(".mud-dialog #job-error").InnerTextAsync());
+        }
+    }
+
     /// <summary>What GAN paint shows of a stored dissection: the run it names, the chosen concept and its units.</summary>
     private static async Task<string> Concepts(IPage page)
     {
         var units = await page.Locator("#gan-concept-units figure").EvaluateAllAsync<string[]>("fs => fs.map(f => f.title)");
         return string.Join("\n", [(await page.Locator("#gan-stored-run").InnerTextAsync()).Trim(),
-            await page.Locator("#gan-concept input").First.InputValueAsync(), .. units]);
+            await page.Locator("#gan-concept").First.EvaluateAsync<string>("e => e.value ?? e.querySelector('input')?.value ?? e.innerText"), .. units]);
     }
 }

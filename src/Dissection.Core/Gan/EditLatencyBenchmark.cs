@@ -32,6 +32,8 @@ public sealed record LatencySummary(int Samples, double P50Ms, double P95Ms)
 public sealed record EditLatency(string Layer, int Users, int EditsPerUser, int UnitsPerEdit, int PauseMs, int Threads,
     double HeadMs, LatencySummary Edit, LatencySummary Full)
 {
+    /// <summary>Every timed edit, in milliseconds (for benchmarks that pool several runs).</summary>
+    public IReadOnlyList<double> EditSamples { get; init; } = [];
     public double P50Ratio => Edit.P50Ms / Full.P50Ms;
     public double P95Ratio => Edit.P95Ms / Full.P95Ms;
 }
@@ -46,8 +48,9 @@ public static class EditLatencyBenchmark
     /// <param name="editsPerUser">Timed edits per user (spread over the rounds).</param>
     /// <param name="unitsPerEdit">Units per stroke (GANPaint's strengths are 4, 10, 15; a whole concept may be 128).</param>
     /// <param name="pauseMs">Each user's pause between requests (0: every user paints as fast as it can).</param>
+    /// <param name="editsOnly">Skip the full-generation baseline (a caller that has its own).</param>
     public static async Task<EditLatency> RunAsync(SharedGenerator generator, string layer, int users = 1, int editsPerUser = 100,
-        int unitsPerEdit = 10, long seed = 1, int pauseMs = 0, int warmup = 3, CancellationToken cancel = default)
+        int unitsPerEdit = 10, long seed = 1, int pauseMs = 0, int warmup = 3, bool editsOnly = false, CancellationToken cancel = default)
     {
         if (users < 1) throw new ArgumentException($"need at least one user, got {users}");
         if (editsPerUser < 1) throw new ArgumentException($"need at least one edit per user, got {editsPerUser}");
@@ -63,19 +66,20 @@ public static class EditLatencyBenchmark
             var headMs = clock.Elapsed.TotalMilliseconds;
             await Task.WhenAll(painters.Skip(1).Select(p => p.FirstRenderAsync(cancel)));
             await Task.WhenAll(painters.Select(p => p.EditAsync(warmup, record: false, cancel)));
-            await Task.WhenAll(painters.Select(p => p.FullAsync(warmup, record: false, cancel)));
+            if (!editsOnly) await Task.WhenAll(painters.Select(p => p.FullAsync(warmup, record: false, cancel)));
 
             for (var r = 0; r < Rounds; r++)
             {
                 var count = editsPerUser / Rounds + (r < editsPerUser % Rounds ? 1 : 0);
                 if (count == 0) continue;
                 await Task.WhenAll(painters.Select(p => p.EditAsync(count, record: true, cancel)));
-                await Task.WhenAll(painters.Select(p => p.FullAsync(count, record: true, cancel)));
+                if (!editsOnly) await Task.WhenAll(painters.Select(p => p.FullAsync(count, record: true, cancel)));
             }
             var edits = painters.SelectMany(p => p.EditMs).ToList();
             var full = painters.SelectMany(p => p.FullMs).ToList();
             return new EditLatency(layer, users, editsPerUser, Math.Min(unitsPerEdit, units), pauseMs, get_num_threads(), headMs,
-                LatencySummary.Of(edits), LatencySummary.Of(full));
+                LatencySummary.Of(edits), full.Count > 0 ? LatencySummary.Of(full) : new LatencySummary(0, double.NaN, double.NaN))
+            { EditSamples = edits };
         }
         finally
         {

@@ -7,7 +7,8 @@ using Dissection.Core.Instrumentation;
 namespace Dissection.Core.Gan;
 
 /// <param name="name">What messages call the generator (its model name).</param>
-public sealed class SharedGenerator(string name, ProgressiveGenerator generator) : IDisposable
+/// <param name="priority">Background jobs of the same process give way while a pass runs (null: they do not).</param>
+public sealed class SharedGenerator(string name, ProgressiveGenerator generator, Work.InteractivePriority? priority = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LayerCut> _cuts = new(StringComparer.Ordinal);
@@ -52,7 +53,11 @@ public sealed class SharedGenerator(string name, ProgressiveGenerator generator)
     public async Task<T> RunAsync<T>(Func<T> work, CancellationToken ct = default)
     {
         await _gate.WaitAsync(ct);
-        try { return await Task.Run(work, ct); }
+        try
+        {
+            using var lease = priority?.Begin();
+            return await Task.Run(work, ct);
+        }
         finally { _gate.Release(); }
     }
 

@@ -36,6 +36,9 @@ public sealed record JobExecutorOptions
     /// may take one extra slot while the Concurrency slots are busy, so a report is not stuck behind an hour of
     /// dissections. They still take a normal slot, oldest first, when one is free.</summary>
     public IReadOnlySet<JobKind> ExpressKinds { get; init; } = new HashSet<JobKind>();
+    /// <summary>Interactive work of the same process that jobs give way to at each progress report (a batch
+    /// boundary); null: jobs never wait (the CLI, where nothing else runs).</summary>
+    public InteractivePriority? Interactive { get; init; }
 }
 
 public sealed class JobExecutor : IDisposable
@@ -248,6 +251,7 @@ public sealed class JobExecutor : IDisposable
                 {
                     active.Progress = p;
                     Options.OnProgress?.Invoke(p, rate);
+                    Options.Interactive?.GiveWay(active.Token);
                     if (!throttle.Due(p)) return;
                     TryRun(s => s.Jobs.UpdateJobProgress(job.Id, p));
                     if (runId is { } r) TryRun(s => s.Runs.UpdateProgress(r, p.Phase, p.Fraction, rate));

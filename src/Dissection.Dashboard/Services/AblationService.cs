@@ -11,7 +11,7 @@ using Dissection.Core.Work;
 
 namespace Dissection.Dashboard.Services;
 
-public sealed class AblationService(StoreAccess store, RepoPaths paths, ILogger<AblationService> log) : IDisposable
+public sealed class AblationService(StoreAccess store, RepoPaths paths, ILogger<AblationService> log, Dissection.Core.Work.InteractivePriority priority) : IDisposable
 {
     /// <summary>Images the playground measures on: enough for stable per-class numbers, few enough for seconds.</summary>
     public const int PlaygroundImages = 1000;
@@ -64,6 +64,7 @@ public sealed class AblationService(StoreAccess store, RepoPaths paths, ILogger<
         await warm.Gate.WaitAsync(cancel);
         try
         {
+            using var lease = priority.Begin();
             return await Task.Run(() =>
             {
                 var session = warm.Open(cancel);

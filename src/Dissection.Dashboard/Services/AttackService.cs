@@ -29,10 +29,10 @@ public sealed record AttackView(string CleanPng, string AdversarialPng, string P
 public sealed record AttackSetup(RunInfo Run, IReadOnlyList<string> Classes, IReadOnlyList<string> AblatedLayers,
     IReadOnlyList<DatasetImage> Images, string? Problem);
 
-public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<AttackService> log) : IDisposable
+public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<AttackService> log, InteractivePriority priority) : IDisposable
 {
     public const int MaxPickerImages = 500;
-    private readonly WarmModel _model = new(store, paths, log, "Attack");
+    private readonly WarmModel _model = new(store, paths, log, "Attack", priority);
 
     /// <summary>Classes, ablated layers and pickable images of a run; Problem says why attacks are impossible.</summary>
     public async Task<AttackSetup?> SetupAsync(long runId, CancellationToken cancel)

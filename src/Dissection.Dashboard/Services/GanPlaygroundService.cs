@@ -48,7 +48,7 @@ public sealed record ConceptUnits(string Concept, string Category, int Detectors
 /// <param name="Levels">Each unit's 99th-percentile level by unit number, when the run thresholded at the top 1 %.</param>
 public sealed record StoredGanLayer(RunInfo Run, IReadOnlyList<ConceptUnits> Concepts, IReadOnlyDictionary<int, string> Labels, float[]? Levels);
 
-public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess store, ILogger<GanPlaygroundService> log) : IDisposable
+public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess store, ILogger<GanPlaygroundService> log, Dissection.Core.Work.InteractivePriority priority) : IDisposable
 {
     /// <summary>The demo generator's name: data/models/world-gan.pt.</summary>
     public const string DemoModel = "world-gan";
@@ -87,7 +87,7 @@ public sealed partial class GanPlaygroundService(RepoPaths paths, StoreAccess st
             var g = GeneratorSpec.Load(k.Path);
             g.eval();
             log.LogInformation("Loaded generator {Path}: {Resolution} px, layers {Channels}", k.Path, g.Resolution, string.Join(",", g.Layout.Channels));
-            return new GanModel(k.Path, k.Item2, new SharedGenerator(model, g));
+            return new GanModel(k.Path, k.Item2, new SharedGenerator(model, g, priority));
         })));
         try { return await lazy.Value; }
         catch { _models.TryRemove(key, out _); throw; }

@@ -20,7 +20,8 @@ public sealed class JobQueue : BackgroundService
     private readonly PathPolicy _policy;
     private readonly ILogger<JobQueue> _log;
 
-    public JobQueue(StoreAccess store, PathPolicy policy, RepoPaths paths, IOptions<DashboardOptions> options, ReportJob report, ILogger<JobQueue> log)
+    public JobQueue(StoreAccess store, PathPolicy policy, RepoPaths paths, IOptions<DashboardOptions> options, ReportJob report,
+        Dissection.Core.Work.InteractivePriority interactive, ILogger<JobQueue> log)
     {
         _store = store;
         _policy = policy;
@@ -33,6 +34,8 @@ public sealed class JobQueue : BackgroundService
             Concurrency = Math.Max(1, options.Value.JobConcurrency),
             // A report only reads the store and draws thumbnails: it need not wait for the first start's dissections.
             ExpressKinds = new HashSet<JobKind> { JobKind.Report },
+            // Jobs give way at batch boundaries while someone paints, probes or attacks (bench-share measures it).
+            Interactive = interactive,
         });
     }
 

@@ -39,11 +39,11 @@ public sealed record TryClass(string Name, float Probability);
 public sealed record TryView(string Label, string ImagePng, string MapPng, int MapWidth, int MapHeight, IReadOnlyList<TryUnit> Units,
     IReadOnlyList<TryClass> Classes, IReadOnlyList<TryLegendEntry> Legend, double LabelledFraction, int Detectors, int LayerUnits);
 
-public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, ILogger<TryImageService> log) : IDisposable
+public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, ILogger<TryImageService> log, Dissection.Core.Work.InteractivePriority priority) : IDisposable
 {
     public const int TopUnits = 12, TopClasses = 5, MaskSize = 128, MapSide = 320;
     public const string SamplesFolder = "data/samples";
-    private readonly WarmModel _model = new(store, paths, log, "Try-your-image");
+    private readonly WarmModel _model = new(store, paths, log, "Try-your-image", priority);
 
     /// <summary>Finished runs, newest first.</summary>
     public async Task<IReadOnlyList<RunInfo>> RunsAsync() =>

@@ -7,7 +7,8 @@ using Dissection.Core.Storage;
 
 namespace Dissection.Dashboard.Services;
 
-public sealed class WarmModel(StoreAccess store, RepoPaths paths, ILogger log, string purpose) : IDisposable
+/// <param name="priority">The queue's jobs give way while work runs here (interactive requests come first).</param>
+public sealed class WarmModel(StoreAccess store, RepoPaths paths, ILogger log, string purpose, Core.Work.InteractivePriority? priority = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (long Run, DateTime Created, string Db, LoadedModel Model, Lazy<ConceptDataset> Dataset)? _warm;
@@ -23,6 +24,7 @@ public sealed class WarmModel(StoreAccess store, RepoPaths paths, ILogger log, s
         await _gate.WaitAsync(cancel);
         try
         {
+            using var lease = priority?.Begin();
             return await Task.Run(() =>
             {
                 if (_warm is not { } w || w.Run != run.Id || w.Created != run.CreatedUtc || w.Db != store.DatabasePath)

@@ -88,6 +88,49 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [Fact]
+    public void A_job_gives_way_at_its_batch_boundaries_while_interactive_work_runs_and_goes_on_after()
+    {
+        var priority = new InteractivePriority { Grace = TimeSpan.FromMilliseconds(100), MaxPause = TimeSpan.FromSeconds(30) };
+        var handler = new StepHandler();
+        var e = new JobExecutor(_db.DbPath, [handler], new JobExecutorOptions
+        {
+            Root = _db.Folder,
+            CacheFolder = _db.Folder,
+            HeartbeatInterval = TimeSpan.FromMilliseconds(100),
+            RecoverInterval = TimeSpan.FromMilliseconds(200),
+            ProgressInterval = TimeSpan.FromMilliseconds(50),
+            Interactive = priority,
+        });
+        _executors.Add(e);
+        var id = e.Enqueue(Request(new StepParameters(100_000, StepMs: 2)));
+        _ = e.RunAsync(_stop.Token);
+        WaitFor(e, id, j => j.Progress is { Done: > 5 });
+
+        long held;
+        using (priority.Begin())
+        {
+            Thread.Sleep(300);   // the step in flight finishes and reports; then the job waits
+            held = e.Get(id)!.Progress!.Done;
+            Thread.Sleep(700);
+            Assert.InRange(e.Get(id)!.Progress!.Done - held, 0, 1);
+        }
+        // After the lease and its grace the job goes on by itself.
+        WaitFor(e, id, j => j.Progress!.Done > held + 20);
+        Assert.True(priority.Paused >= TimeSpan.FromMilliseconds(700), $"paused {priority.Paused}");
+
+        // A wait never outlasts MaxPause: a user who never stops interacting does not stall the job.
+        var impatient = new InteractivePriority { MaxPause = TimeSpan.FromMilliseconds(50) };
+        using (impatient.Begin())
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            impatient.GiveWay(default);
+            Assert.InRange(clock.ElapsedMilliseconds, 40, 2_000);
+        }
+        e.Cancel(id);
+        Assert.Equal(JobState.Cancelled, WaitEnd(e, id).State);
+    }
+
+    [Fact]
     public void A_queued_job_runs_to_done_with_its_progress_and_its_run()
     {
         var handler = new StepHandler();

@@ -97,7 +97,7 @@ public class GanPlaygroundServiceTests
         Assert.Single(cacheFiles);
         // A new service (a restarted dashboard) reads the cached levels instead of recomputing.
         File.WriteAllText(cacheFiles[0], System.Text.Json.JsonSerializer.Serialize(Enumerable.Repeat(1.25f, 12)));
-        var fresh = new GanPlaygroundService(dir.Paths, dir.Store, Microsoft.Extensions.Logging.Abstractions.NullLogger<GanPlaygroundService>.Instance);
+        var fresh = new GanPlaygroundService(dir.Paths, dir.Store, Microsoft.Extensions.Logging.Abstractions.NullLogger<GanPlaygroundService>.Instance, new Dissection.Core.Work.InteractivePriority());
         var again = await fresh.LevelsAsync(await fresh.LoadAsync("test-gan", path), "layer5", null);
         Assert.All(again, v => Assert.Equal(1.25f, v));
         fresh.Dispose();

@@ -23,7 +23,7 @@ internal sealed class GanTestFolder : IDisposable
             ModelFolders = [Models],
         });
         Store = new StoreAccess(Paths);
-        Service = new GanPlaygroundService(Paths, Store, NullLogger<GanPlaygroundService>.Instance);
+        Service = new GanPlaygroundService(Paths, Store, NullLogger<GanPlaygroundService>.Instance, new Dissection.Core.Work.InteractivePriority());
     }
 
     public string Root { get; }

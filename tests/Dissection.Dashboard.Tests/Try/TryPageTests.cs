@@ -37,7 +37,7 @@ public sealed class TryPageTests : IDisposable
         }
         _paths = new RepoPaths(_root, new DashboardOptions { DataFolders = ["data"], ModelFolders = ["data/models"] });
         var store = new StoreAccess(_paths);
-        _service = new TryImageService(store, _paths, NullLogger<TryImageService>.Instance);
+        _service = new TryImageService(store, _paths, NullLogger<TryImageService>.Instance, new Dissection.Core.Work.InteractivePriority());
         _run = store.Read(s =>
         {
             var id = s.Runs.CreateRun("try", "world-vgg", "data/world", [Layer], new DissectionSettings());

@@ -176,6 +176,9 @@ public sealed partial class GanPlayground : IAsyncDisposable
     /// <summary>After the generator's dissection is done: its concepts fill the picker.</summary>
     private async Task ReloadConceptsAsync()
     {
+        // As a fresh load of the same URL: units of a concept when there are concepts (the page had fallen back to
+        // units by hand only because there were none).
+        _byHand = false;
         await LoadLayerAsync();
         await RenderPicturesAsync();
     }
