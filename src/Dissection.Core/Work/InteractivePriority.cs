@@ -14,6 +14,7 @@ public sealed class InteractivePriority
     private int _active;
     private long _lastEndTicks = long.MinValue / 2;
     private long _pausedTicks;
+    private long _waitingSince;   // timestamp of the wait in progress, 0 when no job waits
 
     /// <summary>How long after the last interactive request a job still waits (the gap between two strokes).</summary>
     public TimeSpan Grace { get; init; } = TimeSpan.FromMilliseconds(750);
@@ -23,8 +24,16 @@ public sealed class InteractivePriority
     /// <summary>Interactive requests running now.</summary>
     public int Active => Volatile.Read(ref _active);
 
-    /// <summary>Total time jobs spent waiting for interactive work.</summary>
-    public TimeSpan Paused => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _pausedTicks));
+    /// <summary>Total time jobs spent waiting for interactive work, the wait in progress included.</summary>
+    public TimeSpan Paused
+    {
+        get
+        {
+            var since = Interlocked.Read(ref _waitingSince);
+            var now = since == 0 ? 0 : Stopwatch.GetTimestamp() - since;
+            return Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _pausedTicks) + now);
+        }
+    }
 
     /// <summary>Marks interactive work until the lease is disposed.</summary>
     public IDisposable Begin()
@@ -39,6 +48,7 @@ public sealed class InteractivePriority
     {
         if (!Busy()) return;
         var start = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref _waitingSince, start);
         try
         {
             while (Busy() && Stopwatch.GetElapsedTime(start) < MaxPause)
@@ -47,7 +57,11 @@ public sealed class InteractivePriority
                 Thread.Sleep(10);
             }
         }
-        finally { Interlocked.Add(ref _pausedTicks, Stopwatch.GetTimestamp() - start); }
+        finally
+        {
+            Interlocked.Exchange(ref _waitingSince, 0);
+            Interlocked.Add(ref _pausedTicks, Stopwatch.GetTimestamp() - start);
+        }
     }
 
     private bool Busy() =>
