@@ -40,7 +40,7 @@ public sealed class JobExecutorTests : IDisposable
     private static JobRequest Request(StepParameters p, long? run = null, bool resume = true) =>
         new(JobKind.Ablate, $"steps {p.Steps}", p, "circuit-a", run, resume);
 
-    private static JobRecord WaitFor(JobExecutor e, long id, Func<JobRecord, bool> until, int seconds = 30)
+    private static JobRecord WaitFor(JobExecutor e, long id, Func<JobRecord, bool> until, int seconds = 120)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < deadline)

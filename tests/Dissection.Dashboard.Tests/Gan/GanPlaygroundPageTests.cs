@@ -31,6 +31,7 @@ public class GanPlaygroundPageTests
         ctx.Services.AddSingleton<ExportService>();
         ctx.Services.AddSingleton<ReportJob>();
         ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new DashboardOptions()));
+        ctx.Services.AddSingleton<Dissection.Core.Work.InteractivePriority>();
         ctx.Services.AddSingleton<JobQueue>();
         // Local mode's access services, as the app registers them (Security/SecurityServices).
         ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new Dissection.Dashboard.Security.AccessOptions()));
