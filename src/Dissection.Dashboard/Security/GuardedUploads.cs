@@ -17,14 +17,14 @@ public sealed class GuardedUploads(DashboardAccess access, StoreAccess store, Tr
         var owner = await access.RequesterAsync();
         if (access.Shared)
         {
-            long used = await store.ReadAsync(s => s.UploadBytes(owner)), quota = access.Options.UploadQuotaMegabytes * 1024L * 1024;
+            long used = await store.ReadAsync(s => s.Uploads.Bytes(owner)), quota = access.Options.UploadQuotaMegabytes * 1024L * 1024;
             if (used + upload.Bytes.LongLength > quota)
                 throw new AccessDeniedException($"Your saved uploads would pass your quota of {access.Options.UploadQuotaMegabytes} MB " +
                                                 $"({used / (1024 * 1024)} MB used).", signedIn: true);
         }
         string id;
         using (await heavy.AcquireAsync(HeavyKind.Upload, owner)) id = await uploads.SaveAsync(upload);
-        store.Write(s => s.RecordUpload(id, owner, upload.Bytes.LongLength));
+        store.Write(s => s.Uploads.Record(id, owner, upload.Bytes.LongLength, upload.Name));
         return id;
     }
 
