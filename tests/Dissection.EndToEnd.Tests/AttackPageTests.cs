@@ -161,6 +161,55 @@ public class AttackPageTests(DashboardFixture app)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Batch_experiment_runs_as_a_job_and_the_page_then_shows_what_a_fresh_load_shows()
+    {
+        var world = await Prepare();
+        var page = await app.NewPage();
+        page.SetDefaultTimeout(180_000);
+        var url = $"/attack?run={world.Run}&layer={Layer}&target={Uri.EscapeDataString(world.Target)}&image={world.Image}";
+        await app.Open(page, url);
+        int before;
+        using (var store = ResultsStore.Open(app.Database)) before = store.Attacks.GetAttackExperiments(world.Run, Layer).Count;
+
+        // The batch is a job of the queue, pre-filled for the page's run, layer and target.
+        await page.Locator("#attack-run-batch .dd-make-it-button").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await dialog.Locator("#job-form[data-kind='Attack']").WaitForAsync();
+        await page.WaitForFunctionAsync("([run, layer]) => { const f = document.querySelector('#job-form'); return f?.dataset.run === run && f?.dataset.layer === layer; }",
+            new[] { world.Run.ToString(System.Globalization.CultureInfo.InvariantCulture), Layer });
+        await dialog.Locator("#job-count").FillAsync("3");
+        await dialog.Locator("#job-start").ClickAsync();
+        await page.WaitForSelectorAsync(".mud-dialog", new() { State = WaitForSelectorState.Detached });
+
+        // Progress while it waits or runs, then the page reloads the experiments itself.
+        await page.Locator("#attack-run-batch .dd-make-it-progress").WaitForAsync();
+        await page.WaitForFunctionAsync("n => document.querySelectorAll('#attack-experiment-table tbody tr').length > n",
+            before, new() { Timeout = 300_000 });
+        var shown = await Experiments(page);
+
+        StoredAttackExperiment[] stored;
+        using (var store = ResultsStore.Open(app.Database)) stored = [.. store.Attacks.GetAttackExperiments(world.Run, Layer)];
+        Assert.Equal(before + 1, stored.Length);
+        Assert.Contains(stored, e => e.Result.Requested == 3 && e.Result.TargetName == world.Target);
+
+        var fresh = await app.NewPage();
+        fresh.SetDefaultTimeout(180_000);
+        await app.Open(fresh, url);
+        await fresh.Locator("#attack-experiments .main-svg").First.WaitForAsync();
+        Assert.Equal(await Experiments(fresh), shown);
+        await fresh.Context.CloseAsync();
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>The batch card as data: the table's rows and the chart's traces.</summary>
+    private static async Task<string> Experiments(IPage page)
+    {
+        await page.Locator("#attack-experiments .main-svg").First.WaitForAsync();
+        var rows = await page.Locator("#attack-experiment-table tbody tr").AllInnerTextsAsync();
+        return string.Join("\n", [.. rows, await ChartSnapshot.Settled(page)]);
+    }
+
     /// <summary>Types into a MudBlazor field and leaves it, as a user does; the page writes it into the URL.</summary>
     private static async Task SetField(IPage page, string selector, string value, string inQuery)
     {

@@ -32,6 +32,10 @@ public sealed record JobExecutorOptions
     public Action<JobProgress, double>? OnProgress { get; init; }
     /// <summary>A job interrupted this many times is not resumed on its own again (it may be what kills the process).</summary>
     public int MaxAttempts { get; init; } = 3;
+    /// <summary>Light kinds (the dashboard's report: it reads the store and draws thumbnails, no forward passes) that
+    /// may take one extra slot while the Concurrency slots are busy, so a report is not stuck behind an hour of
+    /// dissections. They still take a normal slot, oldest first, when one is free.</summary>
+    public IReadOnlySet<JobKind> ExpressKinds { get; init; } = new HashSet<JobKind>();
 }
 
 public sealed class JobExecutor : IDisposable
@@ -155,13 +159,16 @@ public sealed class JobExecutor : IDisposable
     {
         Recover(resumeInterrupted: true);
         ScratchFolders.RemoveOrphans(Options.CacheFolder);
-        var running = new List<Task>();
+        var running = new List<(Task Task, bool Express)>();
         var lastRecover = Environment.TickCount64;
         while (!stopping.IsCancellationRequested)
         {
-            running.RemoveAll(t => t.IsCompleted);
-            while (running.Count < Options.Concurrency && Store(s => s.Jobs.ClaimNextJob(JobOwner.Current)) is { } job)
-                running.Add(Task.Factory.StartNew(() => Execute(job, stopping, outerMeansCancel: false), stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+            running.RemoveAll(t => t.Task.IsCompleted);
+            while (NextJob(running.Count(r => !r.Express), running.Count(r => r.Express)) is { } next)
+            {
+                var job = next.Job;
+                running.Add((Task.Factory.StartNew(() => Execute(job, stopping, outerMeansCancel: false), stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default), next.Express));
+            }
             try { await _wake.WaitAsync(Options.RecoverInterval, stopping); }
             catch (OperationCanceledException) { break; }
             if (Environment.TickCount64 - lastRecover >= Options.RecoverInterval.TotalMilliseconds)
@@ -171,8 +178,19 @@ public sealed class JobExecutor : IDisposable
                 catch (Exception) { /* the store is busy or gone; try again next round */ }
             }
         }
-        try { await Task.WhenAll(running); }
+        try { await Task.WhenAll(running.Select(r => r.Task)); }
         catch (Exception) { /* each job recorded its own end */ }
+    }
+
+    /// <summary>The next job to start: the oldest queued one while a normal slot is free, else the oldest queued
+    /// express job while the one express slot is free.</summary>
+    private (JobRecord Job, bool Express)? NextJob(int normal, int express)
+    {
+        if (normal < Options.Concurrency)
+            return Store(s => s.Jobs.ClaimNextJob(JobOwner.Current)) is { } any ? (any, false) : null;
+        if (express < 1 && Options.ExpressKinds.Count > 0)
+            return Store(s => s.Jobs.ClaimNextJob(JobOwner.Current, Options.ExpressKinds)) is { } light ? (light, true) : null;
+        return null;
     }
 
     /// <summary>
@@ -208,7 +226,7 @@ public sealed class JobExecutor : IDisposable
     private void MirrorInterrupted(JobRecord job, bool requeue)
     {
         if (job.RunId is not { } run) return;
-        TryRun(s => s.Runs.SetStatus(run, requeue ? RunStatus.Queued : RunStatus.Failed,
+        TryRun(s => s.Runs.SetStatus(run, requeue ? RunStatus.Queued : RunStatus.Interrupted,
             requeue ? ResumedMessage : $"{InterruptedMessage} Resume it with `dissect run --resume {run}` or from the dashboard."));
     }
 
@@ -283,7 +301,7 @@ public sealed class JobExecutor : IDisposable
                 break;
             case JobState.Cancelled: TryRun(s => s.Runs.SetStatus(run, RunStatus.Cancelled, message)); break;
             case JobState.Failed: TryRun(s => s.Runs.SetStatus(run, RunStatus.Failed, message)); break;
-            case JobState.Interrupted: TryRun(s => s.Runs.SetStatus(run, RunStatus.Failed, $"{message} It resumes on the next start.")); break;
+            case JobState.Interrupted: TryRun(s => s.Runs.SetStatus(run, RunStatus.Interrupted, $"{message} It resumes on the next start.")); break;
         }
     }
 

@@ -71,11 +71,13 @@ public sealed class JobStore : FeatureStore
 
     /// <summary>Takes the oldest queued job for <paramref name="owner"/>: Running, one more attempt, a fresh heartbeat.
     /// Null when none waits.</summary>
-    public JobRecord? ClaimNextJob(JobOwner owner)
+    public JobRecord? ClaimNextJob(JobOwner owner, IReadOnlyCollection<JobKind>? onlyKinds = null)
     {
         using var c = Connect();
         using var tx = c.BeginTransaction();
-        using var pick = Command(c, tx, "SELECT id FROM jobs WHERE state = 'Queued' ORDER BY id LIMIT 1");
+        // Kind names are enum names (no quoting needed); an empty filter matches nothing.
+        var kinds = onlyKinds is null ? "" : $" AND kind IN ({string.Join(",", onlyKinds.Select(k => $"'{k}'").DefaultIfEmpty("NULL"))})";
+        using var pick = Command(c, tx, $"SELECT id FROM jobs WHERE state = 'Queued'{kinds} ORDER BY id LIMIT 1");
         if (pick.ExecuteScalar() is not long id) return null;
         var claimed = Claim(c, tx, id, owner, "state = 'Queued'");
         tx.Commit();

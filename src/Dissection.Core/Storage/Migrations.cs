@@ -321,7 +321,23 @@ internal static class Migrations
         ) WITHOUT ROWID;
         """,
 
-        // 8 (deleting): a saved upload is held per owner, with the name it was uploaded under, so two users who save the
+        // 8 (executor): a run whose job was interrupted (the process stopped) is Interrupted, not Failed: it resumes on
+        // the next start. SQLite cannot alter a CHECK constraint, and rebuilding `runs` would cascade-delete every
+        // child row (foreign keys are on and cannot be turned off inside the migration's transaction). So the CHECK
+        // is widened in place, the procedure SQLite documents for schema changes that leave every stored row valid
+        // (sqlite.org/lang_altertable.html, "other kinds of table schema changes"). RESET makes this connection re-read
+        // the schema; creating and dropping a table bumps the schema cookie, so every other connection re-reads it too.
+        """
+        PRAGMA writable_schema = ON;
+        UPDATE sqlite_schema
+           SET sql = replace(sql, '''Done'',''Failed'',''Cancelled''))', '''Done'',''Failed'',''Cancelled'',''Interrupted''))')
+         WHERE type = 'table' AND name = 'runs';
+        PRAGMA writable_schema = RESET;
+        CREATE TABLE schema_cookie_bump (x INTEGER);
+        DROP TABLE schema_cookie_bump;
+        """,
+
+        // 9 (deleting): a saved upload is held per owner, with the name it was uploaded under, so two users who save the
         // same picture (one file, named by its content hash) each see, count and delete their own; the file goes with
         // its last holder. Runs deleted by a user are remembered by name, so the first start does not make again a
         // demo run its user deleted.

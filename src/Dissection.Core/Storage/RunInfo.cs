@@ -4,7 +4,7 @@ using Dissection.Core.Tallies;
 
 namespace Dissection.Core.Storage;
 
-public enum RunStatus { Queued, Running, Done, Failed, Cancelled }
+public enum RunStatus { Queued, Running, Done, Failed, Cancelled, Interrupted }
 
 public sealed record RunInfo(
     long Id,

@@ -14,7 +14,7 @@ public sealed class RunStore : FeatureStore
 {
     internal RunStore(ResultsStore store) : base(store) { }
 
-    /// <summary>The message MarkInterruptedRuns gives the runs it fails.</summary>
+    /// <summary>The message MarkInterruptedRuns gives the runs it marks Interrupted.</summary>
     public const string InterruptedMessage = "interrupted (the process stopped)";
 
     /// <summary>Records a new run as Queued and returns its id.</summary>
@@ -67,7 +67,7 @@ public sealed class RunStore : FeatureStore
     public void SetStatus(long runId, RunStatus status, string? message = null, int? images = null)
     {
         if (!Enum.IsDefined(status)) throw new ArgumentOutOfRangeException(nameof(status), status, "unknown run status");
-        var terminal = status is RunStatus.Done or RunStatus.Failed or RunStatus.Cancelled;
+        var terminal = status is RunStatus.Done or RunStatus.Failed or RunStatus.Cancelled or RunStatus.Interrupted;
         using var c = Connect();
         using var tx = c.BeginTransaction();
         var now = DateTime.UtcNow;
@@ -88,16 +88,16 @@ public sealed class RunStore : FeatureStore
     }
 
     /// <summary>
-    /// Fails every run left Running without a queued or running job (a program from before jobs, or bookkeeping
+    /// Marks Interrupted every run left Running without a queued or running job (a program from before jobs, or bookkeeping
     /// that never reached the store) with InterruptedMessage. Runs with a job follow their job: JobExecutor.Recover
     /// tells a live job's process from a dead one. Queued runs stay queued.
-    /// Returns how many runs it failed.
+    /// Returns how many runs it marked.
     /// </summary>
     public int MarkInterruptedRuns()
     {
         using var c = Connect();
         using var cmd = Command(c, null, """
-            UPDATE runs SET status = 'Failed', message = $message, finished_utc = $now, phase_started_utc = NULL
+            UPDATE runs SET status = 'Interrupted', message = $message, finished_utc = $now, phase_started_utc = NULL
             WHERE status = 'Running'
               AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.run_id = runs.id AND jobs.state IN ('Queued','Running'))
             """, ("$message", InterruptedMessage), ("$now", Utc(DateTime.UtcNow)));

@@ -1,6 +1,6 @@
 // Adversarial attacks for the /attack page: one image attacked live (Core's ImageAttack: clean, adversarial and
 // amplified perturbation images, probabilities, peak shifts, masks of the most-moved units, here turned into data URLs)
-// and the batch experiment saved to the store. Keeps one warm model per run so repeated attacks do not reload weights;
+// and the batch experiments the Attack job saved. Keeps one warm model per run so repeated attacks do not reload weights;
 // one attack at a time per model.
 using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
@@ -74,24 +74,6 @@ public sealed class AttackService(StoreAccess store, RepoPaths paths, ILogger<At
                 result.Masks.Select(m => new UnitMaskPair(m.Unit, m.Clean, m.Adversarial, m.Group, PngDataUrl.Of(m.CleanPng), PngDataUrl.Of(m.AdversarialPng))).ToList(),
                 source.Label);
         }, cancel);
-    }
-
-    /// <summary>Runs the paper's batch experiment and saves it with the run.</summary>
-    public async Task<AttackExperimentResult> RunExperimentAsync(RunInfo run, string layer, int target, AttackSettings settings,
-        int count, IProgress<DissectionProgress>? progress, CancellationToken cancel)
-    {
-        var important = await store.ReadAsync(s => s.Attacks.GetImportantUnits(run.Id, layer)) ?? throw new InvalidOperationException(
-            $"layer {layer} of run {run.Id} has no ablation results; run 'dissect ablate --run {run.Id} --layer {layer}' first");
-        var result = await WithModel(run, (model, dataset) =>
-        {
-            int[]? classes = null;
-            try { classes = Core.Ablation.ClassLabelMap.Resolve(model.ClassNames, dataset, dataset.Images, out _); }
-            catch (ArgumentException e) { log.LogInformation("Attack experiment without labels: {Reason}", e.Message); }
-            return AttackExperiment.Run(model, dataset, important,
-                new AttackExperimentSettings(layer, target, settings, count), classes, progress, cancel);
-        }, cancel);
-        store.Write(s => s.Attacks.SaveAttackExperiment(run.Id, result));
-        return result;
     }
 
     public Task<IReadOnlyList<StoredAttackExperiment>> ListExperimentsAsync(long run, string layer) =>

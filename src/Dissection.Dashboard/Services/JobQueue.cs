@@ -31,6 +31,8 @@ public sealed class JobQueue : BackgroundService
             Root = paths.Root,
             CacheFolder = paths.CacheFolder,
             Concurrency = Math.Max(1, options.Value.JobConcurrency),
+            // A report only reads the store and draws thumbnails: it need not wait for the first start's dissections.
+            ExpressKinds = new HashSet<JobKind> { JobKind.Report },
         });
     }
 

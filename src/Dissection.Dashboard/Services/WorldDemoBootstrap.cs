@@ -97,7 +97,7 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
         }
         catch (OperationCanceledException)
         {
-            store.Write(s => s.Runs.SetStatus(id, RunStatus.Failed, "Interrupted while generating the world: the dashboard was shut down."));
+            store.Write(s => s.Runs.SetStatus(id, RunStatus.Interrupted, "Interrupted while generating the world: the dashboard was shut down."));
         }
         catch (Exception e)
         {

@@ -53,7 +53,7 @@ public sealed class DissectionJobResumeTests : IDisposable
         first.RunAsync(stop.Token).Wait(TimeSpan.FromMinutes(3));
         Assert.Equal(JobState.Interrupted, store.Jobs.GetJob(job)!.State);
         Assert.Equal([Layers[0]], store.Layers.GetLayers(run).Select(l => l.Layer));
-        Assert.Equal(RunStatus.Failed, store.Runs.GetRun(run)!.Status);
+        Assert.Equal(RunStatus.Interrupted, store.Runs.GetRun(run)!.Status);
 
         using var second = Executor();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));

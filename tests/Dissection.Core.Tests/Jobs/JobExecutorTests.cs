@@ -55,6 +55,39 @@ public sealed class JobExecutorTests : IDisposable
     private static JobRecord WaitEnd(JobExecutor e, long id) => WaitFor(e, id, j => j.State is not (JobState.Queued or JobState.Running));
 
     [Fact]
+    public void An_express_kind_takes_the_extra_slot_while_the_normal_slot_is_busy_and_other_kinds_wait()
+    {
+        var heavy = new StepHandler();
+        var light = new StepHandler { Handles = JobKind.Report };
+        var e = new JobExecutor(_db.DbPath, [heavy, light], new JobExecutorOptions
+        {
+            Concurrency = 1,
+            Root = _db.Folder,
+            CacheFolder = _db.Folder,
+            HeartbeatInterval = TimeSpan.FromMilliseconds(100),
+            RecoverInterval = TimeSpan.FromMilliseconds(200),
+            ProgressInterval = TimeSpan.FromMilliseconds(50),
+            ExpressKinds = new HashSet<JobKind> { JobKind.Report },
+        });
+        _executors.Add(e);
+        var first = e.Enqueue(Request(new StepParameters(100_000, StepMs: 5)));
+        var second = e.Enqueue(Request(new StepParameters(2)));
+        var report = e.Enqueue(new JobRequest(JobKind.Report, "report", new StepParameters(3), "circuit-a"));
+        _ = e.RunAsync(_stop.Token);
+
+        WaitFor(e, first, j => j.State == JobState.Running);
+        // The report, queued last, runs beside the long job; the second heavy job still waits for the one normal slot.
+        Assert.Equal(JobState.Done, WaitEnd(e, report).State);
+        Assert.Equal(JobState.Running, e.Get(first)!.State);
+        Assert.Equal(JobState.Queued, e.Get(second)!.State);
+        Assert.Equal(1, heavy.MaxConcurrent);
+
+        e.Cancel(first);
+        Assert.Equal(JobState.Cancelled, WaitEnd(e, first).State);
+        Assert.Equal(JobState.Done, WaitEnd(e, second).State);
+    }
+
+    [Fact]
     public void A_queued_job_runs_to_done_with_its_progress_and_its_run()
     {
         var handler = new StepHandler();
@@ -221,7 +254,7 @@ public sealed class JobExecutorTests : IDisposable
         loop.Wait(TimeSpan.FromSeconds(20));
         var interrupted = e.Get(id)!;
         Assert.Equal((JobState.Interrupted, JobExecutor.ShutdownMessage), (interrupted.State, interrupted.Message));
-        Assert.Equal(RunStatus.Failed, _db.Open().Runs.GetRun(run)!.Status);
+        Assert.Equal(RunStatus.Interrupted, _db.Open().Runs.GetRun(run)!.Status);
         var saved = handler.Saved(id);
         Assert.True(saved >= 30);
 
@@ -261,7 +294,7 @@ public sealed class JobExecutorTests : IDisposable
         Assert.Equal(JobState.Running, e.Get(liveRemote)!.State);
         Assert.Equal(JobState.Interrupted, e.Get(staleRemote)!.State);
         var r = store.Runs.GetRun(run)!;
-        Assert.Equal(RunStatus.Failed, r.Status);
+        Assert.Equal(RunStatus.Interrupted, r.Status);
         Assert.Contains($"dissect run --resume {run}", r.Message);
 
         // A queue start resumes jobs that resume on their own; a CLI job waits for --resume.
@@ -325,7 +358,9 @@ internal sealed class StepHandler : JobHandler<StepParameters>
     public Barrier? Gate { get; init; }
     public Action<JobContext, int>? OnStep { get; set; }
 
-    public override JobKind Kind => JobKind.Ablate;
+    /// <summary>The kind it stands in for (one handler per kind in an executor).</summary>
+    public JobKind Handles { get; init; } = JobKind.Ablate;
+    public override JobKind Kind => Handles;
 
     public int Saved(long id) { lock (_lock) return _saved.GetValueOrDefault(id); }
 

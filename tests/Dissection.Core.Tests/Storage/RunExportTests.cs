@@ -149,10 +149,10 @@ public sealed class RunExportTests : IDisposable
     {
         var store = _db.Open();
         var run = SampleResults.CreateRun(store);
-        store.Runs.SetStatus(run, RunStatus.Failed, "Interrupted: the process running it stopped.");
+        store.Runs.SetStatus(run, RunStatus.Interrupted, "Interrupted: the process running it stopped.");
         using var doc = JsonDocument.Parse(Json(store, run));
         var r = doc.RootElement.GetProperty("run");
-        Assert.Equal("failed", r.GetProperty("status").GetString());
+        Assert.Equal("interrupted", r.GetProperty("status").GetString());
         Assert.Equal("Interrupted: the process running it stopped.", r.GetProperty("message").GetString());
     }
 

@@ -103,7 +103,7 @@ public sealed class RunLifecycleTests : IDisposable
     }
 
     [Fact]
-    public void Mark_interrupted_runs_fails_only_running_runs()
+    public void Mark_interrupted_runs_marks_only_running_runs()
     {
         var store = _db.Open();
         var running = SampleResults.CreateRun(store, "running");
@@ -116,7 +116,7 @@ public sealed class RunLifecycleTests : IDisposable
         Assert.Equal(1, store.Runs.MarkInterruptedRuns());
 
         var r = store.Runs.GetRun(running)!;
-        Assert.Equal(RunStatus.Failed, r.Status);
+        Assert.Equal(RunStatus.Interrupted, r.Status);
         Assert.Equal("interrupted (the process stopped)", r.Message);
         Assert.NotNull(r.FinishedUtc);
         Assert.Equal(RunStatus.Queued, store.Runs.GetRun(queued)!.Status);

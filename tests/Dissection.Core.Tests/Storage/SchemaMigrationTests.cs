@@ -144,6 +144,39 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
+    public void Migration_8_lets_a_run_be_interrupted_and_keeps_every_child_row()
+    {
+        // A database at version 7 (before runs could be Interrupted) with a run that has a layer and units.
+        long run;
+        using (var v7 = ResultsStore.Open(_db.DbPath, Migrations.All.Take(7).ToList()))
+        {
+            run = SampleResults.CreateRun(v7, "before");
+            v7.Layers.SaveLayer(run, SampleResults.Layer("conv1", 3, 1));
+            using var c = v7.Connect();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = $"UPDATE runs SET status = 'Interrupted' WHERE id = {run}";
+            Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => cmd.ExecuteNonQuery());  // the old CHECK
+        }
+
+        using var store = ResultsStore.Open(_db.DbPath);
+        store.Runs.SetStatus(run, RunStatus.Interrupted, "stopped");
+        Assert.Equal((RunStatus.Interrupted, "stopped"), (store.Runs.GetRun(run)!.Status, store.Runs.GetRun(run)!.Message));
+        Assert.Equal(3, store.Layers.GetLayer(run, "conv1")!.Units.Count);  // widened in place: nothing cascaded
+        using (var check = _db.Raw())
+        using (var cmd = check.CreateCommand())
+        {
+            cmd.CommandText = "PRAGMA integrity_check";
+            Assert.Equal("ok", cmd.ExecuteScalar());
+        }
+        Assert.Equal(0, _db.Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_cookie_bump'"));
+        // The CHECK still refuses what is not a status.
+        using var raw = store.Connect();
+        using var bad = raw.CreateCommand();
+        bad.CommandText = $"UPDATE runs SET status = 'Exploded' WHERE id = {run}";
+        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => bad.ExecuteNonQuery());
+    }
+
+    [Fact]
     public void Failing_migration_changes_nothing()
     {
         using (var v1 = ResultsStore.Open(_db.DbPath)) SampleResults.CreateRun(v1);

@@ -44,6 +44,17 @@ public class StatusAndNotFoundTests
     }
 
     [Fact]
+    public async Task Interrupted_run_says_so_and_how_it_resumes()
+    {
+        await using var ctx = Context();
+        var cut = ctx.Render<RunStatusView>(p => p.Add(x => x.Run, Run(RunStatus.Interrupted, message: "Interrupted: the process running it stopped. It resumes on the next start.")));
+        Assert.Equal("interrupted", cut.Find("[data-status]").GetAttribute("data-status"));
+        Assert.Equal("Interrupted", cut.Find(".run-status").TextContent.Trim());
+        Assert.Contains("It resumes on the next start.", cut.Find(".run-message").TextContent);
+        Assert.Empty(cut.FindAll(".run-progress"));
+    }
+
+    [Fact]
     public async Task Not_found_view_explains_and_offers_a_way_back()
     {
         await using var ctx = Context();

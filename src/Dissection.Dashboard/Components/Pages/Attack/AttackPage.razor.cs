@@ -42,7 +42,6 @@ public sealed partial class AttackPage : IDisposable
     private bool _busy;
     private double _progress;
     private string _progressText = "";
-    private int _count = 50;
     private byte[]? _upload;
     private string _uploadName = "";
     private CancellationTokenSource? _cancel;
@@ -160,17 +159,12 @@ public sealed partial class AttackPage : IDisposable
         });
     }
 
-    private async Task RunExperiment()
+    /// <summary>After a batch experiment job is done: read the layer's experiments again.</summary>
+    private async Task ReloadExperiments()
     {
-        if (_setup is null || Layer is null || Target is null || Settings() is not { } settings) return;
-        var target = _setup.Classes.ToList().IndexOf(Target);
-        await Busy(async cancel =>
-        {
-            var progress = new Progress<DissectionProgress>(p => { _progress = 100 * p.Fraction; _progressText = $"{p.Done} of {p.Total} images attacked"; InvokeAsync(StateHasChanged); });
-            await Attacks.RunExperimentAsync(_setup.Run, Layer, target, settings, _count, progress, cancel);
-            _experiments = (await Attacks.ListExperimentsAsync(_setup.Run.Id, Layer)).Select(e => e.Result).ToList();
-            _exp = AttackCharts.Experiments(_experiments, signed: false);
-        });
+        if (RunId is not { } run || Layer is null) return;
+        _experiments = (await Attacks.ListExperimentsAsync(run, Layer)).Select(e => e.Result).ToList();
+        _exp = _experiments.Count > 0 ? AttackCharts.Experiments(_experiments, signed: false) : null;
     }
 
     private async Task Busy(Func<CancellationToken, Task> work)

@@ -8,7 +8,6 @@ using Dissection.Dashboard.Charts;
 using Dissection.Dashboard.Gan;
 using Dissection.Dashboard.Services;
 using Microsoft.AspNetCore.Components;
-using Plotly.Blazor;
 
 namespace Dissection.Dashboard.Components.Pages;
 
@@ -46,9 +45,7 @@ public sealed partial class Learn
 
     private Example? _example;
     private bool _loaded;
-    private Config _config = ChartFactory.Config();
-    private Plotly.Blazor.Layout _histLayout = new();
-    private IList<ITrace> _histData = [];
+    private Figure? _hist;
     private string _quantileText = "1 %";
     private string _iouText = "0.04";
 
@@ -68,8 +65,7 @@ public sealed partial class Learn
                 if (best is { } b && await Results.GetUnitAsync(run, b.Layer, b.Unit) is { } unit)
                 {
                     _example = new Example(run, b.Layer, unit);
-                    var hist = ChartFactory.ActivationHistogram(unit.Histogram, unit.Threshold);
-                    (_histData, _histLayout) = (hist.Data, hist.Layout);
+                    _hist = ChartFactory.ActivationHistogram(unit.Histogram, unit.Threshold);
                 }
             }
         }
