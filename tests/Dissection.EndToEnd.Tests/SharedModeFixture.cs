@@ -1,14 +1,15 @@
-// The real dashboard in Shared mode: sign-in required, three accounts made with `dissect users`' own code (a viewer and
-// two editors), the fixture's demo run published and its small run not.
+// The real dashboard in Shared mode: sign-in required, four accounts made with `dissect users`' own code (a viewer, two
+// editors and an admin), the fixture's demo run published and its small run not.
 using Dissection.Core.Accounts;
 using Dissection.Core.Storage;
+using Microsoft.Playwright;
 
 namespace Dissection.EndToEnd.Tests;
 
 public sealed class SharedModeFixture : DashboardFixture
 {
     public const string Password = "correct horse battery";
-    public const string Viewer = "vera", Editor = "eddie", OtherEditor = "olga";
+    public const string Viewer = "vera", Editor = "eddie", OtherEditor = "olga", Admin = "ada";
 
     protected override IEnumerable<string> ExtraArguments => ["--Dashboard:Mode", "Shared"];
     protected override string ReadyPath => "/login";
@@ -18,9 +19,23 @@ public sealed class SharedModeFixture : DashboardFixture
         UserAccounts.Save(store, Viewer, DashboardRole.Viewer, Password);
         UserAccounts.Save(store, Editor, DashboardRole.Editor, Password);
         UserAccounts.Save(store, OtherEditor, DashboardRole.Editor, Password);
+        UserAccounts.Save(store, Admin, DashboardRole.Admin, Password);
         store.SetRunOwner(RunId, Editor);
         store.SetRunPublished(RunId, true);
         store.SetRunOwner(SmallRunId, Editor);
+    }
+
+    /// <summary>A fresh browser signed in as the user, on the home page with its circuit running.</summary>
+    public async Task<IPage> SignIn(string user)
+    {
+        var page = await NewPage();
+        await page.GotoAsync(BaseUrl + "/login");
+        await page.FillAsync("#name", user);
+        await page.FillAsync("#password", Password);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        Assert.Equal(user, await page.InnerTextAsync("#signed-in-name"));
+        return page;
     }
 }
 

@@ -10,18 +10,6 @@ namespace Dissection.EndToEnd.Tests;
 [Collection(SharedModeCollection.Name)]
 public class SharedModeTests(SharedModeFixture app)
 {
-    private async Task<IPage> SignedIn(string user)
-    {
-        var page = await app.NewPage();
-        await page.GotoAsync(app.BaseUrl + "/login");
-        await page.FillAsync("#name", user);
-        await page.FillAsync("#password", SharedModeFixture.Password);
-        await page.ClickAsync("#login-submit");
-        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
-        Assert.Equal(user, await page.InnerTextAsync("#signed-in-name"));
-        return page;
-    }
-
     private string LongDataset => Path.Combine(app.DataFolder, DashboardFixture.LongDataset);
 
     private static Task<IAPIResponse> Post(IPage page, string url, object? body = null) =>
@@ -61,10 +49,10 @@ public class SharedModeTests(SharedModeFixture app)
     [Fact]
     public async Task A_viewer_cannot_start_cancel_or_upload_in_the_pages_or_by_direct_requests()
     {
-        var editor = await SignedIn(SharedModeFixture.Editor);
+        var editor = await app.SignIn(SharedModeFixture.Editor);
         var runId = await StartRun(editor, "viewer cannot cancel this");
 
-        var viewer = await SignedIn(SharedModeFixture.Viewer);
+        var viewer = await app.SignIn(SharedModeFixture.Viewer);
         await app.Open(viewer, "/");
         await viewer.WaitForSelectorAsync($"td[data-run='{runId}']");
         // The page offers nothing: no New run, no cancel on any run or job.
@@ -80,13 +68,8 @@ public class SharedModeTests(SharedModeFixture app)
         Assert.Contains("editor", await upload.TextAsync());
         // The /try page refuses the viewer's own image with a message, on the server.
         await app.Open(viewer, $"/try?run={app.RunId}");
-        // Known race (closing note of session 5): the access gate can re-render the page just after the circuit is
-        // ready, dropping a file chosen in that instant; choosing it again is what a user would do.
-        for (var attempt = 0; attempt < 3 && await viewer.Locator("#try-message").CountAsync() == 0; attempt++)
-        {
-            await viewer.SetInputFilesAsync("#try-upload", png);
-            try { await viewer.WaitForSelectorAsync("#try-message", new() { Timeout = 7_000 }); } catch (TimeoutException) { }
-        }
+        // Chosen once, right when the page says it is ready: the file is not lost (no retry).
+        await viewer.SetInputFilesAsync("#try-upload", png);
         await viewer.WaitForSelectorAsync("#try-message");
         Assert.Contains("may not use your own images", await viewer.InnerTextAsync("#try-message"));
         // The attack page (heavy work) is closed to viewers: 403 as a request, a notice when reached inside the circuit.
@@ -107,10 +90,10 @@ public class SharedModeTests(SharedModeFixture app)
     [Fact]
     public async Task An_editor_cannot_cancel_another_editors_job_but_can_cancel_their_own()
     {
-        var owner = await SignedIn(SharedModeFixture.Editor);
+        var owner = await app.SignIn(SharedModeFixture.Editor);
         var runId = await StartRun(owner, "eddie's run");
 
-        var other = await SignedIn(SharedModeFixture.OtherEditor);
+        var other = await app.SignIn(SharedModeFixture.OtherEditor);
         await app.Open(other, "/");
         var row = other.Locator("tr.run-row", new() { Has = other.Locator($"td[data-run='{runId}']") });
         await row.WaitForAsync();
@@ -163,7 +146,7 @@ public class SharedModeTests(SharedModeFixture app)
         Assert.DoesNotContain("small run", await page.InnerTextAsync("main"));
 
         // The owner publishes the small run; then it opens for anyone.
-        var owner = await SignedIn(SharedModeFixture.Editor);
+        var owner = await app.SignIn(SharedModeFixture.Editor);
         await app.Open(owner, $"/runs/{app.SmallRunId}");
         await owner.ClickAsync("#publish-toggle");
         await owner.WaitForSelectorAsync("#published-state");
@@ -172,7 +155,7 @@ public class SharedModeTests(SharedModeFixture app)
         await owner.WaitForSelectorAsync("#publish[data-published='false']");
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/runs/{app.SmallRunId}")).StatusCode);
         // A viewer may not publish.
-        var viewer = await SignedIn(SharedModeFixture.Viewer);
+        var viewer = await app.SignIn(SharedModeFixture.Viewer);
         Assert.Equal(403, (await Post(viewer, app.BaseUrl + $"/api/runs/{app.SmallRunId}/publish")).Status);
         await page.Context.CloseAsync();
         await owner.Context.CloseAsync();

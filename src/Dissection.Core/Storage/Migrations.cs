@@ -336,6 +336,33 @@ internal static class Migrations
         CREATE TABLE schema_cookie_bump (x INTEGER);
         DROP TABLE schema_cookie_bump;
         """,
+
+        // 9 (deleting): a saved upload is held per owner, with the name it was uploaded under, so two users who save the
+        // same picture (one file, named by its content hash) each see, count and delete their own; the file goes with
+        // its last holder. Runs deleted by a user are remembered by name, so the first start does not make again a
+        // demo run its user deleted.
+        """
+        CREATE TABLE uploads_held (
+            id          TEXT NOT NULL,                    -- the saved upload's id (its content hash)
+            owner       TEXT NOT NULL,
+            name        TEXT NOT NULL DEFAULT '',         -- the file name it was uploaded under
+            bytes       INTEGER NOT NULL CHECK (bytes >= 0),
+            created_utc TEXT NOT NULL,
+            PRIMARY KEY (id, owner)
+        ) WITHOUT ROWID;
+        INSERT INTO uploads_held (id, owner, bytes, created_utc) SELECT id, owner, bytes, created_utc FROM uploads;
+        DROP TABLE uploads;
+        ALTER TABLE uploads_held RENAME TO uploads;
+        CREATE INDEX uploads_by_owner ON uploads (owner, created_utc);
+
+        CREATE TABLE deleted_runs (
+            run_id      INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL,
+            deleted_by  TEXT NOT NULL,
+            deleted_utc TEXT NOT NULL
+        );
+        CREATE INDEX deleted_runs_by_name ON deleted_runs (name);
+        """,
     ];
 
     /// <summary>The schema version this code writes: the number of migrations.</summary>

@@ -1,5 +1,5 @@
 // Dashboard accounts and run sharing (migration 7): users with a role and a password hash (hashed by Accounts/, never
-// here), each run's owner and published flag, and saved uploads per owner for the upload quota.
+// here), and each run's owner and published flag. Saved uploads per owner: UploadStore.
 namespace Dissection.Core.Storage;
 
 public sealed record StoredUser(string Name, string Role, string PasswordHash, DateTime CreatedUtc);
@@ -82,21 +82,5 @@ public sealed partial class ResultsStore
             INSERT INTO run_sharing (run_id, owner, published) VALUES ($id, NULL, $p)
             ON CONFLICT (run_id) DO UPDATE SET published = excluded.published
             """, ("$id", runId), ("$p", published ? 1 : 0));
-    }
-
-    /// <summary>Records a saved upload for its owner (idempotent per id and owner).</summary>
-    public void RecordUpload(string id, string owner, long bytes)
-    {
-        using var c = Connect();
-        Execute(c, null, "INSERT OR IGNORE INTO uploads (id, owner, bytes, created_utc) VALUES ($id, $o, $b, $now)",
-            ("$id", id), ("$o", owner), ("$b", bytes), ("$now", Utc(DateTime.UtcNow)));
-    }
-
-    /// <summary>Bytes of saved uploads recorded for an owner.</summary>
-    public long UploadBytes(string owner)
-    {
-        using var c = Connect();
-        using var cmd = Command(c, null, "SELECT COALESCE(SUM(bytes), 0) FROM uploads WHERE owner = $o", ("$o", owner));
-        return Convert.ToInt64(cmd.ExecuteScalar());
     }
 }

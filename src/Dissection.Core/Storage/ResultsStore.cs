@@ -2,7 +2,8 @@
 // One database file in WAL mode. Every operation opens its own (pooled) connection, so one store instance is safe
 // to share between a background writer and many readers; each write is one transaction, each multi-query read one
 // snapshot. This file is the shared core: opening, migrating and connecting. What is kept is reached per feature
-// (store.Runs, store.Layers, store.Ablations, store.Attacks, store.Gan, store.Links, and store.Jobs from Jobs/),
+// (store.Runs, store.Layers, store.Ablations, store.Attacks, store.Gan, store.Links, store.Uploads, and store.Jobs from
+// Jobs/),
 // each a small class in its own file over this one connection core.
 using System.Globalization;
 using System.Text.Json;
@@ -39,6 +40,7 @@ public sealed partial class ResultsStore : IDisposable
         Attacks = new AttackStore(this);
         Gan = new GanStore(this);
         Links = new LinkStore(this);
+        Uploads = new UploadStore(this);
     }
 
     /// <summary>Runs: their settings, status, progress and phase timings.</summary>
@@ -58,6 +60,9 @@ public sealed partial class ResultsStore : IDisposable
 
     /// <summary>Short links to long view URLs.</summary>
     public LinkStore Links { get; }
+
+    /// <summary>Saved uploads per owner: the upload quota and its page.</summary>
+    public UploadStore Uploads { get; }
 
     /// <summary>
     /// Opens (creating and migrating as needed) a results database file; a missing folder is created.

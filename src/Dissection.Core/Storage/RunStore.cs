@@ -1,5 +1,6 @@
 // Runs in the store (the runs table): created queued, moved through their statuses, their live progress and the time
-// spent in each phase. A run's layers are in LayerStore; deleting a run deletes them too (foreign keys cascade).
+// spent in each phase. A run's layers are in LayerStore; deleting a run deletes them and every other record of it
+// (foreign keys cascade; jobs and short links are deleted in the same transaction).
 using System.Globalization;
 using System.Text.Json;
 using Dissection.Core.Dissection;
@@ -120,12 +121,50 @@ public sealed class RunStore : FeatureStore
         return GetRun(c, null, runId);
     }
 
-    /// <summary>Deletes a run with all its layers, units and top images. Returns false when there was no such run.</summary>
-    public bool DeleteRun(long runId)
+    /// <summary>
+    /// Deletes a run and everything kept for it, in one transaction: its layers, units and top images, ablations,
+    /// attack experiments, GAN records and experiments, sharing (all by cascade), the jobs that wrote or would write
+    /// into it (by their run, or the runId in their parameters), and the short links whose target
+    /// <paramref name="linkPointsToRun"/> says shows it. With <paramref name="deletedBy"/> the deletion is remembered
+    /// under the run's name (<see cref="WasDeletedByUser"/>). Files are not touched: they belong to whoever calls.
+    /// Returns false when there was no such run.
+    /// </summary>
+    /// <exception cref="RunInUseException">a job of the run is waiting or running; nothing was deleted.</exception>
+    public bool DeleteRun(long runId, string? deletedBy = null, Func<string, bool>? linkPointsToRun = null)
     {
         using var c = Connect();
-        using var cmd = Command(c, null, "DELETE FROM runs WHERE id = $id", ("$id", runId));
-        return cmd.ExecuteNonQuery() > 0;
+        using var tx = c.BeginTransaction();  // BEGIN IMMEDIATE: no job can be claimed between the check and the delete
+        if (GetRun(c, tx, runId) is not { } run) return false;
+        const string OfRun = """
+            (run_id = $id OR (json_valid(parameters) AND json_type(parameters, '$.runId') = 'integer'
+                              AND json_extract(parameters, '$.runId') = $id))
+            """;
+        using (var busy = Command(c, tx, $"SELECT title FROM jobs WHERE {OfRun} AND state IN ('Queued','Running') ORDER BY id LIMIT 1", ("$id", runId)))
+            if (busy.ExecuteScalar() is string title)
+                throw new RunInUseException(runId, $"Run #{runId} has a job waiting or running (\"{title}\"): cancel it, then delete the run.");
+        Execute(c, tx, $"DELETE FROM jobs WHERE {OfRun}", ("$id", runId));
+        if (linkPointsToRun is not null)
+        {
+            var links = new List<string>();
+            using (var read = Command(c, tx, "SELECT id, target FROM short_links"))
+            using (var r = read.ExecuteReader())
+                while (r.Read()) if (linkPointsToRun(r.GetString(1))) links.Add(r.GetString(0));
+            foreach (var id in links) Execute(c, tx, "DELETE FROM short_links WHERE id = $id", ("$id", id));
+        }
+        Execute(c, tx, "DELETE FROM runs WHERE id = $id", ("$id", runId));
+        if (deletedBy is not null)
+            Execute(c, tx, "INSERT OR REPLACE INTO deleted_runs (run_id, name, deleted_by, deleted_utc) VALUES ($id, $n, $by, $now)",
+                ("$id", runId), ("$n", run.Name), ("$by", deletedBy), ("$now", Utc(DateTime.UtcNow)));
+        tx.Commit();
+        return true;
+    }
+
+    /// <summary>Whether a user deleted a run of this name (the first start leaves such a demo deleted).</summary>
+    public bool WasDeletedByUser(string name)
+    {
+        using var c = Connect();
+        using var cmd = Command(c, null, "SELECT EXISTS (SELECT 1 FROM deleted_runs WHERE name = $n)", ("$n", name));
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
     }
 
     private const string RunColumns = """
@@ -196,4 +235,10 @@ public sealed class RunStore : FeatureStore
             timings[phase] = timings.GetValueOrDefault(phase) + Math.Max(0, (now - s).TotalSeconds);
         return (timings, null);
     }
+}
+
+/// <summary>A run cannot be deleted while a job of it waits or runs; the message says which and what to do.</summary>
+public sealed class RunInUseException(long runId, string message) : InvalidOperationException(message)
+{
+    public long RunId { get; } = runId;
 }

@@ -38,7 +38,17 @@ public static class AccessRules
         Has(user, DashboardRole.Admin) || (Has(user, DashboardRole.Editor) && jobRequestedBy == requester);
 
     /// <summary>The run's owner (an editor) or an admin publishes and unpublishes it.</summary>
-    public static bool CanPublish(DashboardUser? user, RunSharing sharing) =>
+    public static bool CanPublish(DashboardUser? user, RunSharing sharing) => OwnsRunOrAdmin(user, sharing);
+
+    /// <summary>The run's owner (an editor) or an admin deletes it; runs of the command line or the demo have no owner,
+    /// so only an admin deletes those.</summary>
+    public static bool CanDeleteRun(DashboardUser? user, RunSharing sharing) => OwnsRunOrAdmin(user, sharing);
+
+    /// <summary>An admin deletes any saved upload; an editor only their own (held under their requester name).</summary>
+    public static bool CanDeleteUpload(DashboardUser? user, string requester, string uploadOwner) =>
+        Has(user, DashboardRole.Admin) || (Has(user, DashboardRole.Editor) && uploadOwner == requester);
+
+    private static bool OwnsRunOrAdmin(DashboardUser? user, RunSharing sharing) =>
         Has(user, DashboardRole.Admin) || (Has(user, DashboardRole.Editor) && sharing.Owner is { } o && string.Equals(o, user!.Name, StringComparison.OrdinalIgnoreCase));
 
     public static ClaimsPrincipal Principal(DashboardUser user, string scheme) =>

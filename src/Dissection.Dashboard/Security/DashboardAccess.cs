@@ -55,6 +55,13 @@ public sealed class DashboardAccess(IOptions<AccessOptions> options, IServicePro
     public async Task<bool> CanCancelAsync(string? jobRequestedBy) =>
         !Shared || AccessRules.CanCancel(await UserAsync(), await RequesterAsync(), jobRequestedBy);
 
+    /// <summary>Local mode: the owner deletes every run (after a confirmation); Shared mode: AccessRules.CanDeleteRun.</summary>
+    public async Task<bool> CanDeleteRunAsync(long runId) =>
+        !Shared || AccessRules.CanDeleteRun(await UserAsync(), store.Read(s => s.GetRunSharing(runId)));
+
+    public async Task<bool> CanDeleteUploadAsync(string uploadOwner) =>
+        !Shared || AccessRules.CanDeleteUpload(await UserAsync(), await RequesterAsync(), uploadOwner);
+
     public async Task<bool> CanPublishAsync(long runId) =>
         Shared && AccessRules.CanPublish(await UserAsync(), store.Read(s => s.GetRunSharing(runId)));
 }

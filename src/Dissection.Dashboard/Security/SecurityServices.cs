@@ -38,6 +38,7 @@ public static class SecurityServices
         builder.Services.AddScoped<DashboardAccess>();
         builder.Services.AddScoped<GuardedJobs>();
         builder.Services.AddScoped<GuardedUploads>();
+        builder.Services.AddScoped<GuardedRunDeletion>();
         builder.Services.AddSingleton<HeavyWork>();
         builder.Services.AddDashboardRateLimits(options);
         return builder;

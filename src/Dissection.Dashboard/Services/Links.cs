@@ -1,4 +1,7 @@
-// Every URL the dashboard links to, built in one place so routes and escaping stay consistent.
+// Every URL the dashboard links to, built in one place per page kind so routes and escaping stay consistent: the run,
+// layer, unit and concept pages and the API here; the others beside their feature, each with the reader its page uses:
+// CompareLink (Gallery/), TryLink and AttackLink (Services/), AblationLinks (Ablation/), PlaygroundLink (Gan/),
+// GalleryQuery (Gallery/).
 namespace Dissection.Dashboard.Services;
 
 public static class Links
@@ -7,9 +10,6 @@ public static class Links
     public static string Layer(long run, string layer) => $"/runs/{run}/layers/{Uri.EscapeDataString(layer)}";
     public static string Unit(long run, string layer, int unit) => $"{Layer(run, layer)}/units/{unit}";
     public static string Concept(long run, string concept) => $"/runs/{run}/concepts/{Uri.EscapeDataString(concept)}";
-    /// <summary>The comparison of two layers; a side left null is left for the pickers.</summary>
-    public static string Compare(long runA, string layerA, long? runB = null, string? layerB = null) =>
-        $"/compare?a={runA}:{Uri.EscapeDataString(layerA)}" + (runB is { } rb && layerB is not null ? $"&b={rb}:{Uri.EscapeDataString(layerB)}" : "");
 
     public static string Api(long run, string layer) => $"/api/runs/{run}/layers/{Uri.EscapeDataString(layer)}";
     public static string Strip(long run, string layer, int unit, int count, int size) => $"{Api(run, layer)}/units/{unit}/strip.png?size={size}&count={count}";
@@ -21,6 +21,24 @@ public static class Links
     public static string Report(long run) => $"/api/runs/{run}/report.html";
     /// <summary>A stored view (store.Links.SaveShortLink).</summary>
     public static string Short(string id) => $"/s/{id}";
+    /// <summary>Whether a link (path and query, as a short link keeps it) shows the run: one of its pages or API
+    /// answers. Deleting the run deletes the short links it says yes to.</summary>
+    public static bool Shows(string target, long run)
+    {
+        var path = QueryLink.PathOf(target);
+        foreach (var prefix in (string[])["/runs/", "/api/runs/"])
+            if (path.StartsWith(prefix, StringComparison.Ordinal)
+                && long.TryParse(path.AsSpan(prefix.Length).ToString().Split('/')[0], System.Globalization.NumberStyles.None, null, out var id))
+                return id == run;
+        return path switch
+        {
+            TryLink.Path => TryLink.Parse(target).State.Run == run,
+            AttackLink.Path => AttackLink.Parse(target).State.Run == run,
+            Gallery.CompareLink.Path => Gallery.CompareLink.Runs(target).Contains(run),
+            _ => false,
+        };
+    }
+
     /// <summary>Longest link "Copy link" hands out as it is; a longer view is stored and shared as a short link.</summary>
     public const int MaxDirectLink = 2000;
 }

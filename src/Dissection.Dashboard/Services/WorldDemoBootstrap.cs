@@ -1,6 +1,7 @@
 // The first-start demo: generates the synthetic world (if missing) and dissects the shipped world-vgg classifier on
 // its validation split, in the background, so a newcomer sees network dissection work without setting anything up.
-// Progress goes to the store like any run, so the home page shows it; later starts find the run done and do nothing.
+// Progress goes to the store like any run, so the home page shows it; later starts find the run done and do nothing,
+// and a demo run the user deleted is not made again.
 // Behind it the rest of the paper is queued, in order (the job queue runs jobs oldest first): the ablation of its last
 // conv layer (class pages, importance charts, the playground), the demo GAN's dissection (GAN paint's concepts), its
 // tree removal curve and context insertion, an attack batch toward one indoor class (/attack's chart), and the
@@ -72,7 +73,7 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
         var demos = store.Read(s => s.Runs.ListRuns()).Where(r => r.Name == RunName).ToList();
         // Done, or waiting in this process's queue, or deliberately cancelled by the user: leave it be.
         if (demos.FirstOrDefault(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running) is { } live) return live.Id;
-        if (demos.Any(r => r.Status is RunStatus.Cancelled)) return null;
+        if (demos.Any(r => r.Status is RunStatus.Cancelled) || DeletedByUser(RunName)) return null;
         // A demo that failed (e.g. the process died half-way) is replaced by a fresh one.
         foreach (var failed in demos) store.Write(s => s.Runs.DeleteRun(failed.Id));
 
@@ -125,7 +126,7 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     {
         var demos = store.Read(s => s.Runs.ListRuns()).Where(r => r.Name == GanRunName).ToList();
         if (demos.FirstOrDefault(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running) is { } live) return live.Id;
-        if (demos.Any(r => r.Status is RunStatus.Cancelled)) return null;
+        if (demos.Any(r => r.Status is RunStatus.Cancelled) || DeletedByUser(GanRunName)) return null;
         foreach (var failed in demos) store.Write(s => s.Runs.DeleteRun(failed.Id));
         if (!File.Exists(paths.Resolve(Generator)) || !File.Exists(paths.Resolve(Segmenter)))
         {
@@ -170,7 +171,8 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
     private void EnsureImageNetDemo()
     {
         var demos = store.Read(s => s.Runs.ListRuns()).Where(r => r.Name == ImageNetRunName).ToList();
-        if (demos.Any(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running or RunStatus.Cancelled)) return;
+        if (demos.Any(r => r.Status is RunStatus.Done or RunStatus.Queued or RunStatus.Running or RunStatus.Cancelled)
+            || DeletedByUser(ImageNetRunName)) return;
         foreach (var failed in demos) store.Write(s => s.Runs.DeleteRun(failed.Id));
 
         var world = paths.Resolve(options.Value.DemoWorld);
@@ -191,6 +193,10 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
         jobs.EnqueueForRun(id, parameters);
         log.LogInformation("Queued the ImageNet demo run {Run}", id);
     }
+
+    /// <summary>A demo run its user deleted stays deleted: the first start makes each demo once, not again at every
+    /// start (a deleted demo's ablation, attack and causal experiments are skipped with it).</summary>
+    private bool DeletedByUser(string name) => store.Read(s => s.Runs.WasDeletedByUser(name));
 
     /// <summary>The last conv of every block: colours and materials early, objects late.</summary>
     internal static IReadOnlyList<string> WorldDemoLayers { get; } =

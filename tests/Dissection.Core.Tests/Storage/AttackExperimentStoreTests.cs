@@ -13,7 +13,7 @@ public sealed class AttackExperimentStoreTests : IDisposable
     private readonly TempDatabase _db = new();
     public void Dispose() => _db.Dispose();
 
-    private static AttackExperimentResult Sample(string layer, int target, double eps, int succeeded = 3) => new(
+    internal static AttackExperimentResult Sample(string layer, int target, double eps, int succeeded = 3) => new(
         layer, target, $"class{target}", new AttackSettings(eps, Steps: 10, StepSize: null, Norm: AttackNorm.L2, RandomStart: true, Seed: 42),
         Requested: 5, Attempted: 4, Succeeded: succeeded, MeanSteps: 6.5, MeanTargetProbability: 0.61, MeanLinf: 0.01, MeanL2: 0.2,
         TargetUnits: [7, 3, 11, 0],

@@ -12,7 +12,7 @@ public sealed class GanStoreTests : IDisposable
     private readonly TempDatabase _db = new();
     public void Dispose() => _db.Dispose();
 
-    private static RemovalCurve Curve() => new("layer4", 7, "tree", [12, 3, 40], 500, 2,
+    internal static RemovalCurve Curve() => new("layer4", 7, "tree", [12, 3, 40], 500, 2,
     [
         new RemovalPoint(0, 0.2, 1, 1, 1),
         new RemovalPoint(1, 0.15, 0.75, 0.7, 0.8),
@@ -20,7 +20,7 @@ public sealed class GanStoreTests : IDisposable
         new RemovalPoint(3, 0.05, 0.25, 0.2, 0.3),
     ]);
 
-    private static ContextInsertion Context() => new("layer4", 21, "door", [5, 9], [1.5f, 2.25f], 100, 2, 0.01,
+    internal static ContextInsertion Context() => new("layer4", 21, "door", [5, 9], [1.5f, 2.25f], 100, 2, 0.01,
     [
         new ContextRow(3, "house", 900, 0.004, 0.003, 0.005),
         new ContextRow(1, "sky", 2000, 0.0001, -0.0001, 0.0003),

@@ -66,11 +66,11 @@ public sealed class UserAccountsTests : IDisposable
         store.SetRunPublished(run, false);
         Assert.Equal(new RunSharing(run, "eddie", false), store.GetRunSharing(run));
 
-        store.RecordUpload("0123456789abcdef", "user:eddie", 1000);
-        store.RecordUpload("0123456789abcdef", "user:eddie", 1000); // the same file saved again counts once
-        store.RecordUpload("fedcba9876543210", "user:eddie", 500);
-        Assert.Equal(1500, store.UploadBytes("user:eddie"));
-        Assert.Equal(0, store.UploadBytes("user:olga"));
+        store.Uploads.Record("0123456789abcdef", "user:eddie", 1000);
+        store.Uploads.Record("0123456789abcdef", "user:eddie", 1000); // the same file saved again counts once
+        store.Uploads.Record("fedcba9876543210", "user:eddie", 500);
+        Assert.Equal(1500, store.Uploads.Bytes("user:eddie"));
+        Assert.Equal(0, store.Uploads.Bytes("user:olga"));
 
         store.Runs.DeleteRun(run);
         Assert.Equal(RunSharing.Unowned(run), store.GetRunSharing(run));

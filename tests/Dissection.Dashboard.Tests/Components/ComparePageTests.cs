@@ -105,7 +105,7 @@ public sealed class ComparePageTests : IAsyncLifetime
     public void An_empty_page_offers_the_newest_runs_first_and_last_layer()
     {
         var cut = Render(null, null);
-        cut.WaitForAssertion(() => Assert.Equal(Links.Compare(_run, "conv3", _run, "conv5"), cut.Find("#compare-suggestion").GetAttribute("href")),
+        cut.WaitForAssertion(() => Assert.Equal(Dissection.Dashboard.Gallery.CompareLink.Build(new Dissection.Dashboard.Gallery.LayerRef(_run, "conv3"), new Dissection.Dashboard.Gallery.LayerRef(_run, "conv5")), cut.Find("#compare-suggestion").GetAttribute("href")),
             Patience);
         Assert.Empty(cut.FindAll(".compare-problem"));
     }

@@ -21,9 +21,12 @@ public partial class MainLayout : IDisposable
         ("/compare", "Compare", "nav-compare"), ("/try", "Your image", "nav-try"), ("/gan/world-gan", "GAN paint", "nav-gan"),
     ];
 
-    protected override void OnAfterRender(bool firstRender)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender) return;
+        // After the first render's other after-render work (an InputFile hooks its change listener there): yielding
+        // sends that work to the browser before "#circuit-ready", so a file chosen once the page says ready is kept.
+        await Task.Yield();
         _interactive = true;
         StateHasChanged();
     }

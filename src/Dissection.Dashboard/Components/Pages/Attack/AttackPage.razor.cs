@@ -1,5 +1,5 @@
 // The /attack page. Its whole state (run, layer, dataset image, target, norm, ε, steps, seed, random start) lives in
-// the URL, so a pasted link re-creates the same attack; uploaded images cannot be linked and say so.
+// the URL (read and written by AttackLink), so a pasted link re-creates the same attack; uploaded images cannot be linked and say so.
 using Dissection.Core.Attacks;
 using Dissection.Core.Dissection;
 using Dissection.Dashboard.Charts;
@@ -22,13 +22,14 @@ public sealed partial class AttackPage : IDisposable
     [SupplyParameterFromQuery(Name = "eps")] public string? Eps { get; set; }
     [SupplyParameterFromQuery(Name = "steps")] public string? StepsText { get; set; }
     [SupplyParameterFromQuery(Name = "seed")] public string? SeedText { get; set; }
-    private long? RunId => QueryNumbers.Long(RunText);
-    private int? Image => QueryNumbers.Int(ImageText);
-    private int? Steps => QueryNumbers.Int(StepsText);
-    private long? Seed => QueryNumbers.Long(SeedText);
-    private string? QueryNotice => QueryNumbers.Notice(("run", RunText, RunId is not null), ("image", ImageText, Image is not null),
-        ("steps", StepsText, Steps is not null), ("seed", SeedText, Seed is not null));
     [SupplyParameterFromQuery(Name = "rs")] public string? RandomStart { get; set; }
+    /// <summary>The URL's state, read by AttackLink (the one reader and builder of /attack links).</summary>
+    private (AttackState State, string? Notice) Query => AttackLink.Read(RunText, Layer, Target, Norm, Eps, StepsText, SeedText, ImageText, RandomStart);
+    private long? RunId => Query.State.Run;
+    private int? Image => Query.State.Image;
+    private int? Steps => Query.State.Steps;
+    private long? Seed => Query.State.Seed;
+    private string? QueryNotice => Query.Notice;
 
     [Inject] private AttackService Attacks { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
@@ -103,19 +104,17 @@ public sealed partial class AttackPage : IDisposable
     private void Update(string? layer = null, string? target = null, string? norm = null, string? eps = null, string? steps = null,
         string? seed = null, string? image = null, string? run = null, string? rs = "keep")
     {
-        var q = new Dictionary<string, object?>
-        {
-            ["run"] = run is null ? RunId : run.Length == 0 ? null : run,
-            ["layer"] = layer ?? Layer,
-            ["target"] = target ?? Target,
-            ["norm"] = norm ?? Norm,
-            ["eps"] = eps ?? Eps,
-            ["steps"] = steps ?? (object?)Steps,
-            ["seed"] = seed ?? (object?)Seed,
-            ["image"] = image is null ? Image : image.Length == 0 ? null : image,
-            ["rs"] = rs == "keep" ? RandomStart : rs,
-        };
-        Nav.NavigateTo(Nav.GetUriWithQueryParameters("/attack", q.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value)));
+        var current = Query.State;
+        Nav.NavigateTo(AttackLink.Build(new AttackState(
+            Run: run is null ? current.Run : QueryNumbers.Long(run),
+            Layer: layer ?? current.Layer,
+            Target: target ?? current.Target,
+            Norm: norm ?? current.Norm,
+            Eps: eps ?? current.Eps,
+            Steps: steps is null ? current.Steps : QueryNumbers.Int(steps),
+            Seed: seed is null ? current.Seed : QueryNumbers.Long(seed),
+            Image: image is null ? current.Image : QueryNumbers.Int(image),
+            RandomStart: rs == "keep" ? current.RandomStart : rs)));
     }
 
     private async Task OnUpload(InputFileChangeEventArgs e)

@@ -1,5 +1,6 @@
 // The /compare page: two layers (of one run or of two runs) side by side. Both sides live in the URL as
-// ?a=RUN:LAYER&b=RUN:LAYER, so a comparison is a permalink; the pickers only rewrite the URL.
+// ?a=RUN:LAYER&b=RUN:LAYER (built and read by CompareLink), so a comparison is a permalink; the pickers only rewrite
+// the URL.
 using System.Globalization;
 using Dissection.Core.Storage;
 using Dissection.Dashboard.Charts;
@@ -81,8 +82,7 @@ public sealed partial class ComparePage
 
     private void Swap() => Go(B, A);
 
-    private void Go(string? a, string? b) =>
-        Nav.NavigateTo(Nav.GetUriWithQueryParameters("/compare", new Dictionary<string, object?> { ["a"] = a, ["b"] = b }));
+    private void Go(string? a, string? b) => Nav.NavigateTo(CompareLink.Build(a, b));
 
     /// <summary>A first comparison to offer on an empty page: the first and last layer of the newest finished run.</summary>
     private async Task<string?> SuggestionAsync()
@@ -91,7 +91,7 @@ public sealed partial class ComparePage
         {
             if (run.Status != RunStatus.Done) continue;
             var layers = await Compare.LayerNamesAsync(run);
-            if (layers.Count >= 2) return Links.Compare(run.Id, layers[0], run.Id, layers[^1]);
+            if (layers.Count >= 2) return CompareLink.Build(new LayerRef(run.Id, layers[0]), new LayerRef(run.Id, layers[^1]));
         }
         return null;
     }

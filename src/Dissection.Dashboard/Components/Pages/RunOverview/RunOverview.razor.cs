@@ -70,7 +70,7 @@ public sealed partial class RunOverview : IDisposable
     private string CompareLink(string layer)
     {
         var other = _layers is { Count: > 1 } ls ? (ls[^1].Layer == layer ? ls[0].Layer : ls[^1].Layer) : layer;
-        return Links.Compare(Run, layer, Run, other);
+        return Gallery.CompareLink.Build(new Gallery.LayerRef(Run, layer), new Gallery.LayerRef(Run, other));
     }
 
     private bool IsGenerator => _run is not null && ResultsService.IsGenerator(_run);

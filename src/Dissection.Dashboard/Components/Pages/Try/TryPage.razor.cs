@@ -1,5 +1,6 @@
 // The /try page: "your own image". Its state (run, layer, and a sample photo, dataset image or saved upload) lives in
-// the URL, so a pasted link re-creates the same view; a fresh upload lives only in this circuit until it is saved.
+// the URL (read and written by TryLink), so a pasted link re-creates the same view; a fresh upload lives only in this
+// circuit until it is saved.
 // The model runs only once the circuit is interactive, not during prerendering, so a link runs the model once.
 using Dissection.Core.Datasets;
 using Dissection.Core.Storage;
@@ -17,10 +18,12 @@ public sealed partial class TryPage : IDisposable
     [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
     [SupplyParameterFromQuery(Name = "sample")] public string? Sample { get; set; }
     [SupplyParameterFromQuery(Name = "image")] public string? ImageText { get; set; }
-    private long? RunId => QueryNumbers.Long(RunText);
-    private int? Image => QueryNumbers.Int(ImageText);
-    private string? QueryNotice => QueryNumbers.Notice(("run", RunText, RunId is not null), ("image", ImageText, Image is not null));
     [SupplyParameterFromQuery(Name = "upload")] public string? Saved { get; set; }
+    /// <summary>The URL's state, read by TryLink (the one reader and builder of /try links).</summary>
+    private (TryState State, string? Notice) Query => TryLink.Read(RunText, Layer, Sample, ImageText, Saved);
+    private long? RunId => Query.State.Run;
+    private int? Image => Query.State.Image;
+    private string? QueryNotice => Query.Notice;
 
     [Inject] private TryImageService Try { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
@@ -145,10 +148,7 @@ public sealed partial class TryPage : IDisposable
         }
     }
 
-    private void OnRun(long run) => Nav.NavigateTo(Nav.GetUriWithQueryParameters("/try", new Dictionary<string, object?>
-    {
-        ["run"] = run, ["layer"] = null, ["sample"] = Sample, ["image"] = Image, ["upload"] = Saved,
-    }));
+    private void OnRun(long run) => Nav.NavigateTo(TryLink.Build(new TryState(run, null, Sample, Image, Saved)));
 
     private void OnSample(string? sample) => Go(sample: sample ?? "", image: "", upload: "", dropUpload: true);
     private void OnImage(int? index) => Go(image: index?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", sample: "", upload: "", dropUpload: true);
@@ -157,16 +157,9 @@ public sealed partial class TryPage : IDisposable
     private void Go(string? layer = null, string? sample = null, string? image = null, string? upload = null, bool dropUpload = false)
     {
         if (dropUpload) _upload = null;
-        static object? Pick(string? changed, object? current) => changed is null ? current : changed.Length == 0 ? null : changed;
-        var q = new Dictionary<string, object?>
-        {
-            ["run"] = _run?.Id ?? RunId,
-            ["layer"] = Pick(layer, _layer),
-            ["sample"] = Pick(sample, Sample),
-            ["image"] = Pick(image, Image),
-            ["upload"] = Pick(upload, Saved),
-        };
-        Nav.NavigateTo(Nav.GetUriWithQueryParameters("/try", q));
+        static string? Pick(string? changed, string? current) => changed is null ? current : changed.Length == 0 ? null : changed;
+        var index = Pick(image, Image?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Nav.NavigateTo(TryLink.Build(new TryState(_run?.Id ?? RunId, Pick(layer, _layer), Pick(sample, Sample), QueryNumbers.Int(index), Pick(upload, Saved))));
     }
 
     private static string Percent(double p) => p.ToString("P0", System.Globalization.CultureInfo.InvariantCulture);
