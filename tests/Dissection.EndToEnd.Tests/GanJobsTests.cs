@@ -48,11 +48,13 @@ public class GanJobsTests(DashboardFixture app)
         Assert.Equal(await Concepts(fresh), concepts);
         var runHref = await page.Locator("#gan-stored-run a").GetAttributeAsync("href");
         var run = long.Parse(runHref!.Split('/')[2], System.Globalization.CultureInfo.InvariantCulture);
+        string samples;
         using (var store = ResultsStore.Open(app.Database))
         {
             var stored = store.Runs.GetRun(run)!;
             Assert.Equal((RunStatus.Done, 16), (stored.Status, stored.Images));
             Assert.Equal(["layer4"], stored.Layers);
+            samples = stored.Dataset;
         }
 
         // 2. The generator run's page offers the causal experiments; small sample counts keep the job short.
@@ -78,6 +80,10 @@ public class GanJobsTests(DashboardFixture app)
         // Leave the shared store as the other tests expect it (the crawl walks every run's pages).
         using (var store = ResultsStore.Open(app.Database)) store.Runs.DeleteRun(run);
         File.Delete(Path.Combine(models, Gan + ".pt"));
+        // The samples are cached under the app's root (data/gan/...), which is the repository: remove them.
+        var folder = Path.GetFullPath(samples, DashboardFixture.FindRepoRoot());
+        Assert.Contains($"{Gan}-seed", Path.GetFileName(folder));
+        Directory.Delete(folder, recursive: true);
     }
 
     /// <summary>Starts the dialog's job; fails with the dialog's own message when it refuses.</summary>
