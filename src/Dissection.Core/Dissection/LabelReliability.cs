@@ -1,5 +1,5 @@
 // How far a unit's label can be trusted, measured in the same IoU pass as the label itself (Tallies/IouTally):
-// split-half reliability (the unit's IoU on the even and on the odd images of the dataset, and whether the label is the
+// split-half reliability (the unit's IoU on two disjoint halves of the images, A and B, and whether the label is the
 // best concept on both halves) and lift over chance (the label's IoU as a multiple of the IoU that a random region of
 // the unit's size would get with that concept, from the dataset-level pixel frequencies). The verdict's thresholds live
 // here and nowhere else; the dashboard shows the verdict as a badge and Reason as its tooltip.
@@ -10,14 +10,14 @@ namespace Dissection.Core.Dissection;
 /// <summary>Strong: stable, IoU and lift above the thresholds; weak: stable but low; unstable: the halves disagree.</summary>
 public enum LabelTrust { Strong, Weak, Unstable }
 
-/// <param name="EvenIou">The label's IoU over the images with an even index.</param>
-/// <param name="OddIou">The label's IoU over the images with an odd index.</param>
-/// <param name="EvenBest">The best concept on the even half (null when no concept overlaps the unit there).</param>
-/// <param name="OddBest">The best concept on the odd half.</param>
+/// <param name="IouA">The label's IoU over half A of the images (<see cref="HalfOf"/>).</param>
+/// <param name="IouB">The label's IoU over half B.</param>
+/// <param name="BestA">The best concept on half A (null when no concept overlaps the unit there).</param>
+/// <param name="BestB">The best concept on half B.</param>
 /// <param name="Stable">The label is the best concept on both halves.</param>
 /// <param name="ChanceIou">The IoU a random region as large as the unit's would get with the label's concept.</param>
 /// <param name="Lift">The label's IoU divided by <paramref name="ChanceIou"/> (0 when chance is 0).</param>
-public sealed record LabelReliability(double EvenIou, double OddIou, string? EvenBest, string? OddBest, bool Stable,
+public sealed record LabelReliability(double IouA, double IouB, string? BestA, string? BestB, bool Stable,
     double ChanceIou, double Lift)
 {
     /// <summary>Strong needs at least this IoU: the detector cut-off of the papers (NetDissect, PNAS 2020).</summary>
@@ -27,6 +27,20 @@ public sealed record LabelReliability(double EvenIou, double OddIou, string? Eve
     /// 0.005, so IoU 0.04 is ~8x chance there; 5x leaves room for larger regions while calling near-chance labels weak.</summary>
     public const double StrongLift = 5;
 
+    /// <summary>
+    /// The half (0: A, 1: B) that a dataset image belongs to: a hash of its index (SplitMix64's finaliser), so the two
+    /// halves are a fair coin-flip split. Not the parity of the index: the synthetic world draws its scene classes in
+    /// index order (scene = index mod 10), so even and odd images would each hold only half of the scenes, and every
+    /// scene-specific unit would look unstable.
+    /// </summary>
+    public static int HalfOf(int imageIndex)
+    {
+        var z = unchecked((ulong)imageIndex + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) >> 63);
+    }
+
     /// <summary>The verdict for a label of IoU <paramref name="iou"/>.</summary>
     public LabelTrust Trust(double iou) =>
         !Stable ? LabelTrust.Unstable : iou >= StrongIou && Lift >= StrongLift ? LabelTrust.Strong : LabelTrust.Weak;
@@ -34,13 +48,13 @@ public sealed record LabelReliability(double EvenIou, double OddIou, string? Eve
     /// <summary>Why the verdict is what it is, in one plain sentence (the badge's tooltip).</summary>
     public string Reason(string label, double iou)
     {
-        var halves = $"IoU {F(EvenIou)} on the even images, {F(OddIou)} on the odd";
+        var halves = $"IoU {F(IouA)} on half A of the images, {F(IouB)} on half B";
         if (!Stable)
         {
             string Name(string? best) => best ?? "no concept";
-            return EvenBest == OddBest
-                ? $"best concept on both halves is {Name(EvenBest)}, not {label} ({halves})"
-                : $"best concept differs between halves: {Name(EvenBest)} vs {Name(OddBest)} (even vs odd images)";
+            return BestA == BestB
+                ? $"best concept on both halves is {Name(BestA)}, not {label} ({halves})"
+                : $"best concept differs between halves: {Name(BestA)} vs {Name(BestB)} (half A vs half B of the images)";
         }
         var lift = $"{Lift.ToString("0.#", CultureInfo.InvariantCulture)}× chance ({F(ChanceIou)})";
         return Trust(iou) switch

@@ -178,7 +178,7 @@ public sealed partial class LayerStore : FeatureStore
             : new ConceptScore(r.GetInt32(first), r.GetString(first + 1), r.GetString(first + 2), r.GetDouble(first + 3));
 
     /// <summary>The unit_reliability columns (alias q) that ReadReliability reads, in its order.</summary>
-    internal const string ReliabilityColumns = "q.even_iou, q.odd_iou, q.even_best, q.odd_best, q.stable, q.chance_iou, q.lift";
+    internal const string ReliabilityColumns = "q.a_iou, q.b_iou, q.a_best, q.b_best, q.stable, q.chance_iou, q.lift";
 
     /// <summary>Reads <see cref="ReliabilityColumns"/> starting at <paramref name="first"/>; null for a unit without a row.</summary>
     internal static LabelReliability? ReadReliability(SqliteDataReader r, int first) =>
@@ -213,9 +213,9 @@ public sealed partial class LayerStore : FeatureStore
                 VALUES ($unit, $kind, $rank, $concept, $name, $category, $iou)
                 """, ("$unit", 0L), ("$kind", 0), ("$rank", 0), ("$concept", 0), ("$name", ""), ("$category", ""), ("$iou", 0.0));
             _reliability = Command(c, tx, """
-                INSERT INTO unit_reliability (unit_id, even_iou, odd_iou, even_best, odd_best, stable, chance_iou, lift)
-                VALUES ($unit, $even, $odd, $evenBest, $oddBest, $stable, $chance, $lift)
-                """, ("$unit", 0L), ("$even", 0.0), ("$odd", 0.0), ("$evenBest", null), ("$oddBest", null), ("$stable", 0),
+                INSERT INTO unit_reliability (unit_id, a_iou, b_iou, a_best, b_best, stable, chance_iou, lift)
+                VALUES ($unit, $aIou, $bIou, $aBest, $bBest, $stable, $chance, $lift)
+                """, ("$unit", 0L), ("$aIou", 0.0), ("$bIou", 0.0), ("$aBest", null), ("$bBest", null), ("$stable", 0),
                 ("$chance", 0.0), ("$lift", 0.0));
             _image = Command(c, tx, """
                 INSERT INTO unit_top_images (unit_id, rank, image_index, path, activation, map_h, map_w, map)
@@ -246,13 +246,13 @@ public sealed partial class LayerStore : FeatureStore
 
             if (u.Reliability is { } q)
             {
-                if (!double.IsFinite(q.EvenIou) || !double.IsFinite(q.OddIou) || !double.IsFinite(q.ChanceIou) || !double.IsFinite(q.Lift))
+                if (!double.IsFinite(q.IouA) || !double.IsFinite(q.IouB) || !double.IsFinite(q.ChanceIou) || !double.IsFinite(q.Lift))
                     throw new ArgumentException($"{where}: its reliability has a value that is not a number");
                 Set(_reliability, "$unit", unitId);
-                Set(_reliability, "$even", q.EvenIou);
-                Set(_reliability, "$odd", q.OddIou);
-                Set(_reliability, "$evenBest", q.EvenBest);
-                Set(_reliability, "$oddBest", q.OddBest);
+                Set(_reliability, "$aIou", q.IouA);
+                Set(_reliability, "$bIou", q.IouB);
+                Set(_reliability, "$aBest", q.BestA);
+                Set(_reliability, "$bBest", q.BestB);
                 Set(_reliability, "$stable", q.Stable ? 1 : 0);
                 Set(_reliability, "$chance", q.ChanceIou);
                 Set(_reliability, "$lift", q.Lift);

@@ -321,16 +321,16 @@ internal static class Migrations
         ) WITHOUT ROWID;
         """,
 
-        // 8 (label reliability): per labelled unit, its label's IoU on the even and odd images, each half's best concept,
+        // 8 (label reliability): per labelled unit, its label's IoU on halves A and B of the images, each half's best concept,
         // whether the label is best on both (stable), the IoU of a random region of the unit's size, and the lift over it.
         // Units stored before this step have no row: the dashboard shows them as not measured.
         """
         CREATE TABLE unit_reliability (
             unit_id    INTEGER PRIMARY KEY REFERENCES units (id) ON DELETE CASCADE,
-            even_iou   REAL NOT NULL,
-            odd_iou    REAL NOT NULL,
-            even_best  TEXT,                                  -- NULL when no concept overlaps the unit on that half
-            odd_best   TEXT,
+            a_iou   REAL NOT NULL,
+            b_iou    REAL NOT NULL,
+            a_best  TEXT,                                  -- NULL when no concept overlaps the unit on that half
+            b_best   TEXT,
             stable     INTEGER NOT NULL CHECK (stable IN (0, 1)),
             chance_iou REAL NOT NULL,
             lift       REAL NOT NULL

@@ -127,7 +127,7 @@ public static class RunExport
         output.Flush();
     }
 
-    /// <summary>"reliability":{"halfIous":[even,odd],"halfBest":[even,odd],"stable","chanceIou","lift","trust"} (trust:
+    /// <summary>"reliability":{"halfIous":[a,b],"halfBest":[a,b] (halves A and B: LabelReliability.HalfOf),"stable","chanceIou","lift","trust"} (trust:
     /// strong|weak|unstable, LabelReliability's verdict), or null for a unit without a label or stored before
     /// reliability was measured.</summary>
     private static void WriteReliability(Utf8JsonWriter json, UnitSummary u)
@@ -135,11 +135,11 @@ public static class RunExport
         if (u is not { Reliability: { } q, Label: { } label }) { json.WriteNull("reliability"); return; }
         json.WriteStartObject("reliability");
         json.WriteStartArray("halfIous");
-        json.WriteNumberValue(q.EvenIou);
-        json.WriteNumberValue(q.OddIou);
+        json.WriteNumberValue(q.IouA);
+        json.WriteNumberValue(q.IouB);
         json.WriteEndArray();
         json.WriteStartArray("halfBest");
-        foreach (var best in (string?[])[q.EvenBest, q.OddBest])
+        foreach (var best in (string?[])[q.BestA, q.BestB])
             if (best is null) json.WriteNullValue(); else json.WriteStringValue(best);
         json.WriteEndArray();
         json.WriteBoolean("stable", q.Stable);
@@ -344,7 +344,7 @@ public static class RunExport
 
     /// <summary>
     /// One row per unit: layer,unit,threshold,label,category,iou, then top1,top1_category,top1_iou ... for as many top
-    /// concepts as the units have, then the label's reliability: trust,even_iou,odd_iou,stable,chance_iou,lift (see
+    /// concepts as the units have, then the label's reliability: trust,a_iou,b_iou,stable,chance_iou,lift (see
     /// WriteReliability). Empty cells where a unit has no label, fewer concepts, or no reliability measured.
     /// </summary>
     public static void WriteCsv(ResultsStore store, long runId, TextWriter output, string? layer = null)
@@ -356,7 +356,7 @@ public static class RunExport
 
         var header = new List<string> { "layer", "unit", "threshold", "label", "category", "iou" };
         for (var i = 1; i <= topCount; i++) header.AddRange([$"top{i}", $"top{i}_category", $"top{i}_iou"]);
-        header.AddRange(["trust", "even_iou", "odd_iou", "stable", "chance_iou", "lift"]);
+        header.AddRange(["trust", "a_iou", "b_iou", "stable", "chance_iou", "lift"]);
         WriteRow(output, header);
 
         var row = new List<string>();
@@ -371,7 +371,7 @@ public static class RunExport
                 row.AddRange([k?.Name ?? "", k?.Category ?? "", k is null ? "" : Format(k.Iou)]);
             }
             if (u is { Reliability: { } q, Label: { } label })
-                row.AddRange([TrustName(q.Trust(label.Iou)), Format(q.EvenIou), Format(q.OddIou), q.Stable ? "true" : "false",
+                row.AddRange([TrustName(q.Trust(label.Iou)), Format(q.IouA), Format(q.IouB), q.Stable ? "true" : "false",
                     Format(q.ChanceIou), Format(q.Lift)]);
             else row.AddRange(["", "", "", "", "", ""]);
             WriteRow(output, row);

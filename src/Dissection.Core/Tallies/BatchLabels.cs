@@ -4,7 +4,7 @@
 // is 0 on a plane where an earlier plane or an image-level label of that image already has it; with PerPlane (CVPR17,
 // Lite's bincount over the stacked planes) every plane and every image-level entry counts. The planes are rented from
 // the shared array pool (a fresh 512 KB array per plane and batch fragmented the large-object heap): dispose to return them.
-// Each image belongs to one half of the dataset (even or odd image index, for split-half reliability): the label pixel
+// Each image belongs to one half of the dataset (A or B, LabelReliability.HalfOf, for split-half reliability): the label pixel
 // counts are also kept per half, so IouTally can count both halves in the same pass.
 using System.Buffers;
 using Dissection.Core.Datasets;
@@ -13,7 +13,7 @@ namespace Dissection.Core.Tallies;
 
 internal sealed class BatchLabels : IDisposable
 {
-    /// <param name="halves">Per image, its half of the dataset (0 = even image index, 1 = odd); all 0 when omitted.</param>
+    /// <param name="halves">Per image, its half of the dataset (0 = A, 1 = B); all 0 when omitted.</param>
     public BatchLabels(IReadOnlyList<PixelLabels> labels, int concepts, LabelCounting counting = LabelCounting.OncePerPixel,
         IReadOnlyList<int>? halves = null)
     {

@@ -6,7 +6,7 @@
 // category K when the mask touches a pixel carrying (on any plane) a concept of primary category K, or the image has
 // an image-level label of K; concept c uses the A of its primary category. IoU = I / (A + G - I + IouEpsilon).
 // Mergeable: every count is a sum over images, so tallies of disjoint image sets add.
-// Split halves: every count is kept per half of the dataset (BatchLabels.Halves: even / odd image index) and the full
+// Split halves: every count is kept per half of the dataset (BatchLabels.Halves: halves A and B, LabelReliability.HalfOf) and the full
 // count is the sum of the two halves. The counts are integers held exactly in doubles, so the sum is exact and the full
 // IoU is bit-identical to counting the whole dataset at once; the hot loop only picks the half's row, so the halves
 // cost no extra pass. HalfIou gives each half's IoU for split-half reliability; ChanceIou the IoU a random region of the
@@ -39,7 +39,7 @@ internal sealed class IouTally
         }
     }
 
-    // Per half (0 = even image index, 1 = odd): the counts below, and every label pixel of the half's images.
+    // Per half (0 = A, 1 = B: LabelReliability.HalfOf): the counts below, and every label pixel of the half's images.
     private readonly double[][] _intersections = new double[2][];
     private readonly double[][] _labelPixels = new double[2][];
     private readonly double[][] _maskPixels = new double[2][];
@@ -171,7 +171,7 @@ internal sealed class IouTally
         return Ratio(i, a, g);
     }
 
-    /// <summary>The unit's IoU with the concept over one half of the dataset (0: even image indices, 1: odd).</summary>
+    /// <summary>The unit's IoU with the concept over one half of the dataset (0: half A, 1: half B; LabelReliability.HalfOf).</summary>
     public double HalfIou(int half, int unit, int concept) =>
         Ratio(Intersection(half, unit, concept), RegionArea(half, unit, concept), _labelPixels[half][concept]);
 

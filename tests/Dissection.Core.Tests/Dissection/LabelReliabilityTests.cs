@@ -1,5 +1,5 @@
 // Label reliability on the synthetic world, where the truth is known: a layer of planted units (one copies a concept's
-// label mask, one copies one concept on the even images and another on the odd, one is noise) goes through the real
+// label mask, one copies one concept on half A of the images and another on half B, one is noise) goes through the real
 // pipeline, and its split-half IoUs, each half's best concept and the chance IoU are checked against plain loops over
 // the masks and labels; the verdicts must be the ones the plants were made for.
 using Dissection.Core.Datasets;
@@ -22,7 +22,7 @@ public sealed class LabelReliabilityTests(LabelReliabilityTests.Planted p) : ICl
         public Dictionary<int, float[]> Maps { get; } = [];   // by image index: Units planes of Seg*Seg, unit-major
         public int Seg { get; }
         public int CopyConcept { get; }
-        public (int Even, int Odd) SplitConcepts { get; }
+        public (int A, int B) SplitConcepts { get; }
         public LayerResult Layer { get; }
         public const double Quantile = 0.3;
 
@@ -50,8 +50,7 @@ public sealed class LabelReliabilityTests(LabelReliabilityTests.Planted p) : ICl
             {
                 var l = Labels[img.Index];
                 var map = new float[Units * Seg * Seg];
-                var half = SplitConcepts.Even;
-                if (img.Index % 2 == 1) half = SplitConcepts.Odd;
+                var half = LabelReliability.HalfOf(img.Index) == 0 ? SplitConcepts.A : SplitConcepts.B;
                 for (var px = 0; px < Seg * Seg; px++)
                 {
                     map[Copy * Seg * Seg + px] = Has(l, CopyConcept, px) ? 1 : 0;
@@ -78,7 +77,7 @@ public sealed class LabelReliabilityTests(LabelReliabilityTests.Planted p) : ICl
         public void Dispose() => _tmp.Dispose();
     }
 
-    /// <summary>Per half, the unit's IoU with every concept, by plain loops (0: even image indices, 1: odd).</summary>
+    /// <summary>Per half, the unit's IoU with every concept, by plain loops (0: half A, 1: half B).</summary>
     private double[][] BruteHalfIous(int unit, float threshold)
     {
         var concepts = p.Dataset.Concepts.Count;
@@ -87,7 +86,7 @@ public sealed class LabelReliabilityTests(LabelReliabilityTests.Planted p) : ICl
         {
             var (isect, label) = (new double[concepts], new double[concepts]);
             double mask = 0;
-            foreach (var img in p.Images.Where(i => (i.Index & 1) == h))
+            foreach (var img in p.Images.Where(i => LabelReliability.HalfOf(i.Index) == h))
             {
                 var l = p.Labels[img.Index];
                 for (var px = 0; px < p.Seg * p.Seg; px++)
@@ -121,10 +120,10 @@ public sealed class LabelReliabilityTests(LabelReliabilityTests.Planted p) : ICl
         var label = u.Label!;
         var q = u.Reliability!;
         var halves = BruteHalfIous(unit, u.Threshold);
-        Assert.Equal(halves[0][label.Concept], q.EvenIou);
-        Assert.Equal(halves[1][label.Concept], q.OddIou);
-        Assert.Equal(p.Dataset.Concepts[Best(halves[0])].Name, q.EvenBest);
-        Assert.Equal(p.Dataset.Concepts[Best(halves[1])].Name, q.OddBest);
+        Assert.Equal(halves[0][label.Concept], q.IouA);
+        Assert.Equal(halves[1][label.Concept], q.IouB);
+        Assert.Equal(p.Dataset.Concepts[Best(halves[0])].Name, q.BestA);
+        Assert.Equal(p.Dataset.Concepts[Best(halves[1])].Name, q.BestB);
         Assert.Equal(Best(halves[0]) == label.Concept && Best(halves[1]) == label.Concept, q.Stable);
     }
 
@@ -156,7 +155,7 @@ public sealed class LabelReliabilityTests(LabelReliabilityTests.Planted p) : ICl
         Assert.Equal(0f, u.Threshold);
         Assert.Equal(p.CopyConcept, u.Label!.Concept);
         Assert.Equal(1.0, u.Label.Iou);
-        Assert.Equal((1.0, 1.0, true), (u.Reliability!.EvenIou, u.Reliability.OddIou, u.Reliability.Stable));
+        Assert.Equal((1.0, 1.0, true), (u.Reliability!.IouA, u.Reliability.IouB, u.Reliability.Stable));
         Assert.True(u.Reliability.Lift > 8, $"lift {u.Reliability.Lift}");
         Assert.Equal(LabelTrust.Strong, u.Reliability.Trust(u.Label.Iou));
         Assert.Contains("best on both halves", u.Reliability.Reason(u.Label.Name, u.Label.Iou));
@@ -167,11 +166,11 @@ public sealed class LabelReliabilityTests(LabelReliabilityTests.Planted p) : ICl
     {
         var u = p.Layer.Units[Split];
         var q = u.Reliability!;
-        var (even, odd) = (p.Dataset.Concepts[p.SplitConcepts.Even].Name, p.Dataset.Concepts[p.SplitConcepts.Odd].Name);
-        Assert.Equal((even, odd), (q.EvenBest, q.OddBest));
+        var (a, b) = (p.Dataset.Concepts[p.SplitConcepts.A].Name, p.Dataset.Concepts[p.SplitConcepts.B].Name);
+        Assert.Equal((a, b), (q.BestA, q.BestB));
         Assert.False(q.Stable);
         Assert.Equal(LabelTrust.Unstable, q.Trust(u.Label!.Iou));
-        Assert.Equal($"best concept differs between halves: {even} vs {odd} (even vs odd images)", q.Reason(u.Label.Name, u.Label.Iou));
+        Assert.Equal($"best concept differs between halves: {a} vs {b} (half A vs half B of the images)", q.Reason(u.Label.Name, u.Label.Iou));
     }
 
     [Fact]
@@ -184,6 +183,19 @@ public sealed class LabelReliabilityTests(LabelReliabilityTests.Planted p) : ICl
         Assert.InRange(q.Lift, 0.8, 1.25);
         Assert.NotEqual(LabelTrust.Strong, q.Trust(u.Label!.Iou));
         if (q.Stable) Assert.Contains("× chance", q.Reason(u.Label.Name, u.Label.Iou));
+    }
+
+    [Fact]
+    public void The_halves_are_a_fair_split_that_ignores_the_worlds_index_pattern()
+    {
+        // The world draws scene classes in index order: each half must hold every scene, in about half its images.
+        foreach (var scene in p.Images.GroupBy(i => i.SceneLabel))
+        {
+            var inA = scene.Count(i => LabelReliability.HalfOf(i.Index) == 0);
+            Assert.InRange(inA, scene.Count() * 0.2, scene.Count() * 0.8);
+        }
+        var all = Enumerable.Range(0, 100_000).Count(i => LabelReliability.HalfOf(i) == 0);
+        Assert.InRange(all, 49_000, 51_000);
     }
 
     [Fact]

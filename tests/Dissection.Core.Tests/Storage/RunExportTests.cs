@@ -94,8 +94,8 @@ public sealed class RunExportTests : IDisposable
                 {
                     var rel = u.GetProperty("reliability");
                     Assert.Equal(["halfIous", "halfBest", "stable", "chanceIou", "lift", "trust"], Names(rel));
-                    Assert.Equal([q.EvenIou, q.OddIou], rel.GetProperty("halfIous").EnumerateArray().Select(x => x.GetDouble()));
-                    Assert.Equal([q.EvenBest, q.OddBest], rel.GetProperty("halfBest").EnumerateArray().Select(x => x.GetString()));
+                    Assert.Equal([q.IouA, q.IouB], rel.GetProperty("halfIous").EnumerateArray().Select(x => x.GetDouble()));
+                    Assert.Equal([q.BestA, q.BestB], rel.GetProperty("halfBest").EnumerateArray().Select(x => x.GetString()));
                     Assert.Equal(q.Stable, rel.GetProperty("stable").GetBoolean());
                     Assert.Equal(q.ChanceIou, rel.GetProperty("chanceIou").GetDouble());
                     Assert.Equal(q.Lift, rel.GetProperty("lift").GetDouble());
@@ -211,7 +211,7 @@ public sealed class RunExportTests : IDisposable
         var header = lines[0].Split(',');
         Assert.Equal(["layer", "unit", "threshold", "label", "category", "iou", "top1", "top1_category", "top1_iou"], header[..9]);
         Assert.Equal(6 + 3 * 4 + 6, header.Length);  // the sample units have four top concepts, then reliability
-        Assert.Equal(["trust", "even_iou", "odd_iou", "stable", "chance_iou", "lift"], header[^6..]);
+        Assert.Equal(["trust", "a_iou", "b_iou", "stable", "chance_iou", "lift"], header[^6..]);
         Assert.Equal(1 + _conv1.Units.Count + _conv2.Units.Count, lines.Length);
 
         var first = lines[1].Split(',');
@@ -222,7 +222,7 @@ public sealed class RunExportTests : IDisposable
         Assert.Equal(u0.Label.Iou, double.Parse(first[5], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(u0.TopConcepts[0].Name, first[6]);
         var q0 = u0.Reliability!;   // unit 0 of the samples has its reliability measured, unit 1 not
-        Assert.Equal([q0.Trust(u0.Label.Iou).ToString().ToLowerInvariant(), q0.EvenIou.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        Assert.Equal([q0.Trust(u0.Label.Iou).ToString().ToLowerInvariant(), q0.IouA.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             first[^6..^4]);
         Assert.Equal(["", "", "", "", "", ""], lines[2].Split(',')[^6..]);
 
