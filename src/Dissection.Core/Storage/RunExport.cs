@@ -344,7 +344,7 @@ public static class RunExport
 
     /// <summary>
     /// One row per unit: layer,unit,threshold,label,category,iou, then top1,top1_category,top1_iou ... for as many top
-    /// concepts as the units have, then the label's reliability: trust,a_iou,b_iou,stable,chance_iou,lift (see
+    /// concepts as the units have, then the label's reliability: trust,half_a_iou,half_b_iou,stable,chance_iou,lift (see
     /// WriteReliability). Empty cells where a unit has no label, fewer concepts, or no reliability measured.
     /// </summary>
     public static void WriteCsv(ResultsStore store, long runId, TextWriter output, string? layer = null)
@@ -356,7 +356,7 @@ public static class RunExport
 
         var header = new List<string> { "layer", "unit", "threshold", "label", "category", "iou" };
         for (var i = 1; i <= topCount; i++) header.AddRange([$"top{i}", $"top{i}_category", $"top{i}_iou"]);
-        header.AddRange(["trust", "a_iou", "b_iou", "stable", "chance_iou", "lift"]);
+        header.AddRange(["trust", "half_a_iou", "half_b_iou", "stable", "chance_iou", "lift"]);
         WriteRow(output, header);
 
         var row = new List<string>();

@@ -211,7 +211,7 @@ public sealed class RunExportTests : IDisposable
         var header = lines[0].Split(',');
         Assert.Equal(["layer", "unit", "threshold", "label", "category", "iou", "top1", "top1_category", "top1_iou"], header[..9]);
         Assert.Equal(6 + 3 * 4 + 6, header.Length);  // the sample units have four top concepts, then reliability
-        Assert.Equal(["trust", "a_iou", "b_iou", "stable", "chance_iou", "lift"], header[^6..]);
+        Assert.Equal(["trust", "half_a_iou", "half_b_iou", "stable", "chance_iou", "lift"], header[^6..]);
         Assert.Equal(1 + _conv1.Units.Count + _conv2.Units.Count, lines.Length);
 
         var first = lines[1].Split(',');
