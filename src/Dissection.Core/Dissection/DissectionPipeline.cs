@@ -6,7 +6,8 @@
 //                   (MapUpsampler.Above) and counted per fp16 key, every other pixel is counted below the floor
 //                   wholesale. So T, the exact top-q level, is known when the model pass ends.
 //   pass 2 (IoU):   per unit, the raw histogram (values counted by fp16 bits, then folded into bins), and for maps
-//                   that can reach T the upsampled pixels above T, counted against the labels (Tallies/IouTally).
+//                   that can reach T the upsampled pixels above T, counted against the labels (Tallies/IouTally),
+//                   per half of the dataset (LabelReliability.HalfOf) for split-half reliability (LabelReliability).
 // The method's rules (MethodRules, from DissectionSettings.Rules) decide what differs: PNAS thresholds the upsampled
 // maps (zero-padded, fp16-rounded), CVPR17 the raw maps and upsamples with PIL's rule; both compare the upsampled map
 // with T, and the rules also pick the label counting and the mask term of the IoU (IouTally). Only if a unit's T
@@ -380,7 +381,8 @@ internal static class DissectionPipeline
                     foreach (var group in Enumerable.Range(0, rows.Count).GroupBy(r => (labels[r].SegHeight, labels[r].SegWidth)))
                     {
                         var members = group.ToArray();
-                        var batch = new BatchLabels(members.Select(r => labels[r]).ToList(), inputs.Concepts.Count, s.Rules.LabelCounting);
+                        var batch = new BatchLabels(members.Select(r => labels[r]).ToList(), inputs.Concepts.Count, s.Rules.LabelCounting,
+                            members.Select(r => LabelReliability.HalfOf(rows[r].Index)).ToList());
                         prepared[group.Key] = (batch, members);
                         for (var i = 0; i < members.Length; i++) slot[members[i]] = (batch, i);
                     }

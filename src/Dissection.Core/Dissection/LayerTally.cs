@@ -49,6 +49,26 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
         }
     }
 
+    /// <summary>Split-half reliability and lift of a unit's label: each half's best concept is chosen by the same order
+    /// (and tie rule) as the label itself.</summary>
+    private static LabelReliability Reliability(IouTally iou, int unit, ConceptScore label, IReadOnlyList<Concept> concepts,
+        Comparison<ConceptScore> bestFirst)
+    {
+        var best = new ConceptScore?[2];
+        for (var h = 0; h < 2; h++)
+            for (var c = 1; c < concepts.Count; c++)
+            {
+                var v = iou.HalfIou(h, unit, c);
+                if (v > 0 && concepts[c] is { } concept && new ConceptScore(c, concept.Name, concept.Category, v) is var s
+                    && (best[h] is null || bestFirst(s, best[h]!) < 0))
+                    best[h] = s;
+            }
+        var chance = iou.ChanceIou(unit, label.Concept);
+        return new LabelReliability(iou.HalfIou(0, unit, label.Concept), iou.HalfIou(1, unit, label.Concept),
+            best[0]?.Name, best[1]?.Name, best[0]?.Concept == label.Concept && best[1]?.Concept == label.Concept,
+            chance, chance > 0 ? label.Iou / chance : 0);
+    }
+
     private static float[] Filled(int n, float v) { var a = new float[n]; Array.Fill(a, v); return a; }
 
     /// <summary>Turns the tallies into per-unit results.</summary>
@@ -59,6 +79,9 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
         var laterCategory = rules.LabelTies == LabelTies.LaterCategory;
         var rank = categories.Select((c, i) => (c, i)).GroupBy(p => p.c).ToDictionary(g => g.Key, g => g.Last().i, StringComparer.Ordinal);
         int CategoryRank(ConceptScore s) => rank.GetValueOrDefault(s.Category, -1);
+        int BestFirst(ConceptScore a, ConceptScore b) => a.Iou != b.Iou ? b.Iou.CompareTo(a.Iou)
+            : laterCategory && CategoryRank(a) != CategoryRank(b) ? CategoryRank(b).CompareTo(CategoryRank(a))
+            : a.Concept.CompareTo(b.Concept);
         var byIndex = images.ToDictionary(i => i.Index);
         var results = new List<UnitResult>(Units);
         for (var u = 0; u < Units; u++)
@@ -72,9 +95,7 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
                 }
             // Best first; equal IoUs resolve to the lower label number so results do not depend on ordering accidents,
             // or (Lite: the best category by argsort, ties to the later one) first to the later category.
-            scores.Sort((a, b) => a.Iou != b.Iou ? b.Iou.CompareTo(a.Iou)
-                : laterCategory && CategoryRank(a) != CategoryRank(b) ? CategoryRank(b).CompareTo(CategoryRank(a))
-                : a.Concept.CompareTo(b.Concept));
+            scores.Sort(BestFirst);
             var perCategory = scores.GroupBy(s => s.Category).Select(g => g.First())
                 .OrderByDescending(s => s.Iou).ThenBy(s => s.Concept).ToList();
             var top = TopK.Top(u).Select((t, rank) =>
@@ -83,8 +104,11 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
                 return new TopImage(img.Index, img.Path, t.Score, Height, Width, TopMaps.Length > u ? TopMaps[u][rank] : []);
             }).ToList();
             var hist = Histogram is { } h ? new ActivationHistogram(h.Min[u], h.Max[u], h.Counts(u)) : new ActivationHistogram(0, 0, []);
-            results.Add(new UnitResult(u, Thresholds[u], scores.Count > 0 ? scores[0] : null, scores.Take(topConcepts).ToList(),
-                perCategory, top, hist));
+            var label = scores.Count > 0 ? scores[0] : null;
+            results.Add(new UnitResult(u, Thresholds[u], label, scores.Take(topConcepts).ToList(), perCategory, top, hist)
+            {
+                Reliability = label is not null && Iou is { } tally ? Reliability(tally, u, label, concepts, BestFirst) : null,
+            });
         }
         return results;
     }

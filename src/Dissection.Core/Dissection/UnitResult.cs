@@ -1,4 +1,5 @@
-// What dissection learned about one unit: its threshold, its concept scores, its top images and its histogram.
+// What dissection learned about one unit: its threshold, its concept scores, its top images, its histogram and how far
+// its label can be trusted (LabelReliability).
 namespace Dissection.Core.Dissection;
 
 /// <summary>IoU of one unit's thresholded region with one concept, summed over the dataset.</summary>
@@ -26,4 +27,7 @@ public sealed record UnitResult(
     ActivationHistogram Histogram)
 {
     public bool IsDetector(double iouThreshold) => Label is { } l && l.Iou > iouThreshold;
+
+    /// <summary>How far the label can be trusted; null when the unit has no label or was stored before this was measured.</summary>
+    public LabelReliability? Reliability { get; init; }
 }

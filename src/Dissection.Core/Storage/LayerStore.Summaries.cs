@@ -150,8 +150,9 @@ public sealed partial class LayerStore : FeatureStore
 
         var units = new List<UnitSummary>();
         using (var cmd = Command(c, tx, $"""
-                   SELECT u.id, l.name, u.unit, u.threshold, u.label_concept, u.label_name, u.label_category, u.label_iou
-                   FROM layers l JOIN units u ON u.layer_id = l.id
+                   SELECT u.id, l.name, u.unit, u.threshold, u.label_concept, u.label_name, u.label_category, u.label_iou,
+                          {ReliabilityColumns}
+                   FROM layers l JOIN units u ON u.layer_id = l.id LEFT JOIN unit_reliability q ON q.unit_id = u.id
                    WHERE {filter} ORDER BY {orderBy}
                    """, ps))
         using (var r = cmd.ExecuteReader())
@@ -159,7 +160,7 @@ public sealed partial class LayerStore : FeatureStore
             {
                 var id = r.GetInt64(0);
                 units.Add(new UnitSummary(r.GetString(1), r.GetInt32(2), r.GetFloat(3), ReadLabel(r, 4),
-                    top.GetValueOrDefault(id) ?? [], images.GetValueOrDefault(id) ?? []));
+                    top.GetValueOrDefault(id) ?? [], images.GetValueOrDefault(id) ?? []) { Reliability = ReadReliability(r, 8) });
             }
         return units;
     }

@@ -150,8 +150,8 @@ public sealed partial class LayerStore : FeatureStore
         var units = new List<UnitResult>();
         using (var cmd = Command(c, tx, $"""
                    SELECT u.id, u.unit, u.threshold, u.label_concept, u.label_name, u.label_category, u.label_iou,
-                          u.hist_min, u.hist_max, u.hist_counts
-                   FROM units u WHERE {filter} ORDER BY u.unit
+                          u.hist_min, u.hist_max, u.hist_counts, {ReliabilityColumns}
+                   FROM units u LEFT JOIN unit_reliability q ON q.unit_id = u.id WHERE {filter} ORDER BY u.unit
                    """, ps))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
@@ -164,7 +164,10 @@ public sealed partial class LayerStore : FeatureStore
                     TopConcepts: top.GetValueOrDefault(id) ?? [],
                     BestPerCategory: best.GetValueOrDefault(id) ?? [],
                     TopImages: images.GetValueOrDefault(id) ?? [],
-                    Histogram: new ActivationHistogram(r.GetFloat(7), r.GetFloat(8), Blobs.ToLongs(r.GetFieldValue<byte[]>(9)))));
+                    Histogram: new ActivationHistogram(r.GetFloat(7), r.GetFloat(8), Blobs.ToLongs(r.GetFieldValue<byte[]>(9))))
+                {
+                    Reliability = ReadReliability(r, 10),
+                });
             }
         return units;
     }
@@ -173,6 +176,16 @@ public sealed partial class LayerStore : FeatureStore
     internal static ConceptScore? ReadLabel(SqliteDataReader r, int first) =>
         r.IsDBNull(first + 1) ? null
             : new ConceptScore(r.GetInt32(first), r.GetString(first + 1), r.GetString(first + 2), r.GetDouble(first + 3));
+
+    /// <summary>The unit_reliability columns (alias q) that ReadReliability reads, in its order.</summary>
+    internal const string ReliabilityColumns = "q.a_iou, q.b_iou, q.a_best, q.b_best, q.stable, q.chance_iou, q.lift";
+
+    /// <summary>Reads <see cref="ReliabilityColumns"/> starting at <paramref name="first"/>; null for a unit without a row.</summary>
+    internal static LabelReliability? ReadReliability(SqliteDataReader r, int first) =>
+        r.IsDBNull(first) ? null
+            : new LabelReliability(r.GetDouble(first), r.GetDouble(first + 1), r.IsDBNull(first + 2) ? null : r.GetString(first + 2),
+                r.IsDBNull(first + 3) ? null : r.GetString(first + 3), r.GetInt32(first + 4) == 1, r.GetDouble(first + 5),
+                r.GetDouble(first + 6));
 
     internal static List<T> Bucket<T>(Dictionary<long, List<T>> d, long key)
     {
@@ -185,7 +198,7 @@ public sealed partial class LayerStore : FeatureStore
     /// <summary>Prepared inserts for the units of one layer, reused row after row inside SaveLayer's transaction.</summary>
     private sealed class LayerWriter : IDisposable
     {
-        private readonly SqliteCommand _unit, _concept, _image;
+        private readonly SqliteCommand _unit, _concept, _image, _reliability;
 
         public LayerWriter(SqliteConnection c, SqliteTransaction tx, long runId, long layerId)
         {
@@ -199,6 +212,11 @@ public sealed partial class LayerStore : FeatureStore
                 INSERT INTO unit_concepts (unit_id, kind, rank, concept, name, category, iou)
                 VALUES ($unit, $kind, $rank, $concept, $name, $category, $iou)
                 """, ("$unit", 0L), ("$kind", 0), ("$rank", 0), ("$concept", 0), ("$name", ""), ("$category", ""), ("$iou", 0.0));
+            _reliability = Command(c, tx, """
+                INSERT INTO unit_reliability (unit_id, a_iou, b_iou, a_best, b_best, stable, chance_iou, lift)
+                VALUES ($unit, $aIou, $bIou, $aBest, $bBest, $stable, $chance, $lift)
+                """, ("$unit", 0L), ("$aIou", 0.0), ("$bIou", 0.0), ("$aBest", null), ("$bBest", null), ("$stable", 0),
+                ("$chance", 0.0), ("$lift", 0.0));
             _image = Command(c, tx, """
                 INSERT INTO unit_top_images (unit_id, rank, image_index, path, activation, map_h, map_w, map)
                 VALUES ($unit, $rank, $image, $path, $activation, $h, $w, $map)
@@ -225,6 +243,21 @@ public sealed partial class LayerStore : FeatureStore
             Set(_unit, "$hmax", (double)u.Histogram.Max);
             Set(_unit, "$hcounts", Blobs.FromLongs(u.Histogram.Counts));
             var unitId = (long)_unit.ExecuteScalar()!;
+
+            if (u.Reliability is { } q)
+            {
+                if (!double.IsFinite(q.IouA) || !double.IsFinite(q.IouB) || !double.IsFinite(q.ChanceIou) || !double.IsFinite(q.Lift))
+                    throw new ArgumentException($"{where}: its reliability has a value that is not a number");
+                Set(_reliability, "$unit", unitId);
+                Set(_reliability, "$aIou", q.IouA);
+                Set(_reliability, "$bIou", q.IouB);
+                Set(_reliability, "$aBest", q.BestA);
+                Set(_reliability, "$bBest", q.BestB);
+                Set(_reliability, "$stable", q.Stable ? 1 : 0);
+                Set(_reliability, "$chance", q.ChanceIou);
+                Set(_reliability, "$lift", q.Lift);
+                _reliability.ExecuteNonQuery();
+            }
 
             WriteConcepts(where, unitId, 0, u.TopConcepts);
             WriteConcepts(where, unitId, 1, u.BestPerCategory);
@@ -272,6 +305,7 @@ public sealed partial class LayerStore : FeatureStore
             _unit.Dispose();
             _concept.Dispose();
             _image.Dispose();
+            _reliability.Dispose();
         }
     }
 }

@@ -363,6 +363,22 @@ internal static class Migrations
         );
         CREATE INDEX deleted_runs_by_name ON deleted_runs (name);
         """,
+
+        // 10 (label reliability): per labelled unit, its label's IoU on halves A and B of the images, each half's best concept,
+        // whether the label is best on both (stable), the IoU of a random region of the unit's size, and the lift over it.
+        // Units stored before this step have no row: the dashboard shows them as not measured.
+        """
+        CREATE TABLE unit_reliability (
+            unit_id    INTEGER PRIMARY KEY REFERENCES units (id) ON DELETE CASCADE,
+            a_iou   REAL NOT NULL,
+            b_iou    REAL NOT NULL,
+            a_best  TEXT,                                  -- NULL when no concept overlaps the unit on that half
+            b_best   TEXT,
+            stable     INTEGER NOT NULL CHECK (stable IN (0, 1)),
+            chance_iou REAL NOT NULL,
+            lift       REAL NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The schema version this code writes: the number of migrations.</summary>

@@ -30,7 +30,8 @@ public static class RunExport
     /// {"run":{"id","model","dataset","status" (queued|running|done|failed|cancelled),"message","layersRequested":[...],
     ///  "method","quantile","iouThreshold","rules","images","attacks":[...],"ganExperiments":{...}},
     ///  "layers":[{"name","units":[{"unit","threshold","label","category","iou","top":[{"concept","category","iou"}],
-    ///  "topImages":[{"image","activation"}]}]}]}; label, category and iou are null for a unit without a label.
+    ///  "reliability":{...},"topImages":[{"image","activation"}]}]}]}; label, category and iou are null for a unit
+    ///  without a label; reliability: see WriteReliability.
     /// A layer that was ablated also has "ablation":{"labelled","split","images","method","classes":[{"class","baseline",
     /// "importantUnits":[{"unit","drop","probabilityDrop"}],"curves":{"removeTop":[{"n","drop"}],"keepTop":[{"n","drop"}]}}],
     /// "units":[{"unit","meanDrop"}]} (balanced-accuracy drops, positive = worse; probabilityDrop: the class's mean
@@ -92,6 +93,7 @@ public static class RunExport
                     json.WriteNull("category");
                     json.WriteNull("iou");
                 }
+                WriteReliability(json, u);
                 json.WriteStartArray("top");
                 foreach (var k in u.TopConcepts)
                 {
@@ -124,6 +126,31 @@ public static class RunExport
         output.WriteLine();
         output.Flush();
     }
+
+    /// <summary>"reliability":{"halfIous":[a,b],"halfBest":[a,b] (halves A and B: LabelReliability.HalfOf),"stable","chanceIou","lift","trust"} (trust:
+    /// strong|weak|unstable, LabelReliability's verdict), or null for a unit without a label or stored before
+    /// reliability was measured.</summary>
+    private static void WriteReliability(Utf8JsonWriter json, UnitSummary u)
+    {
+        if (u is not { Reliability: { } q, Label: { } label }) { json.WriteNull("reliability"); return; }
+        json.WriteStartObject("reliability");
+        json.WriteStartArray("halfIous");
+        json.WriteNumberValue(q.IouA);
+        json.WriteNumberValue(q.IouB);
+        json.WriteEndArray();
+        json.WriteStartArray("halfBest");
+        foreach (var best in (string?[])[q.BestA, q.BestB])
+            if (best is null) json.WriteNullValue(); else json.WriteStringValue(best);
+        json.WriteEndArray();
+        json.WriteBoolean("stable", q.Stable);
+        Number(json, "chanceIou", q.ChanceIou);
+        Number(json, "lift", q.Lift);
+        json.WriteString("trust", TrustName(q.Trust(label.Iou)));
+        json.WriteEndObject();
+    }
+
+    /// <summary>"strong", "weak" or "unstable", as the exports name a verdict.</summary>
+    public static string TrustName(LabelTrust trust) => trust.ToString().ToLowerInvariant();
 
     /// <summary>"rules":{"name","thresholdOver","upsampling","labelCounting","maskArea","primaryCategory","iouEpsilon",
     /// "labelTies"}: the method's rule set as stored with the run (MethodRules), or null for a run stored before rule
@@ -317,7 +344,8 @@ public static class RunExport
 
     /// <summary>
     /// One row per unit: layer,unit,threshold,label,category,iou, then top1,top1_category,top1_iou ... for as many top
-    /// concepts as the units have. Empty cells where a unit has no label or fewer concepts.
+    /// concepts as the units have, then the label's reliability: trust,half_a_iou,half_b_iou,stable,chance_iou,lift (see
+    /// WriteReliability). Empty cells where a unit has no label, fewer concepts, or no reliability measured.
     /// </summary>
     public static void WriteCsv(ResultsStore store, long runId, TextWriter output, string? layer = null)
     {
@@ -328,6 +356,7 @@ public static class RunExport
 
         var header = new List<string> { "layer", "unit", "threshold", "label", "category", "iou" };
         for (var i = 1; i <= topCount; i++) header.AddRange([$"top{i}", $"top{i}_category", $"top{i}_iou"]);
+        header.AddRange(["trust", "half_a_iou", "half_b_iou", "stable", "chance_iou", "lift"]);
         WriteRow(output, header);
 
         var row = new List<string>();
@@ -341,6 +370,10 @@ public static class RunExport
                 var k = i < u.TopConcepts.Count ? u.TopConcepts[i] : null;
                 row.AddRange([k?.Name ?? "", k?.Category ?? "", k is null ? "" : Format(k.Iou)]);
             }
+            if (u is { Reliability: { } q, Label: { } label })
+                row.AddRange([TrustName(q.Trust(label.Iou)), Format(q.IouA), Format(q.IouB), q.Stable ? "true" : "false",
+                    Format(q.ChanceIou), Format(q.Lift)]);
+            else row.AddRange(["", "", "", "", "", ""]);
             WriteRow(output, row);
         }
         output.Flush();

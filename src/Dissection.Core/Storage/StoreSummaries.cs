@@ -19,6 +19,9 @@ public sealed record UnitSummary(
     IReadOnlyList<TopImageRef> TopImages)
 {
     public bool IsDetector(double iouThreshold) => Label is { } l && l.Iou > iouThreshold;
+
+    /// <summary>How far the label can be trusted; null when not measured (no label, or stored before it was).</summary>
+    public LabelReliability? Reliability { get; init; }
 }
 
 /// <summary>

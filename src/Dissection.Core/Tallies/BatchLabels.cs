@@ -4,6 +4,8 @@
 // is 0 on a plane where an earlier plane or an image-level label of that image already has it; with PerPlane (CVPR17,
 // Lite's bincount over the stacked planes) every plane and every image-level entry counts. The planes are rented from
 // the shared array pool (a fresh 512 KB array per plane and batch fragmented the large-object heap): dispose to return them.
+// Each image belongs to one half of the dataset (A or B, LabelReliability.HalfOf, for split-half reliability): the label pixel
+// counts are also kept per half, so IouTally can count both halves in the same pass.
 using System.Buffers;
 using Dissection.Core.Datasets;
 
@@ -11,13 +13,19 @@ namespace Dissection.Core.Tallies;
 
 internal sealed class BatchLabels : IDisposable
 {
-    public BatchLabels(IReadOnlyList<PixelLabels> labels, int concepts, LabelCounting counting = LabelCounting.OncePerPixel)
+    /// <param name="halves">Per image, its half of the dataset (0 = A, 1 = B); all 0 when omitted.</param>
+    public BatchLabels(IReadOnlyList<PixelLabels> labels, int concepts, LabelCounting counting = LabelCounting.OncePerPixel,
+        IReadOnlyList<int>? halves = null)
     {
+        if (halves is not null && (halves.Count != labels.Count || halves.Any(h => h is not (0 or 1))))
+            throw new ArgumentException("one half (0 or 1) per image is needed");
         var perPlane = counting == LabelCounting.PerPlane;
         Images = labels.Count;
         Pixels = labels.Count == 0 ? 0 : labels[0].SegHeight * labels[0].SegWidth;
         Concepts = concepts;
         LabelPixels = new long[concepts];
+        HalfLabelPixels = [new long[concepts], new long[concepts]];
+        Halves = halves?.ToArray() ?? new int[labels.Count];
         var planes = labels.Count == 0 ? 0 : labels.Max(l => l.Planes.Count);
         var index = new int[planes][];
         for (var j = 0; j < planes; j++)
@@ -29,9 +37,10 @@ internal sealed class BatchLabels : IDisposable
         for (var i = 0; i < Images; i++)
         {
             var l = labels[i];
+            var half = HalfLabelPixels[Halves[i]];
             if (l.SegHeight * l.SegWidth != Pixels) throw new ArgumentException($"labels of image {i} are {l.SegHeight}x{l.SegWidth}, the batch has {Pixels} pixels");
             var imageLabels = perPlane ? l.ImageLabels.Where(c => c > 0).ToArray() : l.ImageLabels.Where(c => c > 0).Distinct().ToArray();
-            foreach (var c in imageLabels) { Check(c); LabelPixels[c] += Pixels; }
+            foreach (var c in imageLabels) { Check(c); LabelPixels[c] += Pixels; half[c] += Pixels; }
             ImageLabels[i] = imageLabels;
             for (var px = 0; px < Pixels; px++)
             {
@@ -45,6 +54,7 @@ internal sealed class BatchLabels : IDisposable
                     if (seen) continue;
                     index[j][i * Pixels + px] = c;
                     LabelPixels[c]++;
+                    half[c]++;
                 }
             }
         }
@@ -62,6 +72,10 @@ internal sealed class BatchLabels : IDisposable
     public int[][] ImageLabels { get; }
     /// <summary>Pixels labelled with each concept in this batch.</summary>
     public long[] LabelPixels { get; }
+    /// <summary>Per image, its half of the dataset (0 or 1).</summary>
+    public int[] Halves { get; }
+    /// <summary>LabelPixels per half: [0] over the batch's images of half 0, [1] over those of half 1.</summary>
+    public long[][] HalfLabelPixels { get; }
 
     private void Check(int c)
     {

@@ -6,6 +6,11 @@
 // category K when the mask touches a pixel carrying (on any plane) a concept of primary category K, or the image has
 // an image-level label of K; concept c uses the A of its primary category. IoU = I / (A + G - I + IouEpsilon).
 // Mergeable: every count is a sum over images, so tallies of disjoint image sets add.
+// Split halves: every count is kept per half of the dataset (BatchLabels.Halves: halves A and B, LabelReliability.HalfOf) and the full
+// count is the sum of the two halves. The counts are integers held exactly in doubles, so the sum is exact and the full
+// IoU is bit-identical to counting the whole dataset at once; the hot loop only picks the half's row, so the halves
+// cost no extra pass. HalfIou gives each half's IoU for split-half reliability; ChanceIou the IoU a random region of the
+// unit's size would get (LabelReliability).
 using Dissection.Core.Datasets;
 using static TorchSharp.torch;
 using System.Runtime.CompilerServices;
@@ -26,10 +31,19 @@ internal sealed class IouTally
         Categories = categories;
         var categoryIndex = categories.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         _conceptCategory = concepts.Select(c => c is null ? -1 : categoryIndex.GetValueOrDefault(c.Category, -1)).ToArray();
-        Intersections = new double[units * Concepts];
-        LabelPixels = new double[Concepts];
-        MaskPixels = new double[units * (PerCategory ? categories.Count : 1)];
+        for (var h = 0; h < 2; h++)
+        {
+            _intersections[h] = new double[units * Concepts];
+            _labelPixels[h] = new double[Concepts];
+            _maskPixels[h] = new double[units * (PerCategory ? categories.Count : 1)];
+        }
     }
+
+    // Per half (0 = A, 1 = B: LabelReliability.HalfOf): the counts below, and every label pixel of the half's images.
+    private readonly double[][] _intersections = new double[2][];
+    private readonly double[][] _labelPixels = new double[2][];
+    private readonly double[][] _maskPixels = new double[2][];
+    private readonly double[] _pixels = new double[2];
 
     public int Units { get; }
     public int Concepts { get; }
@@ -37,11 +51,20 @@ internal sealed class IouTally
     public double Epsilon { get; }
     private bool PerCategory => MaskArea == MaskArea.CategoryTouched;
     public IReadOnlyList<string> Categories { get; }
-    /// <summary>Row-major (units x concepts).</summary>
-    public double[] Intersections { get; }
-    public double[] LabelPixels { get; }
-    /// <summary>(units) or, per category, (units x categories).</summary>
-    public double[] MaskPixels { get; }
+    /// <summary>Row-major (units x concepts), over both halves.</summary>
+    public double[] Intersections => Sum(_intersections);
+    public double[] LabelPixels => Sum(_labelPixels);
+    /// <summary>(units) or, per category, (units x categories), over both halves.</summary>
+    public double[] MaskPixels => Sum(_maskPixels);
+    /// <summary>Pixels of every image counted (at segmentation size), over both halves.</summary>
+    public double Pixels => _pixels[0] + _pixels[1];
+
+    private static double[] Sum(double[][] halves)
+    {
+        var sum = new double[halves[0].Length];
+        for (var i = 0; i < sum.Length; i++) sum[i] = halves[0][i] + halves[1][i];
+        return sum;
+    }
 
     /// <summary>masks: (units, B, P), bool or 0/1 float, for B images that share one segmentation size P = H*W.</summary>
     public void Add(Tensor masks, IReadOnlyList<PixelLabels> labels, LabelCounting counting = LabelCounting.OncePerPixel)
@@ -69,7 +92,9 @@ internal sealed class IouTally
     public void AddLabels(BatchLabels batch)
     {
         if (batch.Concepts != Concepts) throw new ArgumentException($"labels have {batch.Concepts} concepts, expected {Concepts}");
-        for (var c = 0; c < Concepts; c++) LabelPixels[c] += batch.LabelPixels[c];
+        for (var h = 0; h < 2; h++)
+            for (var c = 0; c < Concepts; c++) _labelPixels[h][c] += batch.HalfLabelPixels[h][c];
+        foreach (var h in batch.Halves) _pixels[h] += batch.Pixels;
     }
 
     /// <summary>The mask of one unit on image <paramref name="image"/> of a batch, given as its pixel indices (masks
@@ -80,7 +105,8 @@ internal sealed class IouTally
     {
         if (pixels.Length == 0) return;
         if (PerCategory) { AddMaskPerCategory(unit, image, pixels, batch); return; }
-        var row = Intersections.AsSpan(unit * Concepts, Concepts);
+        var half = batch.Halves[image];
+        var row = _intersections[half].AsSpan(unit * Concepts, Concepts);
         foreach (var c in batch.ImageLabels[image]) row[c] += pixels.Length;
         var offset = image * batch.Pixels;
         foreach (var plane in batch.Planes)
@@ -92,13 +118,14 @@ internal sealed class IouTally
                 if (c > 0) row[c]++;
             }
         }
-        MaskPixels[unit] += pixels.Length;
+        _maskPixels[half][unit] += pixels.Length;
     }
 
     /// <summary><see cref="AddMask"/> for MaskArea.CategoryTouched: also notes the primary categories the mask touches.</summary>
     private void AddMaskPerCategory(int unit, int image, ReadOnlySpan<int> pixels, BatchLabels batch)
     {
-        var row = Intersections.AsSpan(unit * Concepts, Concepts);
+        var half = batch.Halves[image];
+        var row = _intersections[half].AsSpan(unit * Concepts, Concepts);
         Span<bool> touched = Categories.Count <= 256 ? stackalloc bool[Categories.Count] : new bool[Categories.Count];
         foreach (var c in batch.ImageLabels[image])
         {
@@ -118,29 +145,65 @@ internal sealed class IouTally
             }
         }
         for (var k = 0; k < touched.Length; k++)
-            if (touched[k]) MaskPixels[unit * Categories.Count + k] += pixels.Length;
+            if (touched[k]) _maskPixels[half][unit * Categories.Count + k] += pixels.Length;
     }
 
     public void Merge(IouTally other)
     {
         if (other.Units != Units || other.Concepts != Concepts || other.MaskArea != MaskArea || other.Epsilon != Epsilon)
             throw new ArgumentException("IoU tallies differ in shape");
-        for (var i = 0; i < Intersections.Length; i++) Intersections[i] += other.Intersections[i];
-        for (var i = 0; i < LabelPixels.Length; i++) LabelPixels[i] += other.LabelPixels[i];
-        for (var i = 0; i < MaskPixels.Length; i++) MaskPixels[i] += other.MaskPixels[i];
+        for (var h = 0; h < 2; h++)
+        {
+            Add(_intersections[h], other._intersections[h]);
+            Add(_labelPixels[h], other._labelPixels[h]);
+            Add(_maskPixels[h], other._maskPixels[h]);
+            _pixels[h] += other._pixels[h];
+        }
     }
 
+    private static void Add(double[] to, double[] from) { for (var i = 0; i < to.Length; i++) to[i] += from[i]; }
+
+    /// <summary>The unit's IoU with the concept over the whole dataset.</summary>
     public double Iou(int unit, int concept)
     {
-        var i = Intersections[unit * Concepts + concept];
-        double a;
-        if (PerCategory)
-        {
-            var k = _conceptCategory[concept];
-            a = k < 0 ? 0 : MaskPixels[unit * Categories.Count + k];
-        }
-        else a = MaskPixels[unit];
-        var union = a + LabelPixels[concept] - i;
+        var (i, a, g) = (Intersection(0, unit, concept) + Intersection(1, unit, concept),
+            RegionArea(0, unit, concept) + RegionArea(1, unit, concept), _labelPixels[0][concept] + _labelPixels[1][concept]);
+        return Ratio(i, a, g);
+    }
+
+    /// <summary>The unit's IoU with the concept over one half of the dataset (0: half A, 1: half B; LabelReliability.HalfOf).</summary>
+    public double HalfIou(int half, int unit, int concept) =>
+        Ratio(Intersection(half, unit, concept), RegionArea(half, unit, concept), _labelPixels[half][concept]);
+
+    /// <summary>
+    /// The IoU that a random region as large as the unit's would get with the concept, over the whole dataset: with
+    /// independent random pixels of fractions p = A/N (the unit's region, the same A its IoU uses) and q = G/N (the
+    /// concept), a pixel is in both with probability p*q and in either with p + q - p*q, so the expected counts are
+    /// I = A*G/N and U = A + G - A*G/N. 0 when the unit never fires or the concept never occurs.
+    /// </summary>
+    public double ChanceIou(int unit, int concept)
+    {
+        var n = Pixels;
+        var a = RegionArea(0, unit, concept) + RegionArea(1, unit, concept);
+        var g = Math.Min(n, _labelPixels[0][concept] + _labelPixels[1][concept]);  // PerPlane may count a pixel twice
+        if (n <= 0 || a <= 0 || g <= 0) return 0;
+        var both = a * g / n;
+        return Ratio(both, a, g);
+    }
+
+    private double Intersection(int half, int unit, int concept) => _intersections[half][unit * Concepts + concept];
+
+    /// <summary>The A of the IoU: the unit's region, or (CategoryTouched) its area in the concept's category.</summary>
+    private double RegionArea(int half, int unit, int concept)
+    {
+        if (!PerCategory) return _maskPixels[half][unit];
+        var k = _conceptCategory[concept];
+        return k < 0 ? 0 : _maskPixels[half][unit * Categories.Count + k];
+    }
+
+    private double Ratio(double i, double a, double g)
+    {
+        var union = a + g - i;
         // Lite: tally_both / (tally_units_cat + tally_labels - tally_both + 1e-10), in this order.
         if (Epsilon != 0) return i / (union + Epsilon);
         return union > 0 ? i / union : 0;

@@ -50,6 +50,8 @@ public static class ApiEndpoints
             {
                 unit = u!.Unit, u.Threshold, u.Label, u.TopConcepts, u.BestPerCategory,
                 detector = u.IsDetector(info!.Settings.IouThreshold),
+                u.Reliability,
+                trust = u is { Label: { } l, Reliability: { } q } ? RunExport.TrustName(q.Trust(l.Iou)) : null,
                 topImages = u.TopImages.Select((t, rank) => new
                 {
                     rank, index = t.ImageIndex, t.Path, t.Activation,

@@ -12,6 +12,10 @@ public static class GalleryFilter
             q = q.Where(u => string.Equals(u.Concept, concept, StringComparison.OrdinalIgnoreCase));
         if (query.MinIou is { } min)
             q = q.Where(u => u.Iou >= min);
+        if (query.Trust is { } trust)
+            q = q.Where(u => u.Concept is not null && (trust == GalleryTrust.NotMeasured
+                ? u.Reliability is null
+                : u.Trust is { } t && t.ToString() == trust.ToString()));  // the same three names
         if (query.Search is { } text)
             q = q.Where(u => u.Concept is not null && u.Concept.Contains(text, StringComparison.OrdinalIgnoreCase));
         q = query.Sort switch
@@ -20,6 +24,8 @@ public static class GalleryFilter
             GallerySort.Iou => q.OrderByDescending(u => u.Iou).ThenBy(u => u.Unit),
             GallerySort.Concept => q.OrderBy(u => u.Concept is null).ThenBy(u => u.Concept, StringComparer.OrdinalIgnoreCase)
                 .ThenByDescending(u => u.Iou).ThenBy(u => u.Unit),
+            // Most lift first; units without a measured lift last.
+            GallerySort.Lift => q.OrderBy(u => u.Lift is null).ThenByDescending(u => u.Lift ?? 0).ThenBy(u => u.Unit),
             _ => q.OrderBy(u => u.Unit),
         };
         return q.ToList();

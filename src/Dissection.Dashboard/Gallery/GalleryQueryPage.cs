@@ -11,7 +11,8 @@ public abstract class GalleryQueryPage : ComponentBase
     [SupplyParameterFromQuery(Name = "concept")] public string? Concept { get; set; }
     [SupplyParameterFromQuery(Name = "min")] public string? Min { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
+    [SupplyParameterFromQuery(Name = "trust")] public string? Trust { get; set; }
 
     /// <summary>The gallery state in the current URL.</summary>
-    protected GalleryQuery QueryFromUrl() => GalleryQuery.From(Sort, Category, Concept, Min, Search);
+    protected GalleryQuery QueryFromUrl() => GalleryQuery.From(Sort, Category, Concept, Min, Search, Trust);
 }

@@ -41,8 +41,7 @@ public sealed class ExportService(StoreAccess store, ThumbnailService thumbnails
         var images = new HashSet<int>();                 // dataset images whose thumbnail class is written
         foreach (var layer in layers)
         {
-            var units = layer.Units.Select(u => new GalleryUnit(u.Unit, u.Label?.Name, u.Label?.Category, u.Label?.Iou ?? 0, u.Threshold,
-                u.IsDetector(run.Settings.IouThreshold), u.TopImages.Count)).ToList();
+            var units = layer.Units.Select(u => ResultsService.Summarize(u, run.Settings.IouThreshold)).ToList();
             galleries.Add((layer, units));
             var counts = ConceptHistogram.PerCategory(layer.Layer, units);
             var bar = string.Concat(CategoryPalette.Sort(counts.DetectorsPerCategory.Keys).Select(c =>

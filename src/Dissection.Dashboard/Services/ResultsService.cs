@@ -59,10 +59,16 @@ public sealed class ResultsService(StoreAccess store, IMemoryCache cache)
                 .OrderByDescending(u => u.Unit.Iou).ToList()));
 
     public static GalleryUnit Summarize(UnitSummary u, double iouThreshold) =>
-        new(u.Unit, u.Label?.Name, u.Label?.Category, u.Label?.Iou ?? 0, u.Threshold, u.IsDetector(iouThreshold), u.TopImages.Count);
+        new(u.Unit, u.Label?.Name, u.Label?.Category, u.Label?.Iou ?? 0, u.Threshold, u.IsDetector(iouThreshold), u.TopImages.Count)
+        {
+            Reliability = u.Reliability,
+        };
 
     public static GalleryUnit Summarize(UnitResult u, double iouThreshold) =>
-        new(u.Unit, u.Label?.Name, u.Label?.Category, u.Label?.Iou ?? 0, u.Threshold, u.IsDetector(iouThreshold), u.TopImages.Count);
+        new(u.Unit, u.Label?.Name, u.Label?.Category, u.Label?.Iou ?? 0, u.Threshold, u.IsDetector(iouThreshold), u.TopImages.Count)
+        {
+            Reliability = u.Reliability,
+        };
 
     private async Task<T> Cached<T>(RunInfo run, string what, Func<Task<T>> load)
     {

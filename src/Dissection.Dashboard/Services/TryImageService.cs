@@ -2,10 +2,13 @@
 // run's model, measured against the run's stored thresholds and labels at one layer: the most active units with their
 // masks, the predicted classes, and the per-pixel concept map ("what the network sees"). Uploads stay in the circuit
 // unless saved under <first data folder>/uploads/, named by their content hash, which then serves as their permalink.
+// Each view says whether the image lies outside the domain of the run's concept dataset (Core's ImageDomain, measured
+// once per run and layer on a few dataset images), since its labels come from that dataset's vocabulary.
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
+using Dissection.Core.Models;
 using Dissection.Core.Probing;
 using Dissection.Core.Rendering;
 using Dissection.Core.Storage;
@@ -37,13 +40,19 @@ public sealed record TryClass(string Name, float Probability);
 /// <param name="Classes">The top-5 classes; empty when the model is not a classifier.</param>
 /// <param name="Detectors">Labelled units of the layer that took part in the map.</param>
 public sealed record TryView(string Label, string ImagePng, string MapPng, int MapWidth, int MapHeight, IReadOnlyList<TryUnit> Units,
-    IReadOnlyList<TryClass> Classes, IReadOnlyList<TryLegendEntry> Legend, double LabelledFraction, int Detectors, int LayerUnits);
+    IReadOnlyList<TryClass> Classes, IReadOnlyList<TryLegendEntry> Legend, double LabelledFraction, int Detectors, int LayerUnits)
+{
+    /// <summary>How the image compares with the run's dataset; null when that could not be measured (dataset missing).</summary>
+    public DomainVerdict? Domain { get; init; }
+}
 
 public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, ILogger<TryImageService> log, Dissection.Core.Work.InteractivePriority priority) : IDisposable
 {
     public const int TopUnits = 12, TopClasses = 5, MaskSize = 128, MapSide = 320;
     public const string SamplesFolder = "data/samples";
     private readonly WarmModel _model = new(store, paths, log, "Try-your-image", priority);
+    /// <summary>The dataset's domain per run (id, creation time) and layer; null where it could not be measured.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long, DateTime, string), ImageDomain?> _domains = new();
 
     /// <summary>Finished runs, newest first.</summary>
     public async Task<IReadOnlyList<RunInfo>> RunsAsync() =>
@@ -108,6 +117,7 @@ public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, 
             cancel.ThrowIfCancellationRequested();
             using var image = LoadImage(source, dataset);
             var acts = SingleImageProbe.Run(model, image, layer);
+            var domain = _domains.GetOrAdd((run.Id, run.CreatedUtc, layer), _ => DomainOf(model, dataset, layer, cancel));
             if (units.Any(u => u.Unit >= acts.Units))
                 throw new ArgumentException($"layer '{layer}' has {acts.Units} units in the model but the run stored unit " +
                                             $"{units.Max(u => u.Unit)}: the run was made with another model");
@@ -133,8 +143,36 @@ public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, 
             var names = model.ClassNames ?? Enumerable.Range(0, model.NumClasses ?? 0).Select(i => $"class {i}").ToList();
             var classes = acts.TopClasses(TopClasses).Select(c => new TryClass(c.Class < names.Count ? names[c.Class] : $"class {c.Class}", c.Probability)).ToList();
             return new TryView(source.Label, PngDataUrl.Of(shown), PngDataUrl.Of(overlay), mapWidth, mapHeight, active, classes, legend,
-                map.LabelledFraction, detectors.Count, acts.Units);
+                map.LabelledFraction, detectors.Count, acts.Units) { Domain = domain?.Check(acts) };
         }, cancel);
+    }
+
+    /// <summary>The layer's domain on ImageDomain.References images spread evenly over the run's dataset; null when the
+    /// dataset cannot be read (the view then shows no warning rather than a wrong one).</summary>
+    private ImageDomain? DomainOf(LoadedModel model, Lazy<ConceptDataset> dataset, string layer, CancellationToken cancel)
+    {
+        try
+        {
+            var images = dataset.Value.Images;
+            var n = Math.Min(ImageDomain.References, images.Count);
+            var references = new List<ImageActivations>(n);
+            for (var i = 0; i < n; i++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                try
+                {
+                    using var picture = dataset.Value.LoadPicture(images[(int)((long)i * images.Count / n)]);
+                    references.Add(SingleImageProbe.Run(model, picture, layer));
+                }
+                catch (BadImageException) { }   // one reference fewer
+            }
+            return ImageDomain.Of(references);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            log.LogWarning("No domain check for {Layer}: the dataset cannot be read ({Reason})", layer, e.Message);
+            return null;
+        }
     }
 
     /// <summary>The map keeps the image's aspect ratio with its longer side MapSide (a very thin image keeps 8 px).</summary>

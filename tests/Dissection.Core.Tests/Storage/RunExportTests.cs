@@ -89,7 +89,19 @@ public sealed class RunExportTests : IDisposable
             Assert.Equal(expected.Units.Count, units.Count);
             foreach (var (u, e) in units.Zip(expected.Units))
             {
-                Assert.Equal(["unit", "threshold", "label", "category", "iou", "top", "topImages"], Names(u));
+                Assert.Equal(["unit", "threshold", "label", "category", "iou", "reliability", "top", "topImages"], Names(u));
+                if (e is { Reliability: { } q, Label: { } l })
+                {
+                    var rel = u.GetProperty("reliability");
+                    Assert.Equal(["halfIous", "halfBest", "stable", "chanceIou", "lift", "trust"], Names(rel));
+                    Assert.Equal([q.IouA, q.IouB], rel.GetProperty("halfIous").EnumerateArray().Select(x => x.GetDouble()));
+                    Assert.Equal([q.BestA, q.BestB], rel.GetProperty("halfBest").EnumerateArray().Select(x => x.GetString()));
+                    Assert.Equal(q.Stable, rel.GetProperty("stable").GetBoolean());
+                    Assert.Equal(q.ChanceIou, rel.GetProperty("chanceIou").GetDouble());
+                    Assert.Equal(q.Lift, rel.GetProperty("lift").GetDouble());
+                    Assert.Equal(q.Trust(l.Iou).ToString().ToLowerInvariant(), rel.GetProperty("trust").GetString());
+                }
+                else Assert.Equal(JsonValueKind.Null, u.GetProperty("reliability").ValueKind);
                 Assert.Equal(e.Unit, u.GetProperty("unit").GetInt32());
                 Assert.Equal(e.Threshold, u.GetProperty("threshold").GetSingle());
                 if (e.Label is { } label)
@@ -115,6 +127,7 @@ public sealed class RunExportTests : IDisposable
             }
         }
         Assert.Contains(layers[0].GetProperty("units").EnumerateArray(), u => u.GetProperty("label").ValueKind == JsonValueKind.Null);
+        Assert.Contains(layers[0].GetProperty("units").EnumerateArray(), u => u.GetProperty("reliability").ValueKind == JsonValueKind.Object);
     }
 
     [Fact]
@@ -197,7 +210,8 @@ public sealed class RunExportTests : IDisposable
 
         var header = lines[0].Split(',');
         Assert.Equal(["layer", "unit", "threshold", "label", "category", "iou", "top1", "top1_category", "top1_iou"], header[..9]);
-        Assert.Equal(6 + 3 * 4, header.Length);  // the sample units have four top concepts
+        Assert.Equal(6 + 3 * 4 + 6, header.Length);  // the sample units have four top concepts, then reliability
+        Assert.Equal(["trust", "half_a_iou", "half_b_iou", "stable", "chance_iou", "lift"], header[^6..]);
         Assert.Equal(1 + _conv1.Units.Count + _conv2.Units.Count, lines.Length);
 
         var first = lines[1].Split(',');
@@ -207,6 +221,10 @@ public sealed class RunExportTests : IDisposable
         Assert.Equal(u0.Label!.Name, first[3]);
         Assert.Equal(u0.Label.Iou, double.Parse(first[5], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(u0.TopConcepts[0].Name, first[6]);
+        var q0 = u0.Reliability!;   // unit 0 of the samples has its reliability measured, unit 1 not
+        Assert.Equal([q0.Trust(u0.Label.Iou).ToString().ToLowerInvariant(), q0.IouA.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            first[^6..^4]);
+        Assert.Equal(["", "", "", "", "", ""], lines[2].Split(',')[^6..]);
 
         var unlabelled = lines[4].Split(',');
         Assert.Equal(["conv1", "3", "", "", ""], [unlabelled[0], unlabelled[1], unlabelled[3], unlabelled[4], unlabelled[5]]);
@@ -225,6 +243,6 @@ public sealed class RunExportTests : IDisposable
         var text = new StringWriter();
         RunExport.WriteCsv(store, run, text, "conv1");
         var row = text.ToString().Split("\r\n")[1];
-        Assert.Equal("conv1,0,1,\"chair, \"\"folding\"\"\",object,0.5,\"chair, \"\"folding\"\"\",object,0.5", row);
+        Assert.Equal("conv1,0,1,\"chair, \"\"folding\"\"\",object,0.5,\"chair, \"\"folding\"\"\",object,0.5,,,,,,", row);  // no reliability measured: empty cells
     }
 }

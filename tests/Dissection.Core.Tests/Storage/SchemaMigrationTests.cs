@@ -151,7 +151,8 @@ public sealed class SchemaMigrationTests : IDisposable
         using (var v7 = ResultsStore.Open(_db.DbPath, Migrations.All.Take(7).ToList()))
         {
             run = SampleResults.CreateRun(v7, "before");
-            v7.Layers.SaveLayer(run, SampleResults.Layer("conv1", 3, 1));
+            var layer = SampleResults.Layer("conv1", 3, 1);   // stored as version 7 did: no reliability yet
+            v7.Layers.SaveLayer(run, layer with { Units = layer.Units.Select(u => u with { Reliability = null }).ToList() });
             using var c = v7.Connect();
             using var cmd = c.CreateCommand();
             cmd.CommandText = $"UPDATE runs SET status = 'Interrupted' WHERE id = {run}";
@@ -174,6 +175,29 @@ public sealed class SchemaMigrationTests : IDisposable
         using var bad = raw.CreateCommand();
         bad.CommandText = $"UPDATE runs SET status = 'Exploded' WHERE id = {run}";
         Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => bad.ExecuteNonQuery());
+    }
+
+    [Fact]
+    public void A_layer_stored_before_reliability_was_measured_reads_as_not_measured_until_dissected_again()
+    {
+        var before = Migrations.All.TakeWhile(m => !m.Contains("CREATE TABLE unit_reliability")).ToList();
+        Assert.True(before.Count < Migrations.Current);
+        var layer = SampleResults.Layer("conv1", units: 4, seed: 5);
+        long run;
+        using (var old = ResultsStore.Open(_db.DbPath, before))
+        {
+            run = SampleResults.CreateRun(old, layers: "conv1");
+            old.Layers.SaveLayer(run, layer with { Units = layer.Units.Select(u => u with { Reliability = null }).ToList() });
+        }
+        using var store = ResultsStore.Open(_db.DbPath);
+        Assert.Equal(Migrations.Current, _db.Scalar("PRAGMA user_version"));
+        Assert.All(store.Layers.GetUnitSummaries(run, "conv1"), u => Assert.Null(u.Reliability));
+        Assert.Null(store.Layers.GetUnit(run, "conv1", 0)!.Reliability);
+
+        store.Layers.SaveLayer(run, layer);   // dissected again: the layer is replaced, reliability and all
+        Assert.NotNull(layer.Units[0].Reliability);
+        SampleResults.AssertSameLayer(layer, store.Layers.GetLayer(run, "conv1"));
+        Assert.Equal(layer.Units.Select(u => u.Reliability), store.Layers.GetUnitSummaries(run, "conv1").Select(u => u.Reliability));
     }
 
     [Fact]

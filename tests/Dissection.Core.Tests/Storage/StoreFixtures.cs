@@ -65,7 +65,17 @@ internal static class SampleResults
             return new TopImage(rng.Next(1000), $"images/ade20k/img_{rng.Next(100000):D6}.jpg", 20f - r * 1.5f - (float)rng.NextDouble(), mapH, mapW, map);
         }).ToList();
         var hist = new ActivationHistogram(-1.5f, 9.25f, Enumerable.Range(0, 8).Select(_ => (long)rng.Next(1_000_000) * 4096).ToArray());
-        return new UnitResult(unit, threshold ?? (float)rng.NextDouble() * 5, labelled ? concepts[0] : null, concepts, best, images, hist);
+        // Every second labelled unit has its reliability measured (the others are as if stored before it was); every
+        // third of those has a different best concept on the odd half (unstable).
+        var stable = unit % 3 != 0;
+        var reliability = labelled && unit % 2 == 0
+            ? new LabelReliability(rng.NextDouble() * 0.3, rng.NextDouble() * 0.3, concepts[0].Name, stable ? concepts[0].Name : "other",
+                stable, rng.NextDouble() * 0.01, rng.NextDouble() * 20)
+            : null;
+        return new UnitResult(unit, threshold ?? (float)rng.NextDouble() * 5, labelled ? concepts[0] : null, concepts, best, images, hist)
+        {
+            Reliability = reliability,
+        };
     }
 
     public static LayerResult Layer(string name, int units, int seed, int mapH = 4, int mapW = 5) =>
@@ -92,6 +102,7 @@ internal static class SampleResults
         Assert.Equal(expected.Unit, actual.Unit);
         Assert.Equal(BitConverter.SingleToInt32Bits(expected.Threshold), BitConverter.SingleToInt32Bits(actual.Threshold));
         Assert.Equal(expected.Label, actual.Label);  // records of scalars: exact equality, IoU doubles included
+        Assert.Equal(expected.Reliability, actual.Reliability);
         Assert.Equal(expected.TopConcepts, actual.TopConcepts);
         Assert.Equal(expected.BestPerCategory, actual.BestPerCategory);
         Assert.Equal(expected.Histogram.Min, actual.Histogram.Min);

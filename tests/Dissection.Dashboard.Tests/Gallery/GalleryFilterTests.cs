@@ -46,4 +46,30 @@ public class GalleryFilterTests
 
     [Fact]
     public void Nothing_matches_gives_an_empty_list() => Assert.Empty(Numbers(new GalleryQuery(Concept: "dog")));
+
+    // Reliability: 0 strong (lift 12), 1 unstable, 2 weak (lift 1.2), 5 strong (lift 30), 3 not measured, 4 no label.
+    private static readonly GalleryUnit[] Measured =
+    [
+        Units[0] with { Reliability = new(0.12, 0.12, "tree", "tree", true, 0.01, 12) },
+        Units[1] with { Reliability = new(0.3, 0.1, "sky", "street", false, 0.01, 30) },
+        Units[2] with { Reliability = new(0.2, 0.2, "tree", "tree", true, 0.166, 1.2) },
+        Units[3],
+        Units[4],
+        Units[5] with { Reliability = new(0.12, 0.12, "street", "street", true, 0.004, 30) },
+    ];
+
+    private static int[] MeasuredNumbers(GalleryQuery q) => GalleryFilter.Apply(Measured, q).Select(u => u.Unit).ToArray();
+
+    [Fact]
+    public void Trust_filter_keeps_the_units_with_that_verdict()
+    {
+        Assert.Equal([0, 5], MeasuredNumbers(new GalleryQuery(Trust: GalleryTrust.Strong)));
+        Assert.Equal([2], MeasuredNumbers(new GalleryQuery(Trust: GalleryTrust.Weak)));
+        Assert.Equal([1], MeasuredNumbers(new GalleryQuery(Trust: GalleryTrust.Unstable)));
+        Assert.Equal([3], MeasuredNumbers(new GalleryQuery(Trust: GalleryTrust.NotMeasured)));  // unit 4 has no label at all
+    }
+
+    [Fact]
+    public void Lift_sort_is_descending_with_unmeasured_units_last() =>
+        Assert.Equal([1, 5, 0, 2, 3, 4], MeasuredNumbers(new GalleryQuery(GallerySort.Lift)));
 }

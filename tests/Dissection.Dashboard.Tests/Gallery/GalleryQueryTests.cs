@@ -12,7 +12,20 @@ public class GalleryQueryTests
         new GalleryQuery(GallerySort.Concept, "object", "tree", 0.04, "tre"),
         new GalleryQuery(Category: "part", MinIou: 0.125),
         new GalleryQuery(Concept: "sky & sea/2", Search: "a b?c=d"),
+        new GalleryQuery(GallerySort.Lift, Trust: GalleryTrust.Strong),
+        new GalleryQuery(Trust: GalleryTrust.NotMeasured),
     };
+
+    [Theory]
+    [InlineData("?sort=lift&trust=strong", GallerySort.Lift, GalleryTrust.Strong)]
+    [InlineData("?trust=UNSTABLE", GallerySort.Unit, GalleryTrust.Unstable)]
+    [InlineData("?trust=unmeasured", GallerySort.Unit, GalleryTrust.NotMeasured)]
+    [InlineData("?trust=bogus", GallerySort.Unit, null)]
+    public void Parse_reads_the_trust_filter_and_lift_sort(string link, GallerySort sort, GalleryTrust? trust)
+    {
+        var q = GalleryQuery.Parse(link);
+        Assert.Equal((sort, trust), (q.Sort, q.Trust));
+    }
 
     [Theory, MemberData(nameof(Queries))]
     public void Query_string_round_trips(GalleryQuery query)

@@ -111,6 +111,10 @@ public sealed partial class UnitPage : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>The measurements behind the trust badge, in one line.</summary>
+    private static string ReliabilityText(ConceptScore label, LabelReliability q) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"split-half check: IoU {q.IouA:0.000} on half A of the images, {q.IouB:0.000} on half B (best there: {q.BestA ?? "none"} / {q.BestB ?? "none"}) · {q.Lift:0.0}× chance ({q.ChanceIou:0.0000})");
+
     private IEnumerable<(string, string)> FilterChips()
     {
         if (_query.Sort != GallerySort.Unit) yield return ("sort", _query.Sort.ToString().ToLowerInvariant());
@@ -118,6 +122,7 @@ public sealed partial class UnitPage : IAsyncDisposable
         if (_query.Concept is { } k) yield return ("concept", k);
         if (_query.MinIou is { } m) yield return ("min IoU", m.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
         if (_query.Search is { } s) yield return ("search", s);
+        if (_query.Trust is { } t) yield return ("trust", GalleryQuery.TrustName(t));
     }
 
     public async ValueTask DisposeAsync()
