@@ -1,12 +1,13 @@
 // `dissect attack`: the paper's adversarial experiment (network-dissection.md §4). Attacks validation images toward a
 // target class and reports how much the attack moved the peak activations of the target's and the source's important
-// units (from `dissect ablate`) against all other units of the layer, with 99 % intervals; saves the result.
+// units (from `dissect ablate`) against all other units of the layer, with 99 % intervals; saves the result. The
+// Attack job kind, run through the job executor in this process (progress, Ctrl+C, the dashboard follows it).
 using System.Globalization;
-using Dissection.Core.Ablation;
 using Dissection.Core.Attacks;
-using Dissection.Core.Datasets;
-using Dissection.Core.Models;
+using Dissection.Core.Jobs;
+using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Storage;
+using TorchSharp;
 
 namespace Dissection.Cli.Commands;
 
@@ -33,69 +34,32 @@ public sealed class AttackCommand : ICommand
           --model SPEC          override the run's model (ARCH or ARCH:CHECKPOINT)
           --device D            auto | cpu | cuda (default auto)
           --no-save             print the result without storing it
+          --cache DIR           scratch folder (default data/cache)
         """;
 
     public int Run(Args args, CancellationToken cancel)
     {
         var db = args.String("db", ResultsStore.DefaultPath);
         var runId = args.Long("run") ?? throw new ArgsException("--run is required");
-        var layer = args.Required("layer");
-        var datasetDir = args.Required("dataset");
-        var targetText = args.Required("target");
-        var count = args.Int("count", 200);
-        var norm = Parse("norm", () => AttackSettings.ParseNorm(args.String("norm", "linf")));
-        var eps = args.String("eps") is { } e ? Parse("eps", () => AttackSettings.ParseAmount(e))
-            : norm == AttackNorm.Linf ? 4 / 255.0 : 0.5;
-        var steps = args.Int("steps", 20);
-        double? stepSize = args.String("step-size") is { } s ? Parse("step-size", () => AttackSettings.ParseAmount(s)) : null;
-        var randomStart = args.Flag("random-start");
-        var earlyStop = !args.Flag("no-early-stop");
-        var seed = args.Long("seed") ?? 0;
-        var split = args.String("split", "val");
-        var batch = args.Int("batch", 8);
-        var modelText = args.String("model");
-        var device = args.String("device", "auto");
-        var save = !args.Flag("no-save");
+        var parameters = new AttackParameters(runId, args.Required("layer"), args.Required("target"), args.Required("dataset"),
+            Count: args.Int("count", 200), Norm: args.String("norm", "linf"), Epsilon: args.String("eps"), Steps: args.Int("steps", 20),
+            RandomStart: args.Flag("random-start"), Seed: args.Long("seed") ?? 0, Split: args.String("split", "val"),
+            Batch: args.Int("batch", 8), Device: args.String("device", "auto"), StepSize: args.String("step-size"),
+            EarlyStop: !args.Flag("no-early-stop"), Model: args.String("model"), Save: !args.Flag("no-save"));
+        var cache = args.String("cache", CliJobs.DefaultCache);
         args.EnsureAllUsed();
-
-        var attack = new AttackSettings(eps, steps, stepSize, norm, randomStart, seed, earlyStop);
-        attack.Validate(long.MaxValue);  // range checks before any loading; the L2 limit needs the image size (below)
-        if (count < 1) throw new ArgsException($"--count must be at least 1, got {count}");
-
         if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");
-        using var store = ResultsStore.Open(db);
-        var run = store.Runs.GetRun(runId) ?? throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
-        var important = store.Attacks.GetImportantUnits(runId, layer) ?? throw new InvalidOperationException(
-            $"layer {layer} of run {runId} has no ablation results, so its classes' important units are unknown; run " +
-            $"'dissect ablate --db {db} --run {runId} --layer {layer} --dataset {datasetDir}' first");
+        using (var store = ResultsStore.Open(db))
+            if (store.Runs.GetRun(runId) is null) throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
 
-        var dataset = ConceptDataset.Open(datasetDir);
-        using var model = modelText is null ? StoredRunModel.Load(run, Directory.GetCurrentDirectory(), new ModelOptions(Device: device))
-            : ModelRegistry.Load(ModelSpec.Parse(modelText), new ModelOptions(Device: device));
-        var classes = model.NumClasses ?? throw new ArgumentException($"model {model.Spec} is not a classifier; only classifiers can be attacked");
-        var target = TargetClass.Resolve(targetText, model.ClassNames, classes);
-        attack.Validate(3L * model.Preprocessing.InputSize * model.Preprocessing.InputSize);
-        var imageClasses = ImageClasses(model, dataset, out var labelNote);
-        if (labelNote.Length > 0) Console.Error.WriteLine($"labels: {labelNote}");
-
-        var settings = new AttackExperimentSettings(layer, target, attack, count, split, batch);
-        Console.Error.WriteLine($"attacking toward '{AttackExperiment.ClassName(model, target)}' ({target}) on {layer}: " +
-                                $"{Describe(attack)}, {count} images of {dataset.Root}");
-        var result = AttackExperiment.Run(model, dataset, important, settings, imageClasses, new ConsoleProgress(), cancel);
-        Print(result);
-        if (save)
-        {
-            var id = store.Attacks.SaveAttackExperiment(runId, result);
-            Console.Error.WriteLine($"saved as attack experiment {id} of run {runId} (dissect export --run {runId} lists it)");
-        }
+        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
+        AttackExperimentResult? result = null;
+        var job = CliJobs.Run(db, cache, new JobRequest(JobKind.Attack, AttackJob.Title(parameters), parameters, CliJobs.RequestedBy, ResumeOnStart: false),
+            cancel, r => result = r as AttackExperimentResult ?? result);
+        Print(result ?? throw new InvalidOperationException($"job {job.Id} ended without an attack result"));
+        if (job.Message is { } note) Console.Error.WriteLine(note);
         return 0;
     }
-
-    /// <summary>Each image's model class from its scene label matched by name (as ablation does), so images OF the
-    /// target are not attacked; null when the dataset has no scene labels (then only images predicted as the target
-    /// are skipped).</summary>
-    private static int[]? ImageClasses(LoadedModel model, ConceptDataset dataset, out string note) =>
-        ClassLabelMap.Resolve(model.ClassNames, dataset, dataset.Images, out note);
 
     private static void Print(AttackExperimentResult r)
     {
@@ -119,10 +83,4 @@ public sealed class AttackCommand : ICommand
         (a.EarlyStop ? "" : ", no early stop");
 
     private static string F(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
-
-    private static T Parse<T>(string option, Func<T> parse)
-    {
-        try { return parse(); }
-        catch (ArgumentException ex) { throw new ArgsException($"--{option}: {ex.Message}"); }
-    }
 }

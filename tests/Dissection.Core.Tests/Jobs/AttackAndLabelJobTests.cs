@@ -67,6 +67,47 @@ public sealed class AttackAndLabelJobTests : IDisposable
     }
 
     [Fact]
+    public void An_unsaved_attack_job_with_a_step_size_and_no_early_stop_publishes_the_direct_result_and_stores_nothing()
+    {
+        var world = World();
+        var store = _db.Open();
+        var run = store.Runs.CreateRun("attack", Vgg, world, [Layer], new());
+        var dataset = ConceptDataset.Open(world);
+        using (var model = ModelRegistry.Load(ModelSpec.Parse(Vgg), new ModelOptions("cpu")))
+        {
+            var settings = new AblationSettings { BatchSize = 12, GroupCurves = false };
+            using var session = AblationSession.Open(model, dataset, Layer, settings);
+            store.Ablations.SaveAblation(run, AblationRunner.Run(session, settings));
+        }
+        // `dissect attack --step-size 1/255 --no-early-stop --no-save --model world-vgg:…` as the CLI now sends it.
+        var p = new AttackParameters(run, Layer, "bedroom", world, Count: 3, Epsilon: "4/255", Steps: 2, Device: "cpu",
+            StepSize: "1/255", EarlyStop: false, Model: Vgg, Save: false);
+        var published = new List<object>();
+        using (var executor = new JobExecutor(_db.DbPath, [new AttackJob()], new JobExecutorOptions
+               {
+                   Root = _db.Folder, CacheFolder = Path.Combine(_db.Folder, "cache"), OnResult = (_, r) => published.Add(r),
+               }))
+        {
+            var job = executor.RunNow(new JobRequest(JobKind.Attack, AttackJob.Title(p), p), default);
+            Assert.Equal(JobState.Done, job.State);
+            Assert.StartsWith("Not saved:", job.Message);
+            Assert.Equal("step-size", Assert.Throws<JobParameterException>(() => executor.Validate(JobKind.Attack, p with { StepSize = "x" })).Field);
+            Assert.Equal("model", Assert.Throws<JobParameterException>(() => executor.Validate(JobKind.Attack, p with { Model = "world-vgg:nope.pt" })).Field);
+        }
+        Assert.Empty(store.Attacks.GetAttackExperiments(run, Layer));
+        var fromJob = Assert.IsType<AttackExperimentResult>(Assert.Single(published));
+
+        using var again = ModelRegistry.Load(ModelSpec.Parse(Vgg), new ModelOptions("cpu"));
+        var target = TargetClass.Resolve("bedroom", again.ClassNames, again.NumClasses!.Value);
+        var classes = ClassLabelMap.Resolve(again.ClassNames, dataset, dataset.Images, out _);
+        var direct = AttackExperiment.Run(again, dataset, store.Attacks.GetImportantUnits(run, Layer)!,
+            new AttackExperimentSettings(Layer, target, new AttackSettings(4 / 255.0, 2, 1 / 255.0, EarlyStop: false), 3, "val", 8), classes);
+        Assert.Equal(direct.Attack, fromJob.Attack);
+        Assert.Equal((direct.Attempted, direct.Succeeded, direct.MeanSteps), (fromJob.Attempted, fromJob.Succeeded, fromJob.MeanSteps));
+        Assert.Equal(direct.Groups.Select(g => (g.AbsDelta.Mean, g.Delta.Mean)), fromJob.Groups.Select(g => (g.AbsDelta.Mean, g.Delta.Mean)));
+    }
+
+    [Fact]
     public void An_attack_job_on_a_layer_without_ablation_fails_naming_it()
     {
         var store = _db.Open();
