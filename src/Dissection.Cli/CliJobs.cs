@@ -36,7 +36,7 @@ internal static class CliJobs
     {
         using var executor = Executor(database, cacheFolder, onResult);
         try { executor.Validate(request.Kind, request.Parameters); }
-        catch (JobParameterException e) { throw AsArgs(e, optionOf); }
+        catch (JobParameterException e) { throw AsUsage(e, optionOf); }
         var job = executor.RunNow(request, cancel);
         ThrowUnlessDone(job);
         return job;
@@ -55,6 +55,6 @@ internal static class CliJobs
     }
 
     /// <summary>Maps a settings or parameter check to the CLI's own option name.</summary>
-    public static ArgsException AsArgs(JobParameterException e, IReadOnlyDictionary<string, string>? optionOf = null) =>
+    public static UsageException AsUsage(JobParameterException e, IReadOnlyDictionary<string, string>? optionOf = null) =>
         new($"--{optionOf?.GetValueOrDefault(e.Field) ?? e.Field}: {e.Message}");
 }
