@@ -87,11 +87,17 @@ internal static class CliOptions
     private static string OptionName(System.CommandLine.Parsing.ArgumentResult r) =>
         r.Parent is System.CommandLine.Parsing.OptionResult o ? o.Option.Name : "the value";
 
-    /// <summary>One of a few words, case-insensitive; anything else is refused naming the option and the words.</summary>
+    /// <summary>One of a few words, case-insensitive; anything else is refused naming the option and the words. Help
+    /// shows the words, and completion offers them.</summary>
     public static Option<string> Choice(string name, string description, string fallback, params string[] choices)
     {
-        var o = new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback };
-        o.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, choices);
+        var o = new Option<string>(name) { Description = description, HelpName = string.Join('|', choices), DefaultValueFactory = _ => fallback };
+        o.CompletionSources.Add(choices);
+        o.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is { } v && !choices.Contains(v, StringComparer.OrdinalIgnoreCase))
+                r.AddError($"{name} must be {string.Join(" or ", choices)}, got '{v}'");
+        });
         return o;
     }
 
@@ -105,11 +111,23 @@ internal static class CliOptions
 
     /// <summary>Comma-separated integers, e.g. --g-widths 128,64; a bad entry is refused naming the option.</summary>
     public static Option<int[]?> Ints(string name, string description, string helpName = "LIST") =>
-        new(name) { Description = description, HelpName = helpName, CustomParser = r => Parse(r, s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture), "integers") };
+        new(name)
+        {
+            Description = description, HelpName = helpName,
+            CustomParser = r => Parse(r, s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture), "integers"),
+        };
 
     /// <summary>Comma-separated numbers, e.g. --mean 0.485,0.456,0.406.</summary>
     public static Option<float[]?> Floats(string name, string description, string helpName = "r,g,b") =>
-        new(name) { Description = description, HelpName = helpName, CustomParser = r => Parse(r, s => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture), "numbers") };
+        new(name)
+        {
+            Description = description, HelpName = helpName,
+            CustomParser = r => Parse(r, s => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture), "numbers"),
+        };
+
+    /// <summary>The values of an Ints/Floats option, or null when it was not given (System.CommandLine gives an array
+    /// option that was not given an empty array, which the engine would take as "no values").</summary>
+    public static T[]? ValuesOrNull<T>(this ParseResult parse, Option<T[]?> option) => parse.GetValue(option) is { Length: > 0 } v ? v : null;
 
     private static T[]? Parse<T>(System.CommandLine.Parsing.ArgumentResult r, Func<string, T> parse, string what)
     {

@@ -19,7 +19,8 @@ public static class DissectCli
     /// <summary>Every verb, found by reflection, under one root; two-word verbs under their group word.</summary>
     public static RootCommand Root()
     {
-        var root = new RootCommand("dissect: network dissection from the command line");
+        // Named for help whatever process hosts it (`dotnet dissect.dll`, the apphost, a test).
+        var root = new RootCommand("dissect: network dissection from the command line") { HelpName = "dissect" };
         var verbs = typeof(Verb).Assembly.GetTypes()
             .Where(t => typeof(Verb).IsAssignableFrom(t) && !t.IsAbstract)
             .Select(t => (Verb)Activator.CreateInstance(t)!)

@@ -65,7 +65,7 @@ internal sealed class DissectionOptions
         };
         try { settings.Validate(); }
         catch (JobParameterException e) { throw CliJobs.AsUsage(e); }
-        var options = new ModelOptions(parse.GetValue(_device)!, parse.GetValue(_inputSize), parse.GetValue(_mean), parse.GetValue(_std));
+        var options = new ModelOptions(parse.GetValue(_device)!, parse.GetValue(_inputSize), parse.ValuesOrNull(_mean), parse.ValuesOrNull(_std));
         return (spec, options, parse.GetValue(Dataset)!, layers, settings);
     }
 }

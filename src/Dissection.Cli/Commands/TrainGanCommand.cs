@@ -34,7 +34,7 @@ public sealed class TrainGanCommand : Verb
     protected override int Run(ParseResult parse, CancellationToken cancel)
     {
         var o = new GanTrainingOptions(parse.GetValue(_dataset)!, parse.GetValue(_out)!, parse.GetValue(_iterations), parse.GetValue(_seed),
-            parse.GetValue(_resolution), parse.GetValue(_batch), parse.GetValue(_z), parse.GetValue(_gWidths), parse.GetValue(_dWidths),
+            parse.GetValue(_resolution), parse.GetValue(_batch), parse.GetValue(_z), parse.ValuesOrNull(_gWidths), parse.ValuesOrNull(_dWidths),
             parse.GetValue(_lr), parse.GetValue(_r1), CheckpointEvery: parse.GetValue(_checkpointEvery),
             Threads: parse.GetValue(_threads), Resume: !parse.GetValue(_noResume), MaxImages: parse.GetValue(_maxImages), GrowStage: parse.GetValue(_growStage));
         var progress = new Progress(r => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {r}"));
