@@ -8,6 +8,7 @@ using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
 using Dissection.Core.Jobs;
 using Dissection.Core.Jobs.Kinds;
+using Dissection.Core.Labelling;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
 using Dissection.Core.Tests.Storage;
@@ -149,6 +150,35 @@ public sealed class AttackAndLabelJobTests : IDisposable
         Assert.Equal(5, ConceptDataset.Open(Path.Combine(_db.Folder, "photos-labelled")).Images.Count);
         var second = executor.RunNow(new JobRequest(JobKind.Label, LabelJob.Title(p), p), default);
         Assert.Contains("0 segmented, 5 from the cache", second.Message);
+    }
+
+    [Fact]
+    public void A_label_job_writes_the_same_files_as_the_labeller_called_directly()
+    {
+        var images = Path.Combine(_db.Folder, "photos");
+        Directory.CreateDirectory(images);
+        foreach (var file in Directory.GetFiles(Path.Combine(World(), "images"), "*.jpg").Order().Take(3))
+            File.Copy(file, Path.Combine(images, Path.GetFileName(file)));
+        var seg = "world-seg:" + RepositoryFiles.Path("data/models/world-seg.pt");
+        // The direct call `dissect label` made before it went through the executor.
+        using (var segmenter = SegmenterSource.Load(seg))
+            DatasetLabeller.Label(segmenter, new LabellingOptions(images, Path.Combine(_db.Folder, "direct"), null, 2, "train"));
+        var p = new LabelParameters("photos", seg, "by-job", Batch: 2, Split: "train");
+        LabellingSummary? published = null;
+        using (var executor = new JobExecutor(_db.DbPath, [new LabelJob()], new JobExecutorOptions
+               {
+                   Root = _db.Folder, CacheFolder = Path.Combine(_db.Folder, "cache"), OnResult = (_, r) => published = r as LabellingSummary,
+               }))
+            Assert.Equal(JobState.Done, executor.RunNow(new JobRequest(JobKind.Label, LabelJob.Title(p), p), default).State);
+        Assert.Equal(3, published?.Images);
+
+        static Dictionary<string, byte[]> Files(string root) => Directory.GetFiles(root, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes);
+        var direct = Files(Path.Combine(_db.Folder, "direct"));
+        var byJob = Files(Path.Combine(_db.Folder, "by-job"));
+        Assert.Equal(direct.Keys.Order(), byJob.Keys.Order());
+        Assert.Contains("index.csv", direct.Keys);
+        Assert.All(direct, kv => Assert.True(kv.Value.AsSpan().SequenceEqual(byJob[kv.Key]), kv.Key));
     }
 
     [Fact]
