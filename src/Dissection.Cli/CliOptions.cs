@@ -38,22 +38,22 @@ internal static class CliOptions
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
 
     /// <summary>An integer option with a default, refused below <paramref name="min"/>.</summary>
-    public static Option<int> Int(string name, string description, int fallback, int min = int.MinValue, string helpName = "N")
-    {
-        var o = new Option<int>(name)
+    public static Option<int> Int(string name, string description, int fallback, int min = int.MinValue, string helpName = "N") =>
+        new(name)
         {
-            Description = description, HelpName = helpName, DefaultValueFactory = _ => fallback, CustomParser = r => Whole<int>(r, int.TryParse) ?? fallback,
+            Description = description, HelpName = helpName, DefaultValueFactory = _ => fallback,
+            CustomParser = r => AtLeast(r, Whole<int>(r, int.TryParse), min) ?? fallback,
         };
-        if (min > int.MinValue) o.Validators.Add(r => { if (r.GetValueOrDefault<int>() is var v && v < min) r.AddError($"{name} must be at least {min}, got {v}"); });
-        return o;
-    }
 
     /// <summary>An optional integer option (null when not given), refused below <paramref name="min"/>.</summary>
-    public static Option<int?> OptionalInt(string name, string description, int min = int.MinValue, string helpName = "N")
+    public static Option<int?> OptionalInt(string name, string description, int min = int.MinValue, string helpName = "N") =>
+        new(name) { Description = description, HelpName = helpName, CustomParser = r => AtLeast(r, Whole<int>(r, int.TryParse), min) };
+
+    // The bound is checked in the parser, not in a validator: a validator that reads a value which failed to parse throws.
+    private static int? AtLeast(System.CommandLine.Parsing.ArgumentResult r, int? value, int min)
     {
-        var o = new Option<int?>(name) { Description = description, HelpName = helpName, CustomParser = r => Whole<int>(r, int.TryParse) };
-        if (min > int.MinValue) o.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is { } v && v < min) r.AddError($"{name} must be at least {min}, got {v}"); });
-        return o;
+        if (value is { } v && v < min) r.AddError($"{OptionName(r)} must be at least {min}, got {v}");
+        return value;
     }
 
     public static Option<double> Number(string name, string description, double fallback, string helpName = "X") =>

@@ -81,6 +81,9 @@ public sealed class ParserTests
     [Theory]
     [InlineData(new[] { "export", "--run", "abc" }, "--run must be a whole number, got 'abc'")]
     [InlineData(new[] { "summary", "--run", "1", "--top", "-1" }, "--top must be at least 0, got -1")]
+    [InlineData(new[] { "summary", "--run", "1", "--top", "x" }, "--top must be a whole number, got 'x'")]
+    [InlineData(new[] { "label", "--images", "i", "--segmenter", "s", "--out", "o", "--size", "big" }, "--size must be a whole number, got 'big'")]
+    [InlineData(new[] { "run", "--model", "m", "--dataset", "d", "--layers", "a", "--iou", "high" }, "--iou must be a number, got 'high'")]
     [InlineData(new[] { "attack", "--run", "1", "--layer", "l", "--dataset", "d", "--target", "t", "--norm", "l3" }, "--norm must be linf or l2, got 'l3'")]
     [InlineData(new[] { "run", "--model", "x", "--dataset", "y", "--layers", "a", "--mean", "0.5,zero,0.5" }, "--mean must be comma-separated numbers; 'zero' is not one")]
     [InlineData(new[] { "run", "--model", "x", "--dataset", "y" }, "Option '--layers' is required.")]
@@ -94,6 +97,24 @@ public sealed class ParserTests
         Assert.Equal(2, code);
         Assert.Contains(message, error);
         Assert.Contains($"Run 'dissect {args[0]} --help' for the options.", error);
+    }
+
+    [Fact]
+    public void No_value_of_any_option_of_any_verb_makes_the_parser_throw()
+    {
+        var root = DissectCli.Root();
+        var verbs = root.Subcommands.SelectMany(c => c is Verb ? [(Path: new[] { c.Name }, Command: c)] : c.Subcommands.Select(s => (Path: new[] { c.Name, s.Name }, Command: s)));
+        string[] values = ["x", "-1", "0", "99999999999999999999", "1e400", "NaN", "", "1,,2", "§", "--"];
+        var parsed = 0;
+        foreach (var (path, command) in verbs)
+            foreach (var option in command.Options)
+                foreach (var value in values)
+                {
+                    var parse = root.Parse([.. path, option.Name, value]);   // validators and custom parsers run here
+                    Assert.All(parse.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
+                    parsed++;
+                }
+        Assert.True(parsed > 1000, $"only {parsed} command lines parsed");
     }
 
     [Fact]

@@ -5,23 +5,26 @@
 using System.Diagnostics;
 using Dissection.Core.Jobs;
 using Dissection.Core.Storage;
+using Dissection.Core.Tests;
 
 namespace Dissection.Cli.Tests;
 
 public sealed class VerbsEndToEndTests : IDisposable
 {
     private const string Layer = "features.conv5_2";
-    private readonly string _folder = Directory.CreateTempSubdirectory("dissect-cli-").FullName;
+    private readonly TempDir _temp = new();
     private static readonly string Vgg = "world-vgg:" + DissectProcess.RepositoryFile("data/models/world-vgg.pt");
     private static readonly string Seg = "world-seg:" + DissectProcess.RepositoryFile("data/models/world-seg.pt");
+
+    private string Folder => _temp.Path;
 
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+        _temp.Dispose();
     }
 
-    private (int Code, string Out, string Err) Dissect(params string[] args) => DissectProcess.Run(_folder, args);
+    private (int Code, string Out, string Err) Dissect(params string[] args) => DissectProcess.Run(Folder, args);
 
     private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
 
@@ -47,7 +50,7 @@ public sealed class VerbsEndToEndTests : IDisposable
         Assert.Contains(Layer, summary.Out);
 
         Assert.Equal(0, Dissect("export", "--db", "r.db", "--run", "1", "--format", "CSV", "--out", "out/run.csv").Code);
-        Assert.True(File.ReadAllLines(Path.Combine(_folder, "out/run.csv")).Length > 1);
+        Assert.True(File.ReadAllLines(Path.Combine(Folder, "out/run.csv")).Length > 1);
         var missing = Dissect("export", "--db", "missing.db", "--run", "1");
         Assert.Equal(2, missing.Code);
         Assert.StartsWith("dissect export: no results database at ", missing.Err);
@@ -75,9 +78,9 @@ public sealed class VerbsEndToEndTests : IDisposable
         Assert.Equal(2, badEps.Code);
         Assert.StartsWith("dissect attack: --eps: ", badEps.Err);
 
-        Directory.CreateDirectory(Path.Combine(_folder, "photos"));
-        foreach (var jpg in Directory.GetFiles(Path.Combine(_folder, "world/images"), "*.jpg").Order().Take(3))
-            File.Copy(jpg, Path.Combine(_folder, "photos", Path.GetFileName(jpg)));
+        Directory.CreateDirectory(Path.Combine(Folder, "photos"));
+        foreach (var jpg in Directory.GetFiles(Path.Combine(Folder, "world/images"), "*.jpg").Order().Take(3))
+            File.Copy(jpg, Path.Combine(Folder, "photos", Path.GetFileName(jpg)));
         var label = Dissect("label", "--images", "photos", "--segmenter", Seg, "--out", "labelled", "--db", "r.db");
         Assert.True(label.Code == 0, label.Err);
         Assert.StartsWith("labelled 3 images at 64x64 (3 segmented, 0 from the cache, 0 skipped)", label.Out);
@@ -85,7 +88,7 @@ public sealed class VerbsEndToEndTests : IDisposable
         Assert.Equal(2, badLabel.Code);
         Assert.StartsWith("dissect label: --images: ", badLabel.Err);
 
-        using var store = ResultsStore.Open(Path.Combine(_folder, "r.db"));
+        using var store = ResultsStore.Open(Path.Combine(Folder, "r.db"));
         Assert.Single(store.Attacks.GetAttackExperiments(1, Layer));
         var jobs = store.Jobs.ListJobs().Where(j => j.RequestedBy == "cli").ToList();
         Assert.Equal([JobKind.DissectClassifier, JobKind.Ablate, JobKind.Attack, JobKind.Attack, JobKind.Label],
@@ -101,7 +104,7 @@ public sealed class VerbsEndToEndTests : IDisposable
         Assert.True(run.Code == 0, run.Err);
         Assert.Equal("1", LastLine(run.Out));
         string concept;
-        using (var store = ResultsStore.Open(Path.Combine(_folder, "g.db")))
+        using (var store = ResultsStore.Open(Path.Combine(Folder, "g.db")))
             concept = store.Layers.GetUnitSummaries(1, "layer4").Where(u => u.Label?.Category == "object").Select(u => u.Label!.Name)
                 .Distinct().Order(StringComparer.Ordinal).First(n => store.Gan.GetConceptUnits(1, "layer4", n).Count >= 2);
 
@@ -121,7 +124,7 @@ public sealed class VerbsEndToEndTests : IDisposable
         Assert.Equal(2, badConcept.Code);
         Assert.Contains("no-such-concept", badConcept.Err);
 
-        using var check = ResultsStore.Open(Path.Combine(_folder, "g.db"));
+        using var check = ResultsStore.Open(Path.Combine(Folder, "g.db"));
         Assert.Single(check.Gan.GetRemovalCurves(1, "layer4"));
         Assert.Single(check.Gan.GetContextInsertions(1, "layer4"));
         Assert.Equal(3, check.Jobs.ListJobs().Count(j => j.Kind == JobKind.GanCausal));
@@ -133,7 +136,7 @@ public sealed class VerbsEndToEndTests : IDisposable
         World();
         Assert.Equal(0, Dissect("run", "--model", Vgg, "--dataset", "world", "--layers", Layer, "--db", "r.db", "--batch", "12").Code);
         Assert.Equal(0, Dissect("ablate", "--db", "r.db", "--run", "1", "--layer", Layer, "--no-curves", "--batch", "12").Code);
-        using var p = DissectProcess.Start(_folder, "attack", "--db", "r.db", "--run", "1", "--layer", Layer, "--dataset", "world",
+        using var p = DissectProcess.Start(Folder, "attack", "--db", "r.db", "--run", "1", "--layer", Layer, "--dataset", "world",
             "--target", "bedroom", "--count", "12", "--steps", "300", "--no-early-stop", "--batch", "1");
         var err = p.StandardError.ReadToEndAsync();
         var output = p.StandardOutput.ReadToEndAsync();
@@ -142,7 +145,7 @@ public sealed class VerbsEndToEndTests : IDisposable
         while (clock.Elapsed < TimeSpan.FromMinutes(3) && attack?.Progress is not { Done: > 0 })
         {
             Thread.Sleep(250);
-            using var store = ResultsStore.Open(Path.Combine(_folder, "r.db"));
+            using var store = ResultsStore.Open(Path.Combine(Folder, "r.db"));
             attack = store.Jobs.ListJobs().FirstOrDefault(j => j.Kind == JobKind.Attack);
         }
         Assert.Equal(JobState.Running, attack?.State);
@@ -151,7 +154,7 @@ public sealed class VerbsEndToEndTests : IDisposable
         Assert.Equal(130, p.ExitCode);
         Assert.Contains("dissect: cancelled", err.Result);
         Assert.Equal("", output.Result);
-        using var after = ResultsStore.Open(Path.Combine(_folder, "r.db"));
+        using var after = ResultsStore.Open(Path.Combine(Folder, "r.db"));
         Assert.Equal(JobState.Cancelled, after.Jobs.GetJob(attack!.Id)!.State);
         Assert.Empty(after.Attacks.GetAttackExperiments(1, Layer));
     }

@@ -38,19 +38,24 @@ public sealed class AttackAndLabelJobTests : IDisposable
 
     private static string Vgg => "world-vgg:" + RepositoryFiles.Path("data/models/world-vgg.pt");
 
-    [Fact]
-    public void An_attack_job_stores_the_experiment_the_engine_computes_directly()
+    /// <summary>A world-vgg run on the generated world with an ablation of the layer, as attacks need.</summary>
+    private (ResultsStore Store, long Run, string World, ConceptDataset Dataset) AblatedRun()
     {
         var world = World();
         var store = _db.Open();
         var run = store.Runs.CreateRun("attack", Vgg, world, [Layer], new());
         var dataset = ConceptDataset.Open(world);
-        using (var model = ModelRegistry.Load(ModelSpec.Parse(Vgg), new ModelOptions("cpu")))
-        {
-            var settings = new AblationSettings { BatchSize = 12, GroupCurves = false };
-            using var session = AblationSession.Open(model, dataset, Layer, settings);
-            store.Ablations.SaveAblation(run, AblationRunner.Run(session, settings));
-        }
+        using var model = ModelRegistry.Load(ModelSpec.Parse(Vgg), new ModelOptions("cpu"));
+        var settings = new AblationSettings { BatchSize = 12, GroupCurves = false };
+        using var session = AblationSession.Open(model, dataset, Layer, settings);
+        store.Ablations.SaveAblation(run, AblationRunner.Run(session, settings));
+        return (store, run, world, dataset);
+    }
+
+    [Fact]
+    public void An_attack_job_stores_the_experiment_the_engine_computes_directly()
+    {
+        var (store, run, _, dataset) = AblatedRun();
         var p = new AttackParameters(run, Layer, "bedroom", Count: 4, Epsilon: "4/255", Steps: 3, Device: "cpu");
         using (var executor = Executor())
             Assert.Equal(JobState.Done, executor.RunNow(new JobRequest(JobKind.Attack, AttackJob.Title(p), p), default).State);
@@ -70,16 +75,7 @@ public sealed class AttackAndLabelJobTests : IDisposable
     [Fact]
     public void An_unsaved_attack_job_with_a_step_size_and_no_early_stop_publishes_the_direct_result_and_stores_nothing()
     {
-        var world = World();
-        var store = _db.Open();
-        var run = store.Runs.CreateRun("attack", Vgg, world, [Layer], new());
-        var dataset = ConceptDataset.Open(world);
-        using (var model = ModelRegistry.Load(ModelSpec.Parse(Vgg), new ModelOptions("cpu")))
-        {
-            var settings = new AblationSettings { BatchSize = 12, GroupCurves = false };
-            using var session = AblationSession.Open(model, dataset, Layer, settings);
-            store.Ablations.SaveAblation(run, AblationRunner.Run(session, settings));
-        }
+        var (store, run, world, dataset) = AblatedRun();
         // `dissect attack --step-size 1/255 --no-early-stop --no-save --model world-vgg:…` as the CLI now sends it.
         var p = new AttackParameters(run, Layer, "bedroom", world, Count: 3, Epsilon: "4/255", Steps: 2, Device: "cpu",
             StepSize: "1/255", EarlyStop: false, Model: Vgg, Save: false);
