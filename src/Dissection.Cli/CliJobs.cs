@@ -12,7 +12,8 @@ internal static class CliJobs
     public const string DefaultCache = "data/cache";
     public const string RequestedBy = "cli";
 
-    public static JobExecutor Executor(string database, string cacheFolder)
+    /// <param name="onResult">Sees each result the job publishes (the verb prints it).</param>
+    public static JobExecutor Executor(string database, string cacheFolder, Action<object>? onResult = null)
     {
         var console = new ConsoleProgress();
         Directory.CreateDirectory(cacheFolder);
@@ -22,7 +23,23 @@ internal static class CliJobs
             Root = Directory.GetCurrentDirectory(),
             CacheFolder = Path.GetFullPath(cacheFolder),
             OnProgress = (p, rate) => console.Report(new DissectionProgress(p.Phase, p.Done, p.Total, rate)),
+            OnResult = onResult is null ? null : (_, result) => onResult(result),
         });
+    }
+
+    /// <summary>Validates a job (a bad field is reported under its option's name), runs it in this process through the
+    /// executor (progress on stderr, Ctrl+C cancels, the dashboard follows it) and returns it when it is done.</summary>
+    /// <param name="optionOf">The verb's option for a job field whose name differs (gan-removal's --samples is the
+    /// job's removal-samples).</param>
+    public static JobRecord Run(string database, string cacheFolder, JobRequest request, CancellationToken cancel, Action<object>? onResult = null,
+        IReadOnlyDictionary<string, string>? optionOf = null)
+    {
+        using var executor = Executor(database, cacheFolder, onResult);
+        try { executor.Validate(request.Kind, request.Parameters); }
+        catch (JobParameterException e) { throw AsUsage(e, optionOf); }
+        var job = executor.RunNow(request, cancel);
+        ThrowUnlessDone(job);
+        return job;
     }
 
     /// <summary>A job's end as the CLI reports it: Done returns; Cancelled and Interrupted throw
@@ -38,5 +55,6 @@ internal static class CliJobs
     }
 
     /// <summary>Maps a settings or parameter check to the CLI's own option name.</summary>
-    public static ArgsException AsArgs(JobParameterException e) => new($"--{e.Field}: {e.Message}");
+    public static UsageException AsUsage(JobParameterException e, IReadOnlyDictionary<string, string>? optionOf = null) =>
+        new($"--{optionOf?.GetValueOrDefault(e.Field) ?? e.Field}: {e.Message}");
 }

@@ -1,5 +1,6 @@
 // `dissect ablate`: single-unit ablation of one layer of a stored run's model, class importance and group curves,
 // saved next to the run's dissection results; the Ablate job kind, run through the job executor in this process.
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Dissection.Core.Ablation;
@@ -11,68 +12,67 @@ using Dissection.Core.Work;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class AblateCommand : ICommand
+public sealed class AblateCommand : Verb
 {
-    public string Name => "ablate";
-    public string Summary => "ablate each unit of a layer alone: per-class accuracy, important units, group curves";
-    public string Usage => $"""
-          --db PATH             results database (default {ResultsStore.DefaultPath})
-          --run ID              run whose model is ablated (required); results are stored with it
-          --layer L             layer to ablate (required); it need not have been dissected
-          --dataset DIR         labelled images: Broden/world folder (scene column) or one subfolder per class
-                                (default: the run's dataset)
-          --split S             only images of this split, e.g. val (default: every image)
-          --rank-split S        rank units by their single-ablation drops on this split instead (the paper: train);
-                                every number is still measured on --split
-          --rank-limit N        use at most N images of the ranking split
-          --random-draws N      random unit sets per group size (1, 4, 20) as the curves' chance baseline (default 20)
-          --units all|1,5,9     units to ablate one at a time (default all; group curves need all)
-          --batch N             images per batch (default 32)
-          --limit N             use at most N images
-          --important N         important units kept per class (default 4, the paper's cut-off)
-          --label-free          ignore labels: measure agreement with the unablated model
-          --no-curves           skip the group-ablation curves
-          --device D            auto | cpu | cuda (default auto)
-          --cache DIR           scratch folder (default data/cache)
-        """;
+    private readonly Option<string> _db = CliOptions.Db();
+    private readonly Option<long?> _run = CliOptions.Run("run whose model is ablated; results are stored with it");
+    private readonly Option<string> _layer = CliOptions.Text("--layer", "layer to ablate; it need not have been dissected", "L", required: true);
+    private readonly Option<string> _dataset = CliOptions.Text("--dataset",
+        "labelled images: Broden/world folder (scene column) or one subfolder per class (default: the run's dataset)", "DIR");
+    private readonly Option<string> _split = CliOptions.Text("--split", "only images of this split, e.g. val (default: every image)", "S");
+    private readonly Option<string> _rankSplit = CliOptions.Text("--rank-split",
+        "rank units by their single-ablation drops on this split instead (the paper: train); every number is still measured on --split", "S");
+    private readonly Option<int?> _rankLimit = CliOptions.OptionalInt("--rank-limit", "use at most N images of the ranking split");
+    private readonly Option<int> _randomDraws = CliOptions.Int("--random-draws", "random unit sets per group size (1, 4, 20) as the curves' chance baseline", 20);
+    private readonly Option<string> _units = CliOptions.TextOr("--units", "units to ablate one at a time: all or 1,5,9 (group curves need all)", "all", "all|1,5,9");
+    private readonly Option<int> _batch = CliOptions.Int("--batch", "images per batch", 32);
+    private readonly Option<int?> _limit = CliOptions.OptionalInt("--limit", "use at most N images");
+    private readonly Option<int> _important = CliOptions.Int("--important", "important units kept per class (the paper's cut-off)", 4);
+    private readonly Option<bool> _labelFree = CliOptions.Flag("--label-free", "ignore labels: measure agreement with the unablated model");
+    private readonly Option<bool> _noCurves = CliOptions.Flag("--no-curves", "skip the group-ablation curves");
+    private readonly Option<string> _device = CliOptions.Device();
+    private readonly Option<string> _cache = CliOptions.Cache();
 
-    public int Run(Args args, CancellationToken cancel)
+    public AblateCommand() : base("ablate", "ablate each unit of a layer alone: per-class accuracy, important units, group curves")
     {
-        var db = args.String("db", ResultsStore.DefaultPath);
-        var runId = args.Long("run") ?? throw new ArgsException("--run is required");
-        var layer = args.Required("layer");
-        var datasetDir = args.String("dataset");
-        var units = ParseUnits(args.String("units", "all"));
+        Add(_db, _run, _layer, _dataset, _split, _rankSplit, _rankLimit, _randomDraws, _units, _batch, _limit, _important, _labelFree,
+            _noCurves, _device, _cache);
+        _units.Validators.Add(r =>
+        {
+            try { ParseUnits(r.GetValueOrDefault<string>() ?? "all"); }
+            catch (UsageException e) { r.AddError(e.Message); }
+        });
+    }
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
+    {
+        var db = parse.GetValue(_db)!;
+        var runId = parse.GetValue(_run)!.Value;
+        var layer = parse.GetValue(_layer)!;
         var settings = new AblationSettings
         {
-            Split = args.String("split"),
-            Units = units,
-            BatchSize = args.Int("batch", 32),
-            Limit = args.Int("limit"),
-            ImportantCount = args.Int("important", 4),
-            LabelFree = args.Flag("label-free"),
-            GroupCurves = !args.Flag("no-curves"),
-            RankSplit = args.String("rank-split"),
-            RankLimit = args.Int("rank-limit"),
-            RandomDraws = args.Int("random-draws", 20),
+            Split = parse.GetValue(_split),
+            Units = ParseUnits(parse.GetValue(_units)!),
+            BatchSize = parse.GetValue(_batch),
+            Limit = parse.GetValue(_limit),
+            ImportantCount = parse.GetValue(_important),
+            LabelFree = parse.GetValue(_labelFree),
+            GroupCurves = !parse.GetValue(_noCurves),
+            RankSplit = parse.GetValue(_rankSplit),
+            RankLimit = parse.GetValue(_rankLimit),
+            RandomDraws = parse.GetValue(_randomDraws),
         };
-        var device = args.String("device", "auto");
-        var cache = args.String("cache", CliJobs.DefaultCache);
-        args.EnsureAllUsed();
+        var cache = parse.GetValue(_cache)!;
         if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");
 
-        var parameters = new AblateParameters(runId, layer, settings, datasetDir, device);
+        var parameters = new AblateParameters(runId, layer, settings, parse.GetValue(_dataset), parse.GetValue(_device)!);
         torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
-        using var executor = CliJobs.Executor(db, cache);
-        try { executor.Validate(JobKind.Ablate, parameters); }
-        catch (JobParameterException e) { throw CliJobs.AsArgs(e); }
         using var store = ResultsStore.Open(db);
         if (store.Runs.GetRun(runId) is null)
             throw new ArgumentException($"run {runId} does not exist in {store.FilePath} (runs: {string.Join(", ", store.Runs.ListRuns().Select(r => r.Id).Order())})");
 
         var clock = Stopwatch.StartNew();
-        var job = executor.RunNow(new JobRequest(JobKind.Ablate, AblateJob.Title(parameters), parameters, CliJobs.RequestedBy, ResumeOnStart: false), cancel);
-        CliJobs.ThrowUnlessDone(job);
+        var job = CliJobs.Run(db, cache, new JobRequest(JobKind.Ablate, AblateJob.Title(parameters), parameters, CliJobs.RequestedBy, ResumeOnStart: false), cancel);
         if (job.Message is { } note) Console.Error.WriteLine(note);
         Print(store.Ablations.GetAblation(runId, layer)!);
         Console.Error.WriteLine($"saved the ablation of {layer} with run {runId} in {store.FilePath} ({clock.Elapsed.TotalSeconds:F1} s)");
@@ -86,10 +86,10 @@ public sealed class AblateCommand : ICommand
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var u))
-                throw new ArgsException($"--units must be 'all' or unit numbers like 1,5,9; '{part}' is not a unit number");
+                throw new UsageException($"--units must be 'all' or unit numbers like 1,5,9; '{part}' is not a unit number");
             units.Add(u);
         }
-        if (units.Count == 0) throw new ArgsException("--units lists no units");
+        if (units.Count == 0) throw new UsageException("--units lists no units");
         return units;
     }
 

@@ -1,101 +1,64 @@
 // `dissect attack`: the paper's adversarial experiment (network-dissection.md §4). Attacks validation images toward a
 // target class and reports how much the attack moved the peak activations of the target's and the source's important
-// units (from `dissect ablate`) against all other units of the layer, with 99 % intervals; saves the result.
+// units (from `dissect ablate`) against all other units of the layer, with 99 % intervals; saves the result. The
+// Attack job kind, run through the job executor in this process (progress, Ctrl+C, the dashboard follows it).
+using System.CommandLine;
 using System.Globalization;
-using Dissection.Core.Ablation;
 using Dissection.Core.Attacks;
-using Dissection.Core.Datasets;
-using Dissection.Core.Models;
+using Dissection.Core.Jobs;
+using Dissection.Core.Jobs.Kinds;
 using Dissection.Core.Storage;
+using TorchSharp;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class AttackCommand : ICommand
+public sealed class AttackCommand : Verb
 {
-    public string Name => "attack";
-    public string Summary => "attack images toward a class and measure which units the attack moves";
-    public string Usage => $"""
-          --db PATH             results database (default {ResultsStore.DefaultPath})
-          --run ID              run whose model and ablation results to use (required)
-          --layer L             layer to watch; needs ablation results (dissect ablate) (required)
-          --dataset DIR         Broden-format dataset or image folder to draw images from (required)
-          --target CLASS        target class, by name or output index (required)
-          --count N             images to attack (default 200)
-          --norm linf|l2        perturbation norm (default linf)
-          --eps E               budget in [0,1] pixel units, a number or a fraction (default 4/255 for linf, 0.5 for l2)
-          --steps N             most gradient steps per image (default 20)
-          --step-size A         step length (default 2.5·eps/steps)
-          --random-start        start from a random point of the ε-ball (seeded)
-          --no-early-stop       keep stepping after the target is reached
-          --seed N              seed for the image order and the random start (default 0)
-          --split NAME          dataset split to draw from (default val; every image when it has none)
-          --batch N             images attacked together (default 8)
-          --model SPEC          override the run's model (ARCH or ARCH:CHECKPOINT)
-          --device D            auto | cpu | cuda (default auto)
-          --no-save             print the result without storing it
-        """;
+    private readonly Option<string> _db = CliOptions.Db();
+    private readonly Option<long?> _run = CliOptions.Run("run whose model and ablation results to use");
+    private readonly Option<string> _layer = CliOptions.Text("--layer", "layer to watch; needs ablation results (dissect ablate)", "L", required: true);
+    private readonly Option<string> _dataset = CliOptions.Text("--dataset", "Broden-format dataset or image folder to draw images from", "DIR", required: true);
+    private readonly Option<string> _target = CliOptions.Text("--target", "target class, by name or output index", "CLASS", required: true);
+    private readonly Option<int> _count = CliOptions.Int("--count", "images to attack", 200);
+    private readonly Option<string> _norm = CliOptions.Choice("--norm", "perturbation norm", "linf", "linf", "l2");
+    private readonly Option<string> _eps = CliOptions.Text("--eps", "budget in [0,1] pixel units, a number or a fraction (default 4/255 for linf, 0.5 for l2)", "E");
+    private readonly Option<int> _steps = CliOptions.Int("--steps", "most gradient steps per image", 20);
+    private readonly Option<string> _stepSize = CliOptions.Text("--step-size", "step length (default 2.5·eps/steps)", "A");
+    private readonly Option<bool> _randomStart = CliOptions.Flag("--random-start", "start from a random point of the ε-ball (seeded)");
+    private readonly Option<bool> _noEarlyStop = CliOptions.Flag("--no-early-stop", "keep stepping after the target is reached");
+    private readonly Option<long> _seed = CliOptions.Long("--seed", "seed for the image order and the random start", 0);
+    private readonly Option<string> _split = CliOptions.TextOr("--split", "dataset split to draw from (every image when it has none)", "val", "NAME");
+    private readonly Option<int> _batch = CliOptions.Int("--batch", "images attacked together", 8);
+    private readonly Option<string> _model = CliOptions.Text("--model", "override the run's model (ARCH or ARCH:CHECKPOINT)", "SPEC");
+    private readonly Option<string> _device = CliOptions.Device();
+    private readonly Option<bool> _noSave = CliOptions.Flag("--no-save", "print the result without storing it");
+    private readonly Option<string> _cache = CliOptions.Cache();
 
-    public int Run(Args args, CancellationToken cancel)
+    public AttackCommand() : base("attack", "attack images toward a class and measure which units the attack moves") =>
+        Add(_db, _run, _layer, _dataset, _target, _count, _norm, _eps, _steps, _stepSize, _randomStart, _noEarlyStop, _seed, _split, _batch,
+            _model, _device, _noSave, _cache);
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
     {
-        var db = args.String("db", ResultsStore.DefaultPath);
-        var runId = args.Long("run") ?? throw new ArgsException("--run is required");
-        var layer = args.Required("layer");
-        var datasetDir = args.Required("dataset");
-        var targetText = args.Required("target");
-        var count = args.Int("count", 200);
-        var norm = Parse("norm", () => AttackSettings.ParseNorm(args.String("norm", "linf")));
-        var eps = args.String("eps") is { } e ? Parse("eps", () => AttackSettings.ParseAmount(e))
-            : norm == AttackNorm.Linf ? 4 / 255.0 : 0.5;
-        var steps = args.Int("steps", 20);
-        double? stepSize = args.String("step-size") is { } s ? Parse("step-size", () => AttackSettings.ParseAmount(s)) : null;
-        var randomStart = args.Flag("random-start");
-        var earlyStop = !args.Flag("no-early-stop");
-        var seed = args.Long("seed") ?? 0;
-        var split = args.String("split", "val");
-        var batch = args.Int("batch", 8);
-        var modelText = args.String("model");
-        var device = args.String("device", "auto");
-        var save = !args.Flag("no-save");
-        args.EnsureAllUsed();
-
-        var attack = new AttackSettings(eps, steps, stepSize, norm, randomStart, seed, earlyStop);
-        attack.Validate(long.MaxValue);  // range checks before any loading; the L2 limit needs the image size (below)
-        if (count < 1) throw new ArgsException($"--count must be at least 1, got {count}");
-
+        var db = parse.GetValue(_db)!;
+        var runId = parse.GetValue(_run)!.Value;
+        var parameters = new AttackParameters(runId, parse.GetValue(_layer)!, parse.GetValue(_target)!, parse.GetValue(_dataset),
+            Count: parse.GetValue(_count), Norm: parse.GetValue(_norm)!.ToLowerInvariant(), Epsilon: parse.GetValue(_eps), Steps: parse.GetValue(_steps),
+            RandomStart: parse.GetValue(_randomStart), Seed: parse.GetValue(_seed), Split: parse.GetValue(_split)!,
+            Batch: parse.GetValue(_batch), Device: parse.GetValue(_device)!, StepSize: parse.GetValue(_stepSize),
+            EarlyStop: !parse.GetValue(_noEarlyStop), Model: parse.GetValue(_model), Save: !parse.GetValue(_noSave));
         if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");
-        using var store = ResultsStore.Open(db);
-        var run = store.Runs.GetRun(runId) ?? throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
-        var important = store.Attacks.GetImportantUnits(runId, layer) ?? throw new InvalidOperationException(
-            $"layer {layer} of run {runId} has no ablation results, so its classes' important units are unknown; run " +
-            $"'dissect ablate --db {db} --run {runId} --layer {layer} --dataset {datasetDir}' first");
+        using (var store = ResultsStore.Open(db))
+            if (store.Runs.GetRun(runId) is null) throw new ArgumentException($"run {runId} does not exist in {store.FilePath}");
 
-        var dataset = ConceptDataset.Open(datasetDir);
-        using var model = modelText is null ? StoredRunModel.Load(run, Directory.GetCurrentDirectory(), new ModelOptions(Device: device))
-            : ModelRegistry.Load(ModelSpec.Parse(modelText), new ModelOptions(Device: device));
-        var classes = model.NumClasses ?? throw new ArgumentException($"model {model.Spec} is not a classifier; only classifiers can be attacked");
-        var target = TargetClass.Resolve(targetText, model.ClassNames, classes);
-        attack.Validate(3L * model.Preprocessing.InputSize * model.Preprocessing.InputSize);
-        var imageClasses = ImageClasses(model, dataset, out var labelNote);
-        if (labelNote.Length > 0) Console.Error.WriteLine($"labels: {labelNote}");
-
-        var settings = new AttackExperimentSettings(layer, target, attack, count, split, batch);
-        Console.Error.WriteLine($"attacking toward '{AttackExperiment.ClassName(model, target)}' ({target}) on {layer}: " +
-                                $"{Describe(attack)}, {count} images of {dataset.Root}");
-        var result = AttackExperiment.Run(model, dataset, important, settings, imageClasses, new ConsoleProgress(), cancel);
-        Print(result);
-        if (save)
-        {
-            var id = store.Attacks.SaveAttackExperiment(runId, result);
-            Console.Error.WriteLine($"saved as attack experiment {id} of run {runId} (dissect export --run {runId} lists it)");
-        }
+        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
+        AttackExperimentResult? result = null;
+        var job = CliJobs.Run(db, parse.GetValue(_cache)!, new JobRequest(JobKind.Attack, AttackJob.Title(parameters), parameters, CliJobs.RequestedBy, ResumeOnStart: false),
+            cancel, r => result = r as AttackExperimentResult ?? result);
+        Print(result ?? throw new InvalidOperationException($"job {job.Id} ended without an attack result"));
+        if (job.Message is { } note) Console.Error.WriteLine(note);
         return 0;
     }
-
-    /// <summary>Each image's model class from its scene label matched by name (as ablation does), so images OF the
-    /// target are not attacked; null when the dataset has no scene labels (then only images predicted as the target
-    /// are skipped).</summary>
-    private static int[]? ImageClasses(LoadedModel model, ConceptDataset dataset, out string note) =>
-        ClassLabelMap.Resolve(model.ClassNames, dataset, dataset.Images, out note);
 
     private static void Print(AttackExperimentResult r)
     {
@@ -119,10 +82,4 @@ public sealed class AttackCommand : ICommand
         (a.EarlyStop ? "" : ", no early stop");
 
     private static string F(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
-
-    private static T Parse<T>(string option, Func<T> parse)
-    {
-        try { return parse(); }
-        catch (ArgumentException ex) { throw new ArgsException($"--{option}: {ex.Message}"); }
-    }
 }

@@ -1,37 +1,40 @@
 // `dissect bench-ablation`: seconds per ablated unit with a full forward pass per unit vs. the split model's tail
 // re-runs, measured on one batch in the same process, and their ratio.
+using System.CommandLine;
 using Dissection.Core.Ablation;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class BenchAblationCommand : ICommand
+public sealed class BenchAblationCommand : Verb
 {
-    public string Name => "bench-ablation";
-    public string Summary => "time single-unit ablation: full forward per unit vs. head once + tail re-runs";
-    public string Usage => $"""
-          --model SPEC          ARCH or ARCH:CHECKPOINT (or give --run to use a stored run's model)
-          --db PATH             results database for --run (default {ResultsStore.DefaultPath})
-          --run ID              take the model from this run
-          --layer L             layer to ablate (required)
-          --units N             units to time (default 32)
-          --batch N             images per batch (default 32)
-          --device D            auto | cpu | cuda (default auto)
-        """;
+    private readonly Option<string> _model = CliOptions.Text("--model", "ARCH or ARCH:CHECKPOINT (or give --run to use a stored run's model)", "SPEC");
+    private readonly Option<string> _db = CliOptions.Db("results database for --run");
+    private readonly Option<long?> _run = CliOptions.Run("take the model from this run", required: false);
+    private readonly Option<string> _layer = CliOptions.Text("--layer", "layer to ablate", "L", required: true);
+    private readonly Option<int> _units = CliOptions.Int("--units", "units to time", 32, min: 1);
+    private readonly Option<int> _batch = CliOptions.Int("--batch", "images per batch", 32, min: 1);
+    private readonly Option<string> _device = CliOptions.Device();
 
-    public int Run(Args args, CancellationToken cancel)
+    public BenchAblationCommand() : base("bench-ablation", "time single-unit ablation: full forward per unit vs. head once + tail re-runs")
     {
-        var modelText = args.String("model");
-        var db = args.String("db", ResultsStore.DefaultPath);
-        var runId = args.Long("run");
-        var layer = args.Required("layer");
-        var units = args.Int("units", 32);
-        var batch = args.Int("batch", 32);
-        var device = args.String("device", "auto");
-        args.EnsureAllUsed();
-        if (modelText is null == runId is null) throw new ArgsException("give exactly one of --model and --run");
-        if (runId is { } id)
+        Add(_model, _db, _run, _layer, _units, _batch, _device);
+        Validators.Add(r =>
+        {
+            if (r.GetResult(_model) is null == r.GetResult(_run) is null) r.AddError("give exactly one of --model and --run");
+        });
+    }
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
+    {
+        var modelText = parse.GetValue(_model);
+        var db = parse.GetValue(_db)!;
+        var layer = parse.GetValue(_layer)!;
+        var units = parse.GetValue(_units);
+        var batch = parse.GetValue(_batch);
+        var device = parse.GetValue(_device)!;
+        if (parse.GetValue(_run) is { } id)
         {
             if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");
             using var store = ResultsStore.Open(db);

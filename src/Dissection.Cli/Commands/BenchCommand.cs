@@ -3,6 +3,7 @@
 // same invocation: dissection time / plain forward time (target <= 2), and peak memory at 4N images / at N images
 // (target <= 1.10), each peak measured in a fresh child process from /proc/self/status VmHWM. The time pair (forward,
 // then dissection) is repeated and the median ratio reported, because one pair can land on a noisy second.
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Dissection.Core.Datasets;
@@ -15,30 +16,30 @@ using static TorchSharp.torch;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class BenchCommand : ICommand
+public sealed class BenchCommand : Verb
 {
-    public string Name => "bench";
-    public string Summary => "time a dissection against a plain forward pass and check its memory stays flat";
-    public string Usage => """
-        --model SPEC --dataset DIR --layers a,b   as for 'dissect run'
-        --images N              images for the timing and the small memory run (default 256); the large run uses 4N.
-                                Keep N past the first ~150 images, where the heaps are still growing to their
-                                working size: below that, N vs 4N measures warm-up, not growth
-        --batch B --method M --quantile Q --split NAME --device D --input-size S --mean --std   as for 'dissect run'
-        --repeat R              forward/dissection pairs to time, and processes per memory peak (default 3); medians are reported
-        --no-memory             skip the two child processes that measure peak memory
-        """;
+    private readonly DissectionOptions _dissection = new();
+    private readonly Option<int> _images = CliOptions.Int("--images",
+        "images for the timing and the small memory run; the large run uses 4N. Keep N past the first ~150 images, where the " +
+        "heaps are still growing to their working size: below that, N vs 4N measures warm-up, not growth", 256, min: 1);
+    private readonly Option<int> _repeat = CliOptions.Int("--repeat", "forward/dissection pairs to time, and processes per memory peak; medians are reported", 3, min: 1, helpName: "R");
+    private readonly Option<bool> _noMemory = CliOptions.Flag("--no-memory", "skip the two child processes that measure peak memory");
+    private readonly Option<bool> _childPeak = new("--child-peak") { Hidden = true };
 
-    public int Run(Args args, CancellationToken cancel)
+    public BenchCommand() : base("bench", "time a dissection against a plain forward pass and check its memory stays flat")
     {
-        var (spec, options, datasetDir, layers, settings) = RunCommand.ReadCommon(args);
-        var n = args.Int("images", 256);
-        var child = args.Flag("child-peak");
-        var noMemory = args.Flag("no-memory");
-        var repeat = args.Int("repeat", 3);
-        args.EnsureAllUsed();
-        if (n < 1) throw new ArgsException($"--images must be at least 1, got {n}");
-        if (repeat < 1) throw new ArgsException($"--repeat must be at least 1, got {repeat}");
+        Add(_dissection.All);
+        Add(_images, _repeat, _noMemory, _childPeak);
+        _dissection.Require(this);
+    }
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
+    {
+        var (spec, options, datasetDir, layers, settings) = _dissection.Read(parse);
+        var n = parse.GetValue(_images);
+        var child = parse.GetValue(_childPeak);
+        var noMemory = parse.GetValue(_noMemory);
+        var repeat = parse.GetValue(_repeat);
 
         torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
         var dataset = ConceptDataset.Open(datasetDir);
@@ -50,7 +51,7 @@ public sealed class BenchCommand : ICommand
             Console.WriteLine($"peak_kb={PeakKb()}");
             return 0;
         }
-        if (available < n) throw new ArgsException($"--images {n} is more than the {available} images available");
+        if (available < n) throw new UsageException($"--images {n} is more than the {available} images available");
         var run = settings with { Limit = n };
         var images = DissectionRun.SelectImages(dataset.Images, run);
 

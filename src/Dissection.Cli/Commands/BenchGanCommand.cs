@@ -1,54 +1,53 @@
 // `dissect bench-gan`: edit→PNG latency on the playground's own path (stroke bits → layer cells → PaintSession:
 // compose onto cached features → tail under the generator's gate → PNG), with one user and with N sessions painting at
 // once, against a full generation at the same concurrency measured in the same run: p50/p95 and their ratios.
+using System.CommandLine;
 using Dissection.Core.Gan;
 using TorchSharp;
 using Dissection.Core.Models;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class BenchGanCommand : ICommand
+public sealed class BenchGanCommand : Verb
 {
-    public string Name => "bench-gan";
-    public string Summary => "time edit-to-image latency with cached generator features vs. full generation";
-    public string Usage => """
-          --model SPEC          proggan:PATH (required)
-          --layer L             edited layer (default layer4)
-          --edits N             timed edits per user (default 100)
-          --units N             units per stroke (default 10)
-          --users N,M           concurrent paint sessions, one measurement each (default 1,20)
-          --pause MS            each user's pause between requests (default 0: as fast as it can)
-          --seed S              latent seed (default 1)
-          --threads T           torch threads (default 2: the target machine)
-        """;
+    private readonly Option<string> _model = CliOptions.Text("--model", "proggan:PATH", "SPEC", required: true);
+    private readonly Option<string> _layer = CliOptions.TextOr("--layer", "edited layer", "layer4", "L");
+    private readonly Option<int> _edits = CliOptions.Int("--edits", "timed edits per user", 100, min: 1);
+    private readonly Option<int> _units = CliOptions.Int("--units", "units per stroke", 10, min: 1);
+    private readonly Option<string> _users = CliOptions.TextOr("--users", "concurrent paint sessions, one measurement each", "1,20", "N,M");
+    private readonly Option<int> _pause = CliOptions.Int("--pause", "each user's pause between requests in ms (0: as fast as it can)", 0, min: 0, helpName: "MS");
+    private readonly Option<string> _seed = CliOptions.Text("--seed", "latent seed (default 1)", "S");
+    private readonly Option<int> _threads = CliOptions.Int("--threads", "torch threads (2: the target machine)", 2, min: 1, helpName: "T");
 
-    public int Run(Args args, CancellationToken cancel)
+    public BenchGanCommand() : base("bench-gan", "time edit-to-image latency with cached generator features vs. full generation")
     {
-        var spec = args.Required("model");
-        var layer = args.String("layer", "layer4");
-        var edits = args.Int("edits", 100);
-        var units = args.Int("units", 10);
-        var seedText = args.String("seed");
-        var threads = args.Int("threads", 2);
-        var usersText = args.String("users", "1,20");
-        var pause = args.Int("pause", 0);
-        args.EnsureAllUsed();
-        if (edits < 1) throw new ArgsException($"--edits must be at least 1, got {edits}");
-        if (units < 1) throw new ArgsException($"--units must be at least 1, got {units}");
-        if (threads < 1) throw new ArgsException($"--threads must be at least 1, got {threads}");
-        if (pause < 0) throw new ArgsException($"--pause must be at least 0, got {pause}");
-        var userCounts = usersText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(t => int.TryParse(t, out var n) && n is >= 1 and <= 200 ? n
-                : throw new ArgsException($"--users: '{t}' is not a number of users from 1 to 200")).ToList();
-        if (userCounts.Count == 0) throw new ArgsException("--users: give at least one number of users, e.g. 1,20");
-        var seed = seedText is null ? 1 : ZSpec.CheckSeed(seedText);
+        Add(_model, _layer, _edits, _units, _users, _pause, _seed, _threads);
+        _users.Validators.Add(r =>
+        {
+            var parts = (r.GetValueOrDefault<string>() ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 0) r.AddError("--users: give at least one number of users, e.g. 1,20");
+            foreach (var t in parts)
+                if (!int.TryParse(t, out var n) || n is < 1 or > 200) r.AddError($"--users: '{t}' is not a number of users from 1 to 200");
+        });
+    }
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
+    {
+        var spec = parse.GetValue(_model)!;
+        var layer = parse.GetValue(_layer)!;
+        var edits = parse.GetValue(_edits);
+        var units = parse.GetValue(_units);
+        var threads = parse.GetValue(_threads);
+        var pause = parse.GetValue(_pause);
+        var userCounts = parse.GetValue(_users)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        var seed = parse.GetValue(_seed) is { } seedText ? ZSpec.CheckSeed(seedText) : 1;
 
         torch.set_num_threads(threads);
         var generator = GeneratorSpec.Load(spec);
         generator.eval();
         using var shared = new SharedGenerator(spec, generator);
         if (!shared.Layers.Contains(layer))
-            throw new ArgsException($"--layer: '{layer}' is not an editable layer of {spec}; its layers are {string.Join(", ", shared.Layers)}");
+            throw new UsageException($"--layer: '{layer}' is not an editable layer of {spec}; its layers are {string.Join(", ", shared.Layers)}");
         Console.WriteLine($"generator {generator.Resolution}x{generator.Resolution}, {layer}, strokes of {units} units, {threads} threads, pause {pause} ms");
         foreach (var users in userCounts)
         {

@@ -1,6 +1,7 @@
 // `dissect bench-share`: a GAN paint edit alone, beside a running dissection job, and beside a job that gives way to
 // interactive work (the dashboard's setting), with the job's rate in each; ratios against the edit alone and the job
 // alone, measured side by side in one process and one run.
+using System.CommandLine;
 using Dissection.Core.Dissection;
 using Dissection.Core.Gan;
 using Dissection.Core.Jobs;
@@ -10,40 +11,35 @@ using TorchSharp;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class BenchShareCommand : ICommand
+public sealed class BenchShareCommand : Verb
 {
-    public string Name => "bench-share";
-    public string Summary => "time a GAN edit beside a running dissection job, with and without interactive priority";
-    public string Usage => """
-          --gan SPEC            proggan:PATH (default proggan:data/models/world-gan.pt)
-          --layer L             edited layer (default layer4)
-          --model SPEC          the job's classifier (default world-vgg:data/models/world-vgg.pt)
-          --dataset PATH        the job's dataset (default data/world)
-          --job-layer L         the job's layer (default features.conv5_2)
-          --rounds N            rounds of the three conditions (default 3)
-          --edits N             edits per condition and round (default 30)
-          --pause MS            a painter's pause between strokes (default 250)
-          --threads T           torch threads (default 2: the target machine)
-        """;
+    private readonly Option<string> _gan = CliOptions.TextOr("--gan", "the edited generator", "proggan:data/models/world-gan.pt", "SPEC");
+    private readonly Option<string> _layer = CliOptions.TextOr("--layer", "edited layer", "layer4", "L");
+    private readonly Option<string> _model = CliOptions.TextOr("--model", "the job's classifier", "world-vgg:data/models/world-vgg.pt", "SPEC");
+    private readonly Option<string> _dataset = CliOptions.TextOr("--dataset", "the job's dataset", "data/world", "PATH");
+    private readonly Option<string> _jobLayer = CliOptions.TextOr("--job-layer", "the job's layer", "features.conv5_2", "L");
+    private readonly Option<int> _rounds = CliOptions.Int("--rounds", "rounds of the three conditions", 3, min: 1);
+    private readonly Option<int> _edits = CliOptions.Int("--edits", "edits per condition and round", 30, min: 2);
+    private readonly Option<int> _pause = CliOptions.Int("--pause", "a painter's pause between strokes in ms", 250, min: 0, helpName: "MS");
+    private readonly Option<int> _threads = CliOptions.Int("--threads", "torch threads (2: the target machine)", 2, min: 1, helpName: "T");
 
-    public int Run(Args args, CancellationToken cancel)
+    public BenchShareCommand() : base("bench-share", "time a GAN edit beside a running dissection job, with and without interactive priority")
     {
-        var gan = args.String("gan", "proggan:data/models/world-gan.pt");
-        var layer = args.String("layer", "layer4");
-        var model = args.String("model", "world-vgg:data/models/world-vgg.pt");
-        var dataset = args.String("dataset", "data/world");
-        var jobLayer = args.String("job-layer", "features.conv5_2");
-        var rounds = args.Int("rounds", 3);
-        var edits = args.Int("edits", 30);
-        var pause = args.Int("pause", 250);
-        var threads = args.Int("threads", 2);
-        args.EnsureAllUsed();
-        if (rounds < 1) throw new ArgsException($"--rounds must be at least 1, got {rounds}");
-        if (edits < 2) throw new ArgsException($"--edits must be at least 2, got {edits}");
-        if (pause < 0) throw new ArgsException($"--pause must be at least 0, got {pause}");
-        if (threads < 1) throw new ArgsException($"--threads must be at least 1, got {threads}");
-        if (!Directory.Exists(dataset)) throw new ArgsException($"--dataset: no folder '{dataset}' (run `dissect world` first)");
+        Add(_gan, _layer, _model, _dataset, _jobLayer, _rounds, _edits, _pause, _threads);
+    }
 
+    protected override int Run(ParseResult parse, CancellationToken cancel)
+    {
+        var gan = parse.GetValue(_gan)!;
+        var layer = parse.GetValue(_layer)!;
+        var model = parse.GetValue(_model)!;
+        var dataset = parse.GetValue(_dataset)!;
+        var jobLayer = parse.GetValue(_jobLayer)!;
+        var rounds = parse.GetValue(_rounds);
+        var edits = parse.GetValue(_edits);
+        var pause = parse.GetValue(_pause);
+        var threads = parse.GetValue(_threads);
+        if (!Directory.Exists(dataset)) throw new UsageException($"--dataset: no folder '{dataset}' (run `dissect world` first)");
         torch.set_num_threads(threads);
         var generator = GeneratorSpec.Load(gan);
         generator.eval();

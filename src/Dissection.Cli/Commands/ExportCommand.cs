@@ -1,33 +1,27 @@
 // `dissect export`: writes a stored run (or one layer) as JSON or CSV to a file or to stdout.
+using System.CommandLine;
 using Dissection.Core.Storage;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class ExportCommand : ICommand
+public sealed class ExportCommand : Verb
 {
-    public string Name => "export";
-    public string Summary => "export a stored run's units, labels and top images as JSON or CSV";
-    public string Usage => $"""
-          --db PATH             results database (default {ResultsStore.DefaultPath})
-          --run ID              run to export (required)
-          --format json|csv     output format (default json)
-          --layer L             export only this layer
-          --out FILE            write here instead of stdout
-        """;
+    private readonly Option<string> _db = CliOptions.Db();
+    private readonly Option<long?> _run = CliOptions.Run("run to export");
+    private readonly Option<string> _format = CliOptions.Choice("--format", "output format", "json", "json", "csv");
+    private readonly Option<string> _layer = CliOptions.Text("--layer", "export only this layer", "L");
+    private readonly Option<string> _out = CliOptions.Text("--out", "write here instead of stdout", "FILE");
 
-    public int Run(Args args, CancellationToken cancel)
+    public ExportCommand() : base("export", "export a stored run's units, labels and top images as JSON or CSV") =>
+        Add(_db, _run, _format, _layer, _out);
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
     {
-        var db = args.String("db", ResultsStore.DefaultPath);
-        var runId = args.Long("run") ?? throw new ArgsException("--run is required");
-        var format = args.String("format", "json").ToLowerInvariant() switch
-        {
-            "json" => ExportFormat.Json,
-            "csv" => ExportFormat.Csv,
-            var other => throw new ArgsException($"--format must be json or csv, got '{other}'"),
-        };
-        var layer = args.String("layer");
-        var outPath = args.String("out");
-        args.EnsureAllUsed();
+        var db = parse.GetValue(_db)!;
+        var runId = parse.GetValue(_run)!.Value;
+        var format = parse.GetValue(_format)!.ToLowerInvariant() == "csv" ? ExportFormat.Csv : ExportFormat.Json;
+        var layer = parse.GetValue(_layer);
+        var outPath = parse.GetValue(_out);
 
         // Opening would create an empty database; a typo in --db deserves an error instead.
         if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");

@@ -1,5 +1,6 @@
 // `dissect gan-quality`: how close a generator's samples are to the real world, as the world segmenter sees both
 // (concept frequencies, indoor/outdoor mixing, segmenter confidence; see SampleRealism).
+using System.CommandLine;
 using System.Globalization;
 using Dissection.Core.Datasets;
 using Dissection.Core.Gan;
@@ -7,38 +8,35 @@ using Dissection.Core.Models;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class GanQualityCommand : ICommand
+public sealed class GanQualityCommand : Verb
 {
-    public string Name => "gan-quality";
-    public string Summary => "compare a generator's samples with real images through the segmenter (frequencies, mixing, confidence)";
-    public string Usage => """
-        --model SPEC      proggan:PATH (default proggan:data/models/world-gan.pt)
-        --segmenter SPEC  world-seg:PATH (default world-seg:data/models/world-seg.pt)
-        --dataset DIR     the real images (default data/world)
-        --split S         split of the real images (default val)
-        --samples N       generated samples (default 1000)
-        --real N          real images (default 1000)
-        --seed S          latent seed of the samples (default 1)
-        --batch N         (default 16)
-        """;
+    private readonly Option<string> _model = CliOptions.TextOr("--model", "proggan:PATH", "proggan:data/models/world-gan.pt", "SPEC");
+    private readonly Option<string> _segmenter = CliOptions.TextOr("--segmenter", "world-seg:PATH", "world-seg:data/models/world-seg.pt", "SPEC");
+    private readonly Option<string> _dataset = CliOptions.TextOr("--dataset", "the real images", "data/world", "DIR");
+    private readonly Option<string> _split = CliOptions.TextOr("--split", "split of the real images", "val", "S");
+    private readonly Option<int> _samples = CliOptions.Int("--samples", "generated samples", 1000, min: 2);
+    private readonly Option<int> _real = CliOptions.Int("--real", "real images", 1000, min: 2);
+    private readonly Option<long> _seed = CliOptions.Long("--seed", "latent seed of the samples", 1, "S");
+    private readonly Option<int> _batch = CliOptions.Int("--batch", "images per batch", 16, min: 1);
 
-    public int Run(Args args, CancellationToken cancel)
+    public GanQualityCommand() : base("gan-quality", "compare a generator's samples with real images through the segmenter (frequencies, mixing, confidence)") =>
+        Add(_model, _segmenter, _dataset, _split, _samples, _real, _seed, _batch);
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
     {
-        var spec = args.String("model", "proggan:data/models/world-gan.pt");
-        var segSpec = args.String("segmenter", "world-seg:data/models/world-seg.pt");
-        var datasetDir = args.String("dataset", "data/world");
-        var split = args.String("split", "val");
-        var samples = args.Int("samples", 1000);
-        var realCount = args.Int("real", 1000);
-        var seed = args.Long("seed") ?? 1;
-        var batch = args.Int("batch", 16);
-        args.EnsureAllUsed();
-        if (samples < 2 || realCount < 2 || batch < 1) throw new ArgsException("--samples and --real must be at least 2, --batch at least 1");
+        var spec = parse.GetValue(_model)!;
+        var segSpec = parse.GetValue(_segmenter)!;
+        var datasetDir = parse.GetValue(_dataset)!;
+        var split = parse.GetValue(_split)!;
+        var samples = parse.GetValue(_samples);
+        var realCount = parse.GetValue(_real);
+        var seed = parse.GetValue(_seed);
+        var batch = parse.GetValue(_batch);
 
         using var generator = GeneratorSpec.Load(spec);
         generator.eval();
         using var segmenter = SegmenterSpec.Load(segSpec);
-        if (segmenter.Segmenter is not WorldSegmenter world) throw new ArgsException("--segmenter must be a world segmenter");
+        if (segmenter.Segmenter is not WorldSegmenter world) throw new UsageException("--segmenter must be a world segmenter");
         var dataset = ConceptDataset.Open(datasetDir);
         using var z = ZDataset.FromSeed(generator.ZDim, seed, samples);
         var r = SampleRealism.Measure(generator, world, segmenter.Concepts, z, dataset, realCount, split, batch, cancel);

@@ -1,4 +1,5 @@
 // `dissect generate`: sample a generator from seeded or given latents and write PNGs (and optionally the raw output).
+using System.CommandLine;
 using Dissection.Core.Gan;
 using Dissection.Core.Models;
 using Dissection.Core.World;
@@ -6,39 +7,40 @@ using static TorchSharp.torch;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class GenerateCommand : ICommand
+public sealed class GenerateCommand : Verb
 {
-    public string Name => "generate";
-    public string Summary => "Generate images from a GAN generator (PNG files, optional raw .npy)";
-    public string Usage => """
-        --model SPEC      proggan:PATH.pth (a ProGAN generator state dict) or just PATH.pth
-        --seed S          seed of the latents (standard normal, latent i depends only on S and i)   [default 1]
-        --count N         number of images with --seed                                               [default 16]
-        --z FILE.npy      latents instead of a seed: float32 array of shape N x Z
-        --out DIR         folder for the PNG images (0000.png, 0001.png, ...)
-        --raw FILE.npy    also write the raw output tensor, N x 3 x H x W float32 (nominal range [-1,1])
-        --batch B         images per forward pass                                                    [default 8]
-        --grid FILE.png   also write all images as one grid
-        --segmenter SPEC  also segment the samples and report the object concepts found: world-seg:PATH as for
-                          'dissect run' (a bare PATH to world-segmenter weights works too)
-        """;
+    private readonly Option<string> _model = CliOptions.Text("--model", "proggan:PATH.pth (a ProGAN generator state dict) or just PATH.pth", "SPEC", required: true);
+    private readonly Option<long?> _seed = CliOptions.Long("--seed", "seed of the latents (standard normal, latent i depends only on S and i) (default 1)", "S");
+    private readonly Option<int?> _count = CliOptions.OptionalInt("--count", "number of images with --seed (default 16)", min: 1);
+    private readonly Option<string> _z = CliOptions.Text("--z", "latents instead of a seed: float32 array of shape N x Z", "FILE.npy");
+    private readonly Option<string> _out = CliOptions.Text("--out", "folder for the PNG images (0000.png, 0001.png, ...)", "DIR", required: true);
+    private readonly Option<string> _raw = CliOptions.Text("--raw", "also write the raw output tensor, N x 3 x H x W float32 (nominal range [-1,1])", "FILE.npy");
+    private readonly Option<int> _batch = CliOptions.Int("--batch", "images per forward pass", 8, min: 1, helpName: "B");
+    private readonly Option<string> _grid = CliOptions.Text("--grid", "also write all images as one grid", "FILE.png");
+    private readonly Option<string> _segmenter = CliOptions.Text("--segmenter",
+        "also segment the samples and report the object concepts found: world-seg:PATH as for 'dissect run' (a bare PATH to world-segmenter weights works too)", "SPEC");
 
-    public int Run(Args args, CancellationToken cancel)
+    public GenerateCommand() : base("generate", "Generate images from a GAN generator (PNG files, optional raw .npy)")
     {
-        var spec = args.Required("model");
-        var zFile = args.String("z");
-        var seed = args.Long("seed");
-        var count = args.Int("count");
-        var outDir = args.Required("out");
-        var raw = args.String("raw");
-        var grid = args.String("grid");
-        var batch = args.Int("batch", 8);
-        var segmenterPath = args.String("segmenter");
-        args.EnsureAllUsed();
-        if (zFile is not null && (seed is not null || count is not null))
-            throw new ArgsException("give either --z FILE or --seed/--count, not both");
-        if (batch <= 0) throw new ArgsException("--batch must be positive");
-        if (count is <= 0) throw new ArgsException("--count must be positive");
+        Add(_model, _seed, _count, _z, _out, _raw, _batch, _grid, _segmenter);
+        Validators.Add(r =>
+        {
+            if (r.GetResult(_z) is not null && (r.GetResult(_seed) is not null || r.GetResult(_count) is not null))
+                r.AddError("give either --z FILE or --seed/--count, not both");
+        });
+    }
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
+    {
+        var spec = parse.GetValue(_model)!;
+        var zFile = parse.GetValue(_z);
+        var seed = parse.GetValue(_seed);
+        var count = parse.GetValue(_count);
+        var outDir = parse.GetValue(_out)!;
+        var raw = parse.GetValue(_raw);
+        var grid = parse.GetValue(_grid);
+        var batch = parse.GetValue(_batch);
+        var segmenterPath = parse.GetValue(_segmenter);
 
         using var generator = GeneratorSpec.Load(spec);
         generator.eval();

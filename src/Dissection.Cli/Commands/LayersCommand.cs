@@ -1,24 +1,23 @@
 // `dissect layers`: lists a model's probe-able layers with their types and output shapes.
-using Dissection.Core.Instrumentation;
+using System.CommandLine;
 using Dissection.Core.Models;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class LayersCommand : ICommand
+public sealed class LayersCommand : Verb
 {
-    public string Name => "layers";
-    public string Summary => "list a model's layers, module types and output shapes";
-    public string Usage =>
-        "  --model SPEC        ARCH or ARCH:CHECKPOINT, e.g. resnet18 or vgg16:models/vgg16_places365.pth (required)\n" +
-        $"                      architectures: {string.Join(", ", ModelRegistry.Architectures)}\n" +
-        "  --input-size N      square input side (default: the model's own)\n" +
-        "  --device D          auto | cpu | cuda (default auto)";
+    private readonly Option<string> _model = CliOptions.Text("--model",
+        $"ARCH or ARCH:CHECKPOINT, e.g. resnet18 or vgg16:models/vgg16_places365.pth; architectures: {string.Join(", ", ModelRegistry.Architectures)}",
+        "SPEC", required: true);
+    private readonly Option<int?> _inputSize = CliOptions.OptionalInt("--input-size", "square input side (default: the model's own)", min: 1);
+    private readonly Option<string> _device = CliOptions.Device();
 
-    public int Run(Args args, CancellationToken cancel)
+    public LayersCommand() : base("layers", "list a model's layers, module types and output shapes") => Add(_model, _inputSize, _device);
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
     {
-        var spec = ModelSpec.Parse(args.Required("model"));
-        var options = new ModelOptions(Device: args.String("device", "auto"), InputSize: args.Int("input-size"));
-        args.EnsureAllUsed();
+        var spec = ModelSpec.Parse(parse.GetValue(_model)!);
+        var options = new ModelOptions(Device: parse.GetValue(_device)!, InputSize: parse.GetValue(_inputSize));
 
         using var model = ModelRegistry.Load(spec, options);
         var layers = model.Instrumented.Layers();

@@ -1,27 +1,24 @@
 // `dissect summary`: per-layer detector counts of a stored run (units, detectors, detectors per category, distinct
 // concepts, the most common concepts) as a text table, e.g. to compare a real network with the toy one.
+using System.CommandLine;
 using System.Globalization;
 using Dissection.Core.Storage;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class SummaryCommand : ICommand
+public sealed class SummaryCommand : Verb
 {
-    public string Name => "summary";
-    public string Summary => "print a run's detector counts per category for each layer";
-    public string Usage => $"""
-          --db PATH             results database (default {ResultsStore.DefaultPath})
-          --run ID              run to summarise (required)
-          --top N               most common concepts listed per layer (default 5)
-        """;
+    private readonly Option<string> _db = CliOptions.Db();
+    private readonly Option<long?> _run = CliOptions.Run("run to summarise");
+    private readonly Option<int> _top = CliOptions.Int("--top", "most common concepts listed per layer", 5, min: 0);
 
-    public int Run(Args args, CancellationToken cancel)
+    public SummaryCommand() : base("summary", "print a run's detector counts per category for each layer") => Add(_db, _run, _top);
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
     {
-        var db = args.String("db", ResultsStore.DefaultPath);
-        var runId = args.Long("run") ?? throw new ArgsException("--run is required");
-        var top = args.Int("top", 5);
-        if (top < 0) throw new ArgsException($"--top must be 0 or more, got {top}");
-        args.EnsureAllUsed();
+        var db = parse.GetValue(_db)!;
+        var runId = parse.GetValue(_run)!.Value;
+        var top = parse.GetValue(_top);
 
         // Opening would create an empty database; a typo in --db deserves an error instead.
         if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {Path.GetFullPath(db)}");

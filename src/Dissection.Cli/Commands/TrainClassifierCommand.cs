@@ -1,36 +1,37 @@
 // `dissect train classifier`: trains the demo scene classifier (WorldVgg) on the synthetic world, with per-epoch
 // progress, resumable checkpoints, and a validation confusion matrix at the end.
+using System.CommandLine;
 using System.Globalization;
 using Dissection.Core.Training;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class TrainClassifierCommand : ICommand
+public sealed class TrainClassifierCommand : Verb
 {
-    public string Name => "train classifier";
-    public string Summary => "train the demo scene classifier (WorldVgg) on a dataset with scene labels";
-    public string Usage => """
-        --dataset DIR    Broden-format dataset with a scene column (default data/world)
-        --out FILE       weights (PyTorch state_dict); FILE.json gets classes and preprocessing (default data/models/world-vgg.pt)
-        --epochs N       epochs (default 10)
-        --batch N        batch size (default 64)
-        --lr X           peak learning rate of AdamW (default 0.002; warm-up 1 epoch, cosine decay)
-        --seed N         random seed (default 1)
-        --threads N      torch threads (default: all cores)
-        --max-images N   use only the first N images of the index (quick trials)
-        --crop PX        train on random crops of PX pixels (default 96; 128 = full image with random shifts)
-        --no-augment     no random crops/flips
-        --resume         continue from FILE.ckpt after an interruption
-        """;
+    private readonly Option<string> _dataset = CliOptions.TextOr("--dataset", "Broden-format dataset with a scene column", "data/world", "DIR");
+    private readonly Option<string> _out = CliOptions.TextOr("--out", "weights (PyTorch state_dict); FILE.json gets classes and preprocessing", "data/models/world-vgg.pt", "FILE");
+    private readonly Option<int> _epochs = CliOptions.Int("--epochs", "epochs", 10, min: 1);
+    private readonly Option<int> _batch = CliOptions.Int("--batch", "batch size", 64, min: 1);
+    private readonly Option<double> _lr = CliOptions.Number("--lr", "peak learning rate of AdamW (warm-up 1 epoch, cosine decay)", 2e-3);
+    private readonly Option<int> _seed = CliOptions.Int("--seed", "random seed", 1);
+    private readonly Option<int> _threads = CliOptions.Int("--threads", "torch threads (0: all cores)", 0, min: 0);
+    private readonly Option<int?> _maxImages = CliOptions.OptionalInt("--max-images", "use only the first N images of the index (quick trials)", min: 1);
+    private readonly Option<int> _crop = CliOptions.Int("--crop", "train on random crops of PX pixels (128 = full image with random shifts)", 96, min: 1, helpName: "PX");
+    private readonly Option<bool> _noAugment = CliOptions.Flag("--no-augment", "no random crops/flips");
+    private readonly Option<bool> _resume = CliOptions.Flag("--resume", "continue from FILE.ckpt after an interruption");
 
-    public int Run(Args args, CancellationToken cancel)
+    public TrainClassifierCommand() : base("classifier", "train the demo scene classifier (WorldVgg) on a dataset with scene labels") =>
+        Add(_dataset, _out, _epochs, _batch, _lr, _seed, _threads, _maxImages, _crop, _noAugment, _resume);
+
+    public override string Group => "train";
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
     {
         var options = new TrainingOptions(
-            args.String("dataset", "data/world"), args.String("out", "data/models/world-vgg.pt"),
-            Epochs: args.Int("epochs", 10), Seed: args.Int("seed", 1), BatchSize: args.Int("batch", 64),
-            LearningRate: args.Double("lr", 2e-3), Resume: args.Flag("resume"), Threads: args.Int("threads", 0),
-            MaxImages: args.Int("max-images"), Augment: !args.Flag("no-augment"), TrainCrop: args.Int("crop", 96));
-        args.EnsureAllUsed();
+            parse.GetValue(_dataset)!, parse.GetValue(_out)!,
+            Epochs: parse.GetValue(_epochs), Seed: parse.GetValue(_seed), BatchSize: parse.GetValue(_batch),
+            LearningRate: parse.GetValue(_lr), Resume: parse.GetValue(_resume), Threads: parse.GetValue(_threads),
+            MaxImages: parse.GetValue(_maxImages), Augment: !parse.GetValue(_noAugment), TrainCrop: parse.GetValue(_crop));
 
         var lastBatchLine = DateTime.MinValue;
         var batches = new Progress(b =>

@@ -1,40 +1,42 @@
 // `dissect train gan`: train the demo Progressive GAN generator on a world, resumably.
+using System.CommandLine;
 using Dissection.Core.Training;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class TrainGanCommand : ICommand
+public sealed class TrainGanCommand : Verb
 {
-    public string Name => "train gan";
-    public string Summary => "Train the demo ProGAN generator on a world (progressive growing, EMA, resumable)";
-    public string Usage => """
-        --dataset DIR       Broden-format world or image folder (training split)
-        --out FILE          shipped EMA generator weights, e.g. data/models/world-gan.pt; state goes to FILE-without-ext.train/
-        --iterations N      total iterations (a resumed run continues up to N) [default 20000]
-        --seed S            [default 1]
-        --batch B           [default 16]
-        --resolution R      [default 64]
-        --z Z               latent size [default 128]
-        --g-widths LIST     generator channels per resolution 4..R [default 128,128,64,32,16]
-        --d-widths LIST     discriminator channels per resolution R..4 [default 16,32,64,128,128]
-        --lr X              Adam learning rate for both nets [default 0.002]
-        --r1 GAMMA          R1 penalty weight [default 0.05]
-        --grow-stage N      iterations per progressive-growing stage (4 px, then a fade-in and a stable stage per
-                            doubling); 0 trains at full resolution only [default 1000]
-        --checkpoint-every N  [default 500]
-        --threads T         torch threads [default 1]
-        --no-resume         start over even if a checkpoint exists
-        --max-images N      train on the first N training images only
-        """;
+    private readonly Option<string> _dataset = CliOptions.Text("--dataset", "Broden-format world or image folder (training split)", "DIR", required: true);
+    private readonly Option<string> _out = CliOptions.Text("--out",
+        "shipped EMA generator weights, e.g. data/models/world-gan.pt; state goes to FILE-without-ext.train/", "FILE", required: true);
+    private readonly Option<int> _iterations = CliOptions.Int("--iterations", "total iterations (a resumed run continues up to N)", 20000, min: 1);
+    private readonly Option<int> _seed = CliOptions.Int("--seed", "random seed", 1, helpName: "S");
+    private readonly Option<int> _batch = CliOptions.Int("--batch", "batch size", 16, min: 1, helpName: "B");
+    private readonly Option<int> _resolution = CliOptions.Int("--resolution", "image resolution", 64, min: 4, helpName: "R");
+    private readonly Option<int> _z = CliOptions.Int("--z", "latent size", 128, min: 1, helpName: "Z");
+    private readonly Option<int[]?> _gWidths = CliOptions.Ints("--g-widths", "generator channels per resolution 4..R (default 128,128,64,32,16)");
+    private readonly Option<int[]?> _dWidths = CliOptions.Ints("--d-widths", "discriminator channels per resolution R..4 (default 16,32,64,128,128)");
+    private readonly Option<double> _lr = CliOptions.Number("--lr", "Adam learning rate for both nets", 0.002);
+    private readonly Option<double> _r1 = CliOptions.Number("--r1", "R1 penalty weight", 0.05, "GAMMA");
+    private readonly Option<int> _growStage = CliOptions.Int("--grow-stage",
+        "iterations per progressive-growing stage (4 px, then a fade-in and a stable stage per doubling); 0 trains at full resolution only", 1000, min: 0);
+    private readonly Option<int> _checkpointEvery = CliOptions.Int("--checkpoint-every", "iterations between checkpoints", 500, min: 1);
+    private readonly Option<int> _threads = CliOptions.Int("--threads", "torch threads", 1, min: 1, helpName: "T");
+    private readonly Option<bool> _noResume = CliOptions.Flag("--no-resume", "start over even if a checkpoint exists");
+    private readonly Option<int?> _maxImages = CliOptions.OptionalInt("--max-images", "train on the first N training images only", min: 1);
 
-    public int Run(Args args, CancellationToken cancel)
+    public TrainGanCommand() : base("gan", "Train the demo ProGAN generator on a world (progressive growing, EMA, resumable)") =>
+        Add(_dataset, _out, _iterations, _seed, _batch, _resolution, _z, _gWidths, _dWidths, _lr, _r1, _growStage, _checkpointEvery, _threads,
+            _noResume, _maxImages);
+
+    public override string Group => "train";
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
     {
-        int[]? Ints(string name) => args.List(name) is { Count: > 0 } l ? l.Select(s => int.TryParse(s, out var v) ? v : throw new ArgsException($"--{name}: '{s}' is not an integer")).ToArray() : null;
-        var o = new GanTrainingOptions(args.Required("dataset"), args.Required("out"), args.Int("iterations", 20000), args.Int("seed", 1),
-            args.Int("resolution", 64), args.Int("batch", 16), args.Int("z", 128), Ints("g-widths"), Ints("d-widths"),
-            args.Double("lr", 0.002), args.Double("r1", 0.05), CheckpointEvery: args.Int("checkpoint-every", 500),
-            Threads: args.Int("threads", 1), Resume: !args.Flag("no-resume"), MaxImages: args.Int("max-images"), GrowStage: args.Int("grow-stage", 1000));
-        args.EnsureAllUsed();
+        var o = new GanTrainingOptions(parse.GetValue(_dataset)!, parse.GetValue(_out)!, parse.GetValue(_iterations), parse.GetValue(_seed),
+            parse.GetValue(_resolution), parse.GetValue(_batch), parse.GetValue(_z), parse.ValuesOrNull(_gWidths), parse.ValuesOrNull(_dWidths),
+            parse.GetValue(_lr), parse.GetValue(_r1), CheckpointEvery: parse.GetValue(_checkpointEvery),
+            Threads: parse.GetValue(_threads), Resume: !parse.GetValue(_noResume), MaxImages: parse.GetValue(_maxImages), GrowStage: parse.GetValue(_growStage));
         var progress = new Progress(r => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {r}"));
         var result = GanTraining.Train(o, progress, cancel);
         Console.WriteLine($"gan: {result.Iterations} iterations, {result.SecondsPerStep * 1000:F0} ms/step this session; weights {result.Output}");

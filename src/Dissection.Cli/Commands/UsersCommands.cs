@@ -1,28 +1,29 @@
 // `dissect users add|remove|list`: the dashboard's shared-mode accounts in the results database. Passwords are read
 // from standard input (--password-stdin) or typed at a prompt, never taken as an option, which `ps` would show.
+using System.CommandLine;
 using Dissection.Core.Accounts;
 using Dissection.Core.Storage;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class UsersAddCommand : ICommand
+public sealed class UsersAddCommand : Verb
 {
-    public string Name => "users add";
-    public string Summary => "add a dashboard user (shared mode) or change a user's role and password";
-    public string Usage => $"""
-          --db PATH             results database (default {ResultsStore.DefaultPath})
-          --name NAME           user name (letters, digits, . - _ @)
-          --role ROLE           viewer | editor | admin (default viewer)
-          --password-stdin      read the password from the first line of standard input (else it is asked for)
-        """;
+    private readonly Option<string> _db = CliOptions.Db();
+    private readonly Option<string> _name = CliOptions.Text("--name", "user name (letters, digits, . - _ @)", "NAME", required: true);
+    private readonly Option<string> _role = CliOptions.Choice("--role", "viewer | editor | admin", "viewer", "viewer", "editor", "admin");
+    private readonly Option<bool> _fromStdin = CliOptions.Flag("--password-stdin", "read the password from the first line of standard input (else it is asked for)");
 
-    public int Run(Args args, CancellationToken cancel)
+    public UsersAddCommand() : base("add", "add a dashboard user (shared mode) or change a user's role and password") =>
+        Add(_db, _name, _role, _fromStdin);
+
+    public override string Group => "users";
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
     {
-        var db = args.String("db", ResultsStore.DefaultPath);
-        var name = args.Required("name");
-        var role = DashboardRoles.Parse(args.String("role", "viewer"));
-        var fromStdin = args.Flag("password-stdin");
-        args.EnsureAllUsed();
+        var db = parse.GetValue(_db)!;
+        var name = parse.GetValue(_name)!;
+        var role = DashboardRoles.Parse(parse.GetValue(_role)!);
+        var fromStdin = parse.GetValue(_fromStdin);
         var password = fromStdin ? Console.In.ReadLine() ?? "" : Prompt($"password for {name}: ");
         using var store = ResultsStore.Open(db);
         var existed = store.GetUser(name) is not null;
@@ -45,20 +46,19 @@ public sealed class UsersAddCommand : ICommand
     }
 }
 
-public sealed class UsersRemoveCommand : ICommand
+public sealed class UsersRemoveCommand : Verb
 {
-    public string Name => "users remove";
-    public string Summary => "remove a dashboard user";
-    public string Usage => $"""
-          --db PATH             results database (default {ResultsStore.DefaultPath})
-          --name NAME           user to remove
-        """;
+    private readonly Option<string> _db = CliOptions.Db();
+    private readonly Option<string> _name = CliOptions.Text("--name", "user to remove", "NAME", required: true);
 
-    public int Run(Args args, CancellationToken cancel)
+    public UsersRemoveCommand() : base("remove", "remove a dashboard user") => Add(_db, _name);
+
+    public override string Group => "users";
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
     {
-        var db = args.String("db", ResultsStore.DefaultPath);
-        var name = args.Required("name");
-        args.EnsureAllUsed();
+        var db = parse.GetValue(_db)!;
+        var name = parse.GetValue(_name)!;
         if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {db}");
         using var store = ResultsStore.Open(db);
         if (!UserAccounts.Remove(store, name)) throw new ArgumentException($"there is no user '{name}'");
@@ -67,18 +67,17 @@ public sealed class UsersRemoveCommand : ICommand
     }
 }
 
-public sealed class UsersListCommand : ICommand
+public sealed class UsersListCommand : Verb
 {
-    public string Name => "users list";
-    public string Summary => "list the dashboard's users and their roles";
-    public string Usage => $"""
-          --db PATH             results database (default {ResultsStore.DefaultPath})
-        """;
+    private readonly Option<string> _db = CliOptions.Db();
 
-    public int Run(Args args, CancellationToken cancel)
+    public UsersListCommand() : base("list", "list the dashboard's users and their roles") => Add(_db);
+
+    public override string Group => "users";
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
     {
-        var db = args.String("db", ResultsStore.DefaultPath);
-        args.EnsureAllUsed();
+        var db = parse.GetValue(_db)!;
         if (!File.Exists(db)) throw new FileNotFoundException($"no results database at {db}");
         using var store = ResultsStore.Open(db);
         var users = UserAccounts.List(store);

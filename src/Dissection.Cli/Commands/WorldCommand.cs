@@ -1,4 +1,5 @@
 // `dissect world`: generates the synthetic world (a Broden-format dataset with exact labels) and reports its speed.
+using System.CommandLine;
 using System.Diagnostics;
 using Dissection.Core.Dissection;
 using Dissection.Core.World;
@@ -6,35 +7,31 @@ using Dissection.Core.Work;
 
 namespace Dissection.Cli.Commands;
 
-public sealed class WorldCommand : ICommand
+public sealed class WorldCommand : Verb
 {
-    public string Name => "world";
-    public string Summary => "generate the synthetic world: scenes with exact object/part/material/colour labels";
-    public string Usage => """
-        --out DIR        output folder (default data/world)
-        --count N        number of images (default 12000)
-        --size PX        image size in pixels (default 128; segmentation is half of it)
-        --seed N         random seed (default 1); the same seed gives byte-identical files
-        --threads N      worker threads (default: one per core)
-        --preview PNG    only write a contact sheet of the first 30 images and their labels (--plane object|part|material|color)
-        --bench          generate into a temporary folder, report images/s and delete it
-        """;
+    private readonly Option<string> _out = CliOptions.Text("--out", "output folder (default data/world)", "DIR");
+    private readonly Option<int> _count = CliOptions.Int("--count", "number of images", 12000, min: 1);
+    private readonly Option<int> _size = CliOptions.Int("--size", "image size in pixels (segmentation is half of it)", 128, min: 2, helpName: "PX");
+    private readonly Option<int> _seed = CliOptions.Int("--seed", "random seed; the same seed gives byte-identical files", 1);
+    private readonly Option<int> _threads = CliOptions.Int("--threads", "worker threads (0: one per core)", 0, min: 0);
+    private readonly Option<string> _preview = CliOptions.Text("--preview", "only write a contact sheet of the first 30 images and their labels (see --plane)", "PNG");
+    private readonly Option<string> _plane = CliOptions.Choice("--plane", "the labels --preview shows", "object", "object", "part", "material", "color");
+    private readonly Option<bool> _bench = CliOptions.Flag("--bench", "generate into a temporary folder, report images/s and delete it");
 
-    public int Run(Args args, CancellationToken cancel)
+    public WorldCommand() : base("world", "generate the synthetic world: scenes with exact object/part/material/colour labels") =>
+        Add(_out, _count, _size, _seed, _threads, _preview, _plane, _bench);
+
+    protected override int Run(ParseResult parse, CancellationToken cancel)
     {
-        var bench = args.Flag("bench");
-        if (args.String("preview") is { } preview)
+        var bench = parse.GetValue(_bench);
+        if (parse.GetValue(_preview) is { } preview)
         {
-            var plane = args.String("plane", "object");
-            var (seed, size) = (args.Int("seed", 1), args.Int("size", 128));
-            args.EnsureAllUsed();
-            WorldPreview.Write(preview, seed, 30, size, plane);
+            WorldPreview.Write(preview, parse.GetValue(_seed), 30, parse.GetValue(_size), parse.GetValue(_plane)!.ToLowerInvariant());
             Console.WriteLine($"wrote {preview}");
             return 0;
         }
-        var outDir = args.String("out", bench ? Path.Combine(Path.GetTempPath(), $"world-bench-{Environment.ProcessId}") : "data/world");
-        var options = new WorldOptions(outDir, args.Int("count", 12000), args.Int("size", 128), args.Int("seed", 1), Threads: args.Int("threads", 0));
-        args.EnsureAllUsed();
+        var outDir = parse.GetValue(_out) ?? (bench ? Path.Combine(Path.GetTempPath(), $"world-bench-{Environment.ProcessId}") : "data/world");
+        var options = new WorldOptions(outDir, parse.GetValue(_count), parse.GetValue(_size), parse.GetValue(_seed), Threads: parse.GetValue(_threads));
 
         var progress = new BarProgress(new ConsoleProgress(), Stopwatch.StartNew());
         try

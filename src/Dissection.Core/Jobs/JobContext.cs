@@ -1,5 +1,6 @@
 // What a running job's handler sees: its record, the cancel token, and the way to report progress (phase, count;
-// the ETA is worked out here from the phase's rate). The executor throttles what reaches the store.
+// the ETA is worked out here from the phase's rate), and the way to hand its result to the caller in this process.
+// The executor throttles what reaches the store.
 using Dissection.Core.Dissection;
 using Dissection.Core.Work;
 using Dissection.Core.Storage;
@@ -10,6 +11,7 @@ public sealed class JobContext
 {
     private readonly Action<JobProgress, double> _report;
     private readonly Action<long> _attachRun;
+    private readonly Action<object> _publish;
     private string? _phase;
     private long _phaseStartDone;
     private long _phaseStartTicks;
@@ -17,8 +19,9 @@ public sealed class JobContext
     private readonly string _database;
 
     internal JobContext(JobRecord job, string database, string root, string cacheFolder, CancellationToken cancel,
-        Action<JobProgress, double> report, Action<long> attachRun)
+        Action<JobProgress, double> report, Action<long> attachRun, Action<object> publish)
     {
+        _publish = publish;
         _database = database;
         Job = job;
         Root = root;
@@ -52,6 +55,10 @@ public sealed class JobContext
         RunId = runId;
         _attachRun(runId);
     }
+
+    /// <summary>Hands a finished result (an attack experiment, a removal curve) to whoever runs the job in this process
+    /// (the CLI prints it); the store stays the record of it.</summary>
+    public void Publish(object result) => _publish(result);
 
     /// <summary>Reports progress within a phase; a new phase name starts a new rate (and ETA).</summary>
     public void Report(string phase, long done, long total)

@@ -30,6 +30,9 @@ public sealed record JobExecutorOptions
     /// <summary>Sees every progress report of the jobs this process runs, unthrottled, with the phase's rate per second
     /// (the CLI's progress bar).</summary>
     public Action<JobProgress, double>? OnProgress { get; init; }
+    /// <summary>Sees each result a job of this process publishes (the CLI prints attack experiments, removal curves,
+    /// context insertions and labelling summaries as the verbs always did).</summary>
+    public Action<JobRecord, object>? OnResult { get; init; }
     /// <summary>A job interrupted this many times is not resumed on its own again (it may be what kills the process).</summary>
     public int MaxAttempts { get; init; } = 3;
     /// <summary>Light kinds (the dashboard's report: it reads the store and draws thumbnails, no forward passes) that
@@ -260,7 +263,8 @@ public sealed class JobExecutor : IDisposable
                 {
                     runId = run;
                     Store(s => { s.Jobs.SetJobRun(job.Id, run); s.Runs.SetStatus(run, RunStatus.Running); return 0; });
-                });
+                },
+                result => Options.OnResult?.Invoke(job, result));
             var (state, message) = Run(job, context, active);
             if (active.Progress is { } last) TryRun(s => s.Jobs.UpdateJobProgress(job.Id, last));
             // The run first, the job last: whoever sees the job ended finds its run ended too.

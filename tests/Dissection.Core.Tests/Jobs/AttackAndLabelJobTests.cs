@@ -8,6 +8,7 @@ using Dissection.Core.Attacks;
 using Dissection.Core.Datasets;
 using Dissection.Core.Jobs;
 using Dissection.Core.Jobs.Kinds;
+using Dissection.Core.Labelling;
 using Dissection.Core.Models;
 using Dissection.Core.Storage;
 using Dissection.Core.Tests.Storage;
@@ -37,19 +38,24 @@ public sealed class AttackAndLabelJobTests : IDisposable
 
     private static string Vgg => "world-vgg:" + RepositoryFiles.Path("data/models/world-vgg.pt");
 
-    [Fact]
-    public void An_attack_job_stores_the_experiment_the_engine_computes_directly()
+    /// <summary>A world-vgg run on the generated world with an ablation of the layer, as attacks need.</summary>
+    private (ResultsStore Store, long Run, string World, ConceptDataset Dataset) AblatedRun()
     {
         var world = World();
         var store = _db.Open();
         var run = store.Runs.CreateRun("attack", Vgg, world, [Layer], new());
         var dataset = ConceptDataset.Open(world);
-        using (var model = ModelRegistry.Load(ModelSpec.Parse(Vgg), new ModelOptions("cpu")))
-        {
-            var settings = new AblationSettings { BatchSize = 12, GroupCurves = false };
-            using var session = AblationSession.Open(model, dataset, Layer, settings);
-            store.Ablations.SaveAblation(run, AblationRunner.Run(session, settings));
-        }
+        using var model = ModelRegistry.Load(ModelSpec.Parse(Vgg), new ModelOptions("cpu"));
+        var settings = new AblationSettings { BatchSize = 12, GroupCurves = false };
+        using var session = AblationSession.Open(model, dataset, Layer, settings);
+        store.Ablations.SaveAblation(run, AblationRunner.Run(session, settings));
+        return (store, run, world, dataset);
+    }
+
+    [Fact]
+    public void An_attack_job_stores_the_experiment_the_engine_computes_directly()
+    {
+        var (store, run, _, dataset) = AblatedRun();
         var p = new AttackParameters(run, Layer, "bedroom", Count: 4, Epsilon: "4/255", Steps: 3, Device: "cpu");
         using (var executor = Executor())
             Assert.Equal(JobState.Done, executor.RunNow(new JobRequest(JobKind.Attack, AttackJob.Title(p), p), default).State);
@@ -64,6 +70,38 @@ public sealed class AttackAndLabelJobTests : IDisposable
         Assert.Equal(direct.Succeeded, stored.Succeeded);
         Assert.Equal(direct.TargetUnits, stored.TargetUnits);
         Assert.Equal(direct.Groups.Select(g => g.AbsDelta.Mean), stored.Groups.Select(g => g.AbsDelta.Mean));
+    }
+
+    [Fact]
+    public void An_unsaved_attack_job_with_a_step_size_and_no_early_stop_publishes_the_direct_result_and_stores_nothing()
+    {
+        var (store, run, world, dataset) = AblatedRun();
+        // `dissect attack --step-size 1/255 --no-early-stop --no-save --model world-vgg:…` as the CLI now sends it.
+        var p = new AttackParameters(run, Layer, "bedroom", world, Count: 3, Epsilon: "4/255", Steps: 2, Device: "cpu",
+            StepSize: "1/255", EarlyStop: false, Model: Vgg, Save: false);
+        var published = new List<object>();
+        using (var executor = new JobExecutor(_db.DbPath, [new AttackJob()], new JobExecutorOptions
+               {
+                   Root = _db.Folder, CacheFolder = Path.Combine(_db.Folder, "cache"), OnResult = (_, r) => published.Add(r),
+               }))
+        {
+            var job = executor.RunNow(new JobRequest(JobKind.Attack, AttackJob.Title(p), p), default);
+            Assert.Equal(JobState.Done, job.State);
+            Assert.StartsWith("Not saved:", job.Message);
+            Assert.Equal("step-size", Assert.Throws<JobParameterException>(() => executor.Validate(JobKind.Attack, p with { StepSize = "x" })).Field);
+            Assert.Equal("model", Assert.Throws<JobParameterException>(() => executor.Validate(JobKind.Attack, p with { Model = "world-vgg:nope.pt" })).Field);
+        }
+        Assert.Empty(store.Attacks.GetAttackExperiments(run, Layer));
+        var fromJob = Assert.IsType<AttackExperimentResult>(Assert.Single(published));
+
+        using var again = ModelRegistry.Load(ModelSpec.Parse(Vgg), new ModelOptions("cpu"));
+        var target = TargetClass.Resolve("bedroom", again.ClassNames, again.NumClasses!.Value);
+        var classes = ClassLabelMap.Resolve(again.ClassNames, dataset, dataset.Images, out _);
+        var direct = AttackExperiment.Run(again, dataset, store.Attacks.GetImportantUnits(run, Layer)!,
+            new AttackExperimentSettings(Layer, target, new AttackSettings(4 / 255.0, 2, 1 / 255.0, EarlyStop: false), 3, "val", 8), classes);
+        Assert.Equal(direct.Attack, fromJob.Attack);
+        Assert.Equal((direct.Attempted, direct.Succeeded, direct.MeanSteps), (fromJob.Attempted, fromJob.Succeeded, fromJob.MeanSteps));
+        Assert.Equal(direct.Groups.Select(g => (g.AbsDelta.Mean, g.Delta.Mean)), fromJob.Groups.Select(g => (g.AbsDelta.Mean, g.Delta.Mean)));
     }
 
     [Fact]
@@ -108,6 +146,35 @@ public sealed class AttackAndLabelJobTests : IDisposable
         Assert.Equal(5, ConceptDataset.Open(Path.Combine(_db.Folder, "photos-labelled")).Images.Count);
         var second = executor.RunNow(new JobRequest(JobKind.Label, LabelJob.Title(p), p), default);
         Assert.Contains("0 segmented, 5 from the cache", second.Message);
+    }
+
+    [Fact]
+    public void A_label_job_writes_the_same_files_as_the_labeller_called_directly()
+    {
+        var images = Path.Combine(_db.Folder, "photos");
+        Directory.CreateDirectory(images);
+        foreach (var file in Directory.GetFiles(Path.Combine(World(), "images"), "*.jpg").Order().Take(3))
+            File.Copy(file, Path.Combine(images, Path.GetFileName(file)));
+        var seg = "world-seg:" + RepositoryFiles.Path("data/models/world-seg.pt");
+        // The direct call `dissect label` made before it went through the executor.
+        using (var segmenter = SegmenterSource.Load(seg))
+            DatasetLabeller.Label(segmenter, new LabellingOptions(images, Path.Combine(_db.Folder, "direct"), null, 2, "train"));
+        var p = new LabelParameters("photos", seg, "by-job", Batch: 2, Split: "train");
+        LabellingSummary? published = null;
+        using (var executor = new JobExecutor(_db.DbPath, [new LabelJob()], new JobExecutorOptions
+               {
+                   Root = _db.Folder, CacheFolder = Path.Combine(_db.Folder, "cache"), OnResult = (_, r) => published = r as LabellingSummary,
+               }))
+            Assert.Equal(JobState.Done, executor.RunNow(new JobRequest(JobKind.Label, LabelJob.Title(p), p), default).State);
+        Assert.Equal(3, published?.Images);
+
+        static Dictionary<string, byte[]> Files(string root) => Directory.GetFiles(root, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes);
+        var direct = Files(Path.Combine(_db.Folder, "direct"));
+        var byJob = Files(Path.Combine(_db.Folder, "by-job"));
+        Assert.Equal(direct.Keys.Order(), byJob.Keys.Order());
+        Assert.Contains("index.csv", direct.Keys);
+        Assert.All(direct, kv => Assert.True(kv.Value.AsSpan().SequenceEqual(byJob[kv.Key]), kv.Key));
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public sealed class LabelJob : JobHandler<LabelParameters>
         using var segmenter = SegmenterSource.Load($"{kind}:{context.Resolve(path)}");
         var options = new LabellingOptions(context.Resolve(p.Images), context.Resolve(p.Output), p.Size, p.Batch, p.Split, p.SkipBadImages);
         var summary = DatasetLabeller.Label(segmenter, options, context.DissectionProgress(), context.Cancel);
+        context.Publish(summary);
         context.Note = $"Labelled {summary.Images} images at {summary.SegSize}×{summary.SegSize} ({summary.Labelled} segmented, " +
                        $"{summary.Reused} from the cache)." +
                        (summary.BadImages.Count > 0 ? $" {summary.BadImages.Count} unreadable image(s) skipped." : "");
