@@ -17,7 +17,7 @@ public class AccessibilityTests(DashboardFixture app, ITestOutputHelper output)
     {
         "/", "/runs/{run}", "/runs/{run}/layers/conv5", "/runs/{run}/layers/conv5/units/3", "/runs/{run}/concepts/tree",
         "/runs/{run}/classes/forest", "/runs/{run}/layers/conv5/ablate", "/compare?a={run}:conv3&b={run}:conv5",
-        "/attack", "/try", "/learn", $"/gan/{DashboardFixture.GanModel}?seed=5&layer=layer4", "/runs/99",
+        "/attack", "/try", "/learn", $"/gan/{DashboardFixture.GanModel}?seed=5&layer=layer4", "/runs/99", "/uploads",
     };
 
     private async Task<IPage> OpenRoute(string route, int width, int height)
