@@ -138,7 +138,8 @@ public class LabelTrustTests(DashboardFixture app)
             if (u > 0)
             {
                 await page.Keyboard.PressAsync("ArrowRight");
-                await page.WaitForURLAsync(new Regex($"/units/{u}$"));
+                // An in-page navigation (history.pushState): wait on the location, not on a load event.
+                await page.WaitForFunctionAsync($"() => location.pathname.endsWith('/units/{u}')");
                 await page.WaitForFunctionAsync($"() => document.querySelector('#unit-number')?.textContent.trim() === '{u}'");
             }
             var shown = await Badge(page);
