@@ -8,6 +8,7 @@ using TorchSharp.PyBridge;
 
 namespace Dissection.Core.Tests.Training;
 
+[Collection(TorchThreadsCollection.Name)]
 public class ClassifierTrainerTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Training;
 
+[Collection(TorchThreadsCollection.Name)]
 public class GanTrainingTests
 {
     private static GanTrainingOptions Tiny(string dataset, string output, int iterations) =>

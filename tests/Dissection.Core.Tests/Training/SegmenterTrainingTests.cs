@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Training;
 
+[Collection(TorchThreadsCollection.Name)]
 public class SegmenterTrainingTests
 {
     [Fact]

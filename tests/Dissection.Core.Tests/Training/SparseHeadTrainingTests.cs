@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 
 namespace Dissection.Core.Tests.Training;
 
+[Collection(TorchThreadsCollection.Name)]
 public class SparseHeadTrainingTests
 {
     [Fact]
