@@ -138,7 +138,10 @@ public class GanPlaygroundPageTests
         cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("#gan-edited").GetAttribute("data-strokes")), Wait);
         Assert.NotEqual(cut.Find("#gan-original").GetAttribute("src"), cut.Find("#gan-edited").GetAttribute("src"));
 
-        var uri = new Uri(ctx.Services.GetRequiredService<NavigationManager>().Uri);
+        // The permalink follows the picture (the page writes it after rendering): wait for it, as a user would.
+        var navigation = ctx.Services.GetRequiredService<NavigationManager>();
+        cut.WaitForAssertion(() => Assert.Contains("strokes=", navigation.Uri), Wait);
+        var uri = new Uri(navigation.Uri);
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query);
         Assert.Equal("3", query["seed"]);
         Assert.Equal("layer4", query["layer"]);
