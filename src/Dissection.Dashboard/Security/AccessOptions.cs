@@ -21,4 +21,6 @@ public sealed class AccessOptions
     public int ProbesPerMinute { get; set; } = 20;
     public int UploadsPerMinute { get; set; } = 10;
     public int GanEditsPerMinute { get; set; } = 120;
+    /// <summary>Sign-in attempts per address and minute (password guessing stops here).</summary>
+    public int SignInsPerMinute { get; set; } = 10;
 }

@@ -17,7 +17,7 @@ public static class RateLimits
             limiter.AddPolicy(Renders, http => PerMinute(http, o.RendersPerMinute, o.Mode));
             limiter.AddPolicy(Writes, http => PerMinute(http, o.UploadsPerMinute * 3, o.Mode));
             limiter.AddPolicy(SignIn, http => RateLimitPartition.GetFixedWindowLimiter("sign-in:" + Address(http),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, o.SignInsPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
 
     private static RateLimitPartition<string> PerMinute(HttpContext http, int permits, DashboardMode mode) =>
