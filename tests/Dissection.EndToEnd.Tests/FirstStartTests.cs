@@ -83,8 +83,10 @@ public sealed class FirstStartTests(DashboardFixture fixture) : IDisposable
         await page.WaitForSelectorAsync("#gan-edited[data-strokes='1']");
         Assert.NotEqual(original, await page.Locator("#gan-edited").GetAttributeAsync("src"));
 
-        // /attack attacks, on the demo run's ablated last layer.
-        await Open($"/attack?run={vgg}&layer=features.conv5_2&target=bedroom&steps=3");
+        // /attack attacks, on the demo run's ablated last layer, a validation image of the generated world.
+        var world = Dissection.Core.Datasets.ConceptDataset.Open(Path.Combine(Data, "world"));
+        var image = world.Images.ToList().FindIndex(i => i.Split == "val");
+        await Open($"/attack?run={vgg}&layer=features.conv5_2&target=bedroom&steps=3&image={image}");
         await page.WaitForFunctionAsync("() => !document.querySelector('#attack-run-one').disabled");
         await page.Locator("#attack-run-one").ClickAsync();
         await page.WaitForSelectorAsync("#attack-result, #attack-message");
