@@ -136,7 +136,7 @@ public class GanPlaygroundPageTests
         for (var r = 8; r < 16; r++) for (var c = 8; c < 16; c++) { var i = r * 32 + c; bits[i >> 3] |= (byte)(1 << (i & 7)); }
         await cut.InvokeAsync(() => cut.Instance.OnStroke(Convert.ToBase64String(bits), 32, 32));
         cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("#gan-edited").GetAttribute("data-strokes")), Wait);
-        Assert.NotEqual(cut.Find("#gan-original").GetAttribute("src"), cut.Find("#gan-edited").GetAttribute("src"));
+        cut.WaitForAssertion(() => Assert.NotEqual(cut.Find("#gan-original").GetAttribute("src"), cut.Find("#gan-edited").GetAttribute("src")), Wait);
 
         // The permalink follows the picture (the page writes it after rendering): wait for it, as a user would.
         var navigation = ctx.Services.GetRequiredService<NavigationManager>();
@@ -152,6 +152,6 @@ public class GanPlaygroundPageTests
 
         cut.Find("#gan-undo").Click();
         cut.WaitForAssertion(() => Assert.Equal("0", cut.Find("#gan-edited").GetAttribute("data-strokes")), Wait);
-        Assert.Equal(cut.Find("#gan-original").GetAttribute("src"), cut.Find("#gan-edited").GetAttribute("src"));
+        cut.WaitForAssertion(() => Assert.Equal(cut.Find("#gan-original").GetAttribute("src"), cut.Find("#gan-edited").GetAttribute("src")), Wait);
     }
 }
