@@ -1,6 +1,8 @@
 // The one executor of long jobs, shared by the CLI verbs and the dashboard's queue. It owns a job's life:
 // Queued → Running (throttled progress: phase, count, ETA) → Done / Failed (the engine's message) / Cancelled /
-// Interrupted (the process stopped). Jobs run a configurable number at a time, oldest first. The running process
+// Interrupted (the process stopped). Jobs run a configurable number at a time, oldest first, plus one express slot
+// for light kinds (the report); between batches a job gives way to the process's interactive work (InteractivePriority).
+// The running process
 // stamps a heartbeat and its identity on the job, so any process tells a live job from a dead one; dead jobs are
 // declared interrupted, and a queue resumes its own on start. A job that writes into a run keeps the run's status
 // and progress in step, so every page that follows runs follows jobs too.

@@ -1,5 +1,6 @@
 // The /attack page. Its whole state (run, layer, dataset image, target, norm, ε, steps, seed, random start) lives in
 // the URL (read and written by AttackLink), so a pasted link re-creates the same attack; uploaded images cannot be linked and say so.
+// One image is attacked here, in the circuit; a batch experiment is an Attack job of the queue (its make-it button).
 using Dissection.Core.Attacks;
 using Dissection.Core.Dissection;
 using Dissection.Dashboard.Charts;
