@@ -13,11 +13,24 @@ fi
 
 dotnet build Dissection.Dashboard.sln -nologo -v:q -clp:ErrorsOnly
 log=$(mktemp)
+results=$(mktemp -d)
 status=0
 # Projects one at a time: the machine has 2 cores and the end-to-end tests start the dashboard themselves.
 for p in tests/*/*.csproj; do
-  dotnet test "$p" --no-build -nologo -v:q "$@" 2>&1 | tee -a "$log" || status=1
+  dotnet test "$p" --no-build -nologo -v:q --logger "trx;LogFilePrefix=$(basename "$p" .csproj)" \
+    --results-directory "$results" "$@" 2>&1 | tee -a "$log" || status=1
 done
+
+# Quiet runs print only a failed test's name; its message and the top of its stack come from the trx files, so
+# that a CI log alone says why a test failed.
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  awk '/<UnitTestResult / && /outcome="Failed"/ { on = 1; match($0, /testName="[^"]*"/); print "\n[FAILED] " substr($0, RSTART + 10, RLENGTH - 11); n = 0 }
+       on && n < 40 { if ($0 ~ /<Message>|<StackTrace>/ || inside) { inside = 1; gsub(/<[^>]*>/, ""); gsub(/&lt;/, "<"); gsub(/&gt;/, ">");
+                        gsub(/&quot;/, "\""); gsub(/&apos;/, "\047"); gsub(/&#xD;/, ""); gsub(/&amp;/, "\\&"); if ($0 ~ /[^ \t]/) { print; n++ } } }
+       /<\/UnitTestResult>/ { on = 0; inside = 0 }' "$trx"
+done
+rm -rf "$results"
 
 # One closing line that any CI can read, summed over the projects.
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

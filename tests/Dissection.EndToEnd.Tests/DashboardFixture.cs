@@ -83,6 +83,15 @@ public class DashboardFixture : IAsyncLifetime
         await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
     }
 
+    /// <summary>On the GAN paint page, chooses units by hand (the unit checkboxes show only then). A fresh page
+    /// picks units of a concept once GanJobsTests has dissected the test generator, which may run first.</summary>
+    public static async Task PickUnitsByHand(IPage page)
+    {
+        if (await page.Locator("#gan-by-hand").GetAttributeAsync("aria-pressed") != "true")
+            await page.Locator("#gan-by-hand").ClickAsync();
+        await page.WaitForSelectorAsync("#gan-by-hand[aria-pressed='true']");
+    }
+
     public Task Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = false });
 

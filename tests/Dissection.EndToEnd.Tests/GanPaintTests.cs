@@ -23,7 +23,8 @@ public class GanPaintTests(DashboardFixture app)
         var original = Png(await page.Locator("#gan-original").GetAttributeAsync("src"));
         Assert.Equal(original, Png(await page.Locator("#gan-edited").GetAttributeAsync("src")));
 
-        // No stored dissection of this generator: pick units by hand, then erase them along a diagonal stroke.
+        // Pick units by hand, then erase them along a diagonal stroke.
+        await DashboardFixture.PickUnitsByHand(page);
         for (var u = 0; u < 16; u++) await page.Locator($"#gan-unit-{u}").CheckAsync();
         await page.WaitForFunctionAsync("() => document.querySelector('#gan-hand-count').textContent === '16'");
         var box = await page.Locator("#gan-canvas").BoundingBoxAsync();
@@ -64,6 +65,7 @@ public class GanPaintTests(DashboardFixture app)
         await app.Open(page, $"/gan/{DashboardFixture.GanModel}?seed=6&layer=layer4");
         await page.WaitForSelectorAsync("#gan-edited[data-strokes='0']");
         var original = Png(await page.Locator("#gan-original").GetAttributeAsync("src"));
+        await DashboardFixture.PickUnitsByHand(page);
         for (var u = 0; u < 16; u++) await page.Locator($"#gan-unit-{u}").CheckAsync();
         await page.WaitForFunctionAsync("() => document.querySelector('#gan-hand-count').textContent === '16'");
 

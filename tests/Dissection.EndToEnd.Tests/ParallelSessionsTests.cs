@@ -29,6 +29,7 @@ public class ParallelSessionsTests(DashboardFixture app, ITestOutputHelper outpu
             await app.Open(page, $"/gan/{DashboardFixture.GanModel}?seed={seed}&layer=layer4");
             await page.WaitForSelectorAsync("#gan-edited[data-strokes='0']");
             Step("GAN page ready");
+            await DashboardFixture.PickUnitsByHand(page);
             await page.Locator($"#gan-unit-{unit}").CheckAsync();
             await page.WaitForFunctionAsync("() => document.querySelector('#gan-hand-count')?.textContent === '1'");
             var box = await page.Locator("#gan-canvas").BoundingBoxAsync();
