@@ -1,4 +1,4 @@
-// What the GAN causal experiments share (the CLI verbs gan-removal and gan-context, the GanCausal job kind): a
+// What the GAN causal experiments share (the CLI verbs gan-removal, gan-context and gan-paint, the GanCausal job kind): a
 // stored generator run gives the generator, the segmenter, the layer and the concept's units ranked by IoU; bad
 // ids, layers and concepts are reported in one line naming the field (run, layer, concept).
 using Dissection.Core.Datasets;
@@ -45,8 +45,6 @@ public sealed record GanExperimentInputs(ResultsStore Store, long RunId, GanSamp
         }
     }
 
-    /// <summary>"tree" when some unit of the layer is a tree detector (the paper's choice), else the object concept that
-    /// labels the most detectors; null when the layer has no object detectors.</summary>
     /// <summary>world-seg:PATH (or a bare PATH) with PATH resolved against the root.</summary>
     public static string SegmenterPath(string spec, string root)
     {
@@ -55,6 +53,8 @@ public sealed record GanExperimentInputs(ResultsStore Store, long RunId, GanSamp
         return StoredRunModel.ResolvePath(root, path);
     }
 
+    /// <summary>"tree" when some unit of the layer is a tree detector (the paper's choice), else the object concept that
+    /// labels the most detectors; null when the layer has no object detectors.</summary>
     public static string? DefaultConcept(IReadOnlyList<UnitSummary> units, double iouThreshold)
     {
         var objects = units.Where(u => u.IsDetector(iouThreshold) && u.Label!.Category == "object").ToList();

@@ -1,5 +1,5 @@
 // The two causal experiments against brute force: every point of the removal curve and every context's added area
-// are recomputed by running the hooked generator once per edit (no cached features, no stacking) and segmenting.
+// (and the painting success) are recomputed by running the hooked generator once per edit (no cached features, no stacking) and segmenting.
 using Dissection.Core.Instrumentation;
 using Dissection.Core.Gan;
 using Dissection.Core.Models;
@@ -88,6 +88,59 @@ public class CausalExperimentTests
     }
 
     [Fact]
+    public void Painting_equals_editing_the_most_ground_block_one_run_at_a_time()
+    {
+        using var g = GanFixture.Generator();
+        using var seg = GanFixture.Segmenter();
+        using var z = ZDataset.FromSeed(8, 4, 12);
+        var grass = GanFixture.Concepts[2];   // painted onto the sky, the "ground" of this test
+        int[] units = [0, 1, 2, 3, 4, 5, 6, 7];
+        float[] levels = [-3f, -3f, -3f, -3f, -3f, -3f, -3f, -3f];
+        var result = PaintingExperiment.Run(g, seg, "layer2", grass, units, levels, z, block: 2, minGain: 0.1, groundConcepts: ["sky"]);
+
+        var gains = new List<double>();
+        for (var i = 0; i < z.Count; i++)
+        {
+            using var zi = z.Batch(i, 1);
+            using var image = GeneratedImages.ToUnitRange(g.call(zi));
+            var objects = new GanFixture.RuleSegmenter().SegmentPlanes(image)[0, 0].data<long>().ToArray();
+            // Brute force: every 2×2 block of the 4×4 layer, its ground cells read at the cell centres' pixels.
+            var best = (Top: -1, Left: -1, Count: 0);
+            for (var top = 0; top <= 2; top++)
+            for (var left = 0; left <= 2; left++)
+            {
+                var count = 0;
+                for (var y = top; y < top + 2; y++)
+                for (var x = left; x < left + 2; x++)
+                    if (objects[(2 * y + 1) * 8 + 2 * x + 1] == 1) count++;
+                if (count > best.Count) best = (top, left, count);
+            }
+            if (best.Count == 0) continue;
+            var region = zeros(4, 4);
+            region[TensorIndex.Slice(best.Top, best.Top + 2), TensorIndex.Slice(best.Left, best.Left + 2)] = 1f;
+            using var edited = GeneratedImages.ToUnitRange(GanFixture.Generate(g, zi, [new UnitEdit("layer2", units, region, levels)]));
+            var after = new GanFixture.RuleSegmenter().SegmentPlanes(edited)[0, 0].data<long>().ToArray();
+            double Share(long[] labels)
+            {
+                var hits = 0;
+                for (var y = 2 * best.Top; y < 2 * best.Top + 4; y++)
+                for (var x = 2 * best.Left; x < 2 * best.Left + 4; x++)
+                    if (labels[y * 8 + x] == grass.Number) hits++;
+                return hits / 16.0;
+            }
+            gains.Add(Share(after) - Share(objects));
+        }
+        Assert.True(gains.Count > 0, "no sample of the fixture has ground: choose another seed");
+        Assert.True(gains.Any(x => x >= 0.1 + 1.0 / 16) && gains.Any(x => x < 0.1 - 1.0 / 16),   // so the count below means something
+            "gains " + string.Join(", ", gains));
+        Assert.Equal((12, gains.Count, 4), (result.Samples, result.Eligible, result.BlockCells));
+        // A pixel may round across the segmenter's boundary between batched and single runs: 1/16 of the block.
+        Assert.InRange(result.MeanGain, gains.Average() - 1.0 / 16, gains.Average() + 1.0 / 16);
+        Assert.InRange(result.Successes, gains.Count(x => x >= 0.1 + 1.0 / 16), gains.Count(x => x >= 0.1 - 1.0 / 16));
+        Assert.InRange(result.Rate, result.Low, result.High);
+    }
+
+    [Fact]
     public void Bad_experiment_inputs_are_refused()
     {
         using var g = GanFixture.Generator();
@@ -98,6 +151,8 @@ public class CausalExperimentTests
         Assert.Contains("twice", Assert.Throws<ArgumentException>(() => ObjectRemovalExperiment.Run(g, seg, "layer2", sky, [1, 1], z)).Message);
         Assert.Contains("not a layer", Assert.Throws<ArgumentException>(() => ObjectRemovalExperiment.Run(g, seg, "conv5", sky, [1], z)).Message);
         Assert.Contains("levels", Assert.Throws<ArgumentException>(() => ContextInsertionExperiment.Run(g, seg, "layer2", sky, [1, 2], [1f], z)).Message);
+        Assert.Contains("levels", Assert.Throws<ArgumentException>(() => PaintingExperiment.Run(g, seg, "layer2", sky, [1, 2], [1f], z)).Message);
+        Assert.Contains("outside", Assert.Throws<ArgumentException>(() => PaintingExperiment.Run(g, seg, "layer2", sky, [99], [1f], z)).Message);
         Assert.Contains("plane", Assert.Throws<ArgumentException>(() =>
             ObjectRemovalExperiment.Run(g, seg, "layer2", new Core.Datasets.Concept(9, "wheel", "part"), [1], z)).Message);
     }
