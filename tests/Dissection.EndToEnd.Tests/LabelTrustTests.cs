@@ -173,6 +173,8 @@ public class LabelTrustTests(DashboardFixture app)
         var page = await app.NewPage();
         await app.Open(page, $"/try?run={run}&layer=features.conv5_2&image=3");
         await page.WaitForSelectorAsync("#try-map", new() { Timeout = 120_000 });
+        // The domain is measured after the first view shows: wait until the comparison is done.
+        await page.WaitForSelectorAsync("#try-domain-pending", new() { State = WaitForSelectorState.Detached, Timeout = 120_000 });
         Assert.Equal(0, await page.Locator("#try-domain-warning").CountAsync());
 
         await app.Open(page, $"/try?run={run}&layer=features.conv5_2&sample=chelsea.jpg");

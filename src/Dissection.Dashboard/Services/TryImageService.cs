@@ -3,7 +3,8 @@
 // masks, the predicted classes, and the per-pixel concept map ("what the network sees"). Uploads stay in the circuit
 // unless saved under <first data folder>/uploads/, named by their content hash, which then serves as their permalink.
 // Each view says whether the image lies outside the domain of the run's concept dataset (Core's ImageDomain, measured
-// once per run and layer on a few dataset images), since its labels come from that dataset's vocabulary.
+// once per run and layer on a few dataset images, after the first view is shown), since its labels come from that
+// dataset's vocabulary.
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Dissection.Core.Datasets;
@@ -42,8 +43,13 @@ public sealed record TryClass(string Name, float Probability);
 public sealed record TryView(string Label, string ImagePng, string MapPng, int MapWidth, int MapHeight, IReadOnlyList<TryUnit> Units,
     IReadOnlyList<TryClass> Classes, IReadOnlyList<TryLegendEntry> Legend, double LabelledFraction, int Detectors, int LayerUnits)
 {
-    /// <summary>How the image compares with the run's dataset; null when that could not be measured (dataset missing).</summary>
+    /// <summary>How the image compares with the run's dataset; null when that could not be measured (dataset missing)
+    /// or has not been yet (DomainPending).</summary>
     public DomainVerdict? Domain { get; init; }
+
+    /// <summary>The run's domain at this layer is not measured yet: CheckDomainAsync measures it (dozens of model
+    /// runs, once per run and layer) after the view is on screen, so the first view does not wait for it.</summary>
+    public bool DomainPending { get; init; }
 }
 
 public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, ILogger<TryImageService> log, Dissection.Core.Work.InteractivePriority priority) : IDisposable
@@ -117,7 +123,7 @@ public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, 
             cancel.ThrowIfCancellationRequested();
             using var image = LoadImage(source, dataset);
             var acts = SingleImageProbe.Run(model, image, layer);
-            var domain = _domains.GetOrAdd((run.Id, run.CreatedUtc, layer), _ => DomainOf(model, dataset, layer, cancel));
+            var measured = _domains.TryGetValue((run.Id, run.CreatedUtc, layer), out var domain);
             if (units.Any(u => u.Unit >= acts.Units))
                 throw new ArgumentException($"layer '{layer}' has {acts.Units} units in the model but the run stored unit " +
                                             $"{units.Max(u => u.Unit)}: the run was made with another model");
@@ -143,9 +149,21 @@ public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, 
             var names = model.ClassNames ?? Enumerable.Range(0, model.NumClasses ?? 0).Select(i => $"class {i}").ToList();
             var classes = acts.TopClasses(TopClasses).Select(c => new TryClass(c.Class < names.Count ? names[c.Class] : $"class {c.Class}", c.Probability)).ToList();
             return new TryView(source.Label, PngDataUrl.Of(shown), PngDataUrl.Of(overlay), mapWidth, mapHeight, active, classes, legend,
-                map.LabelledFraction, detectors.Count, acts.Units) { Domain = domain?.Check(acts) };
+                map.LabelledFraction, detectors.Count, acts.Units) { Domain = domain?.Check(acts), DomainPending = !measured };
         }, cancel);
     }
+
+    /// <summary>The view's domain verdict, measuring the run's domain at the layer first if no view has yet (the
+    /// image runs through the model once more: the view keeps no activations).</summary>
+    public Task<DomainVerdict?> CheckDomainAsync(RunInfo run, string layer, TryImageSource source, CancellationToken cancel) =>
+        _model.With(run, (model, dataset) =>
+        {
+            var domain = _domains.GetOrAdd((run.Id, run.CreatedUtc, layer), _ => DomainOf(model, dataset, layer, cancel));
+            if (domain is null) return null;
+            cancel.ThrowIfCancellationRequested();
+            using var image = LoadImage(source, dataset);
+            return domain.Check(SingleImageProbe.Run(model, image, layer));
+        }, cancel);
 
     /// <summary>The layer's domain on ImageDomain.References images spread evenly over the run's dataset; null when the
     /// dataset cannot be read (the view then shows no warning rather than a wrong one).</summary>

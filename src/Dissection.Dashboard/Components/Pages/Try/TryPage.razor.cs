@@ -93,7 +93,16 @@ public sealed partial class TryPage : IDisposable
             // One model run per lease: a per-user budget and a cap on heavy work at once (Shared mode).
             using var lease = await Heavy.AcquireAsync(HeavyKind.Probe, await Access.RequesterAsync(), cancel.Token);
             var view = await Try.AnalyseAsync(_run, _layer, source, cancel.Token);
-            if (!cancel.IsCancellationRequested) _view = view;
+            if (cancel.IsCancellationRequested) return;
+            _view = view;
+            if (view.DomainPending)
+            {
+                // Show the view now, not busy; the dataset's domain (measured once per run and layer) follows.
+                _busy = false;
+                StateHasChanged();
+                var verdict = await Try.CheckDomainAsync(_run, _layer, source, cancel.Token);
+                if (!cancel.IsCancellationRequested && ReferenceEquals(_view, view)) _view = view with { Domain = verdict, DomainPending = false };
+            }
         }
         catch (OperationCanceledException) { }
         catch (BadImageException e) { Fail(BrowserImageUpload.Describe(e)); }
