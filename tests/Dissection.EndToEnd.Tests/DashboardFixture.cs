@@ -83,8 +83,9 @@ public class DashboardFixture : IAsyncLifetime
         await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
     }
 
-    /// <summary>On the GAN paint page, chooses units by hand (the unit checkboxes show only then). A fresh page
-    /// picks units of a concept once GanJobsTests has dissected the test generator, which may run first.</summary>
+    /// <summary>On the GAN paint page, chooses units by hand (the unit checkboxes show only then). A fresh page picks
+    /// units of a concept whenever the store holds a dissection of the generator's layer; choosing explicitly keeps
+    /// a test independent of what other tests stored.</summary>
     public static async Task PickUnitsByHand(IPage page)
     {
         if (await page.Locator("#gan-by-hand").GetAttributeAsync("aria-pressed") != "true")

@@ -30,7 +30,8 @@ public class EarlyInputTests(DashboardFixture app)
     public async Task A_unit_ticked_immediately_after_navigation_stays_ticked()
     {
         var page = await app.NewPage();
-        // layer9, which no test dissects: the unit checkboxes show at once only where the page picks units by hand.
+        // The unit checkboxes show at once only where the page picks units by hand, i.e. on a layer with no stored
+        // dissection: layer9 of the test generator, which no test dissects.
         await page.GotoAsync($"{app.BaseUrl}/gan/{DashboardFixture.GanModel}?seed=3&layer=layer9", new() { WaitUntil = WaitUntilState.Commit });
         await page.Locator("#gan-unit-3").CheckAsync();
         await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });

@@ -80,8 +80,9 @@ public class GanJobsTests(DashboardFixture app)
         // Leave the shared store as the other tests expect it (the crawl walks every run's pages).
         using (var store = ResultsStore.Open(app.Database)) store.Runs.DeleteRun(run);
         File.Delete(Path.Combine(models, Gan + ".pt"));
-        // The samples are cached under the app's root (data/gan/...), which is the repository: remove them.
+        // The samples are cached in the app's first data folder (gan/...), not under the repository.
         var folder = Path.GetFullPath(samples, DashboardFixture.FindRepoRoot());
+        Assert.Equal(Path.Combine(app.DataFolder, "gan"), Path.GetDirectoryName(folder));
         Assert.Contains($"{Gan}-seed", Path.GetFileName(folder));
         Directory.Delete(folder, recursive: true);
     }

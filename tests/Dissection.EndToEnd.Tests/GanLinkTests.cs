@@ -138,8 +138,8 @@ public class GanLinkTests(DashboardFixture app, ITestOutputHelper output)
         await AssertChosen("#gan-mode-paint", "#gan-mode-erase");
         await page.Locator("#gan-brush-L").ClickAsync();
         await AssertChosen("#gan-brush-L", "#gan-brush-M");
-        // Which unit picker a fresh page chooses depends on whether the store holds a dissection of this generator
-        // (GanJobsTests makes one, in any order relative to this test): with one, units of a concept; without, by hand.
+        // Which unit picker a fresh page chooses depends on whether the store holds a dissection of this generator's
+        // layer: with one, units of a concept; without, by hand.
         if (await page.Locator("#gan-by-concept").IsDisabledAsync())
             await AssertChosen("#gan-by-hand", "#gan-by-concept");
         else

@@ -21,12 +21,16 @@ public static class GanSamples
     public const string ManifestFile = "gan.json";
     private const int FormatVersion = 1;
 
-    /// <summary>data/gan/&lt;checkpoint name&gt;-seed&lt;S&gt;-n&lt;N&gt;, relative to the working folder like data/results.db.</summary>
-    public static string DefaultFolder(string generatorSpec, long seed, int count)
+    /// <summary>data/gan/&lt;FolderName&gt;, relative to the working folder like data/results.db.</summary>
+    public static string DefaultFolder(string generatorSpec, long seed, int count) =>
+        Path.Combine("data", "gan", FolderName(generatorSpec, seed, count));
+
+    /// <summary>&lt;checkpoint name&gt;-seed&lt;S&gt;-n&lt;N&gt;, with characters a folder name should not hold replaced.</summary>
+    public static string FolderName(string generatorSpec, long seed, int count)
     {
         var stem = Path.GetFileNameWithoutExtension(CheckpointPath(generatorSpec));
         var safe = new string(stem.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_').ToArray());
-        return Path.Combine("data", "gan", $"{(safe.Length > 0 ? safe : "generator")}-seed{seed}-n{count}");
+        return $"{(safe.Length > 0 ? safe : "generator")}-seed{seed}-n{count}";
     }
 
     /// <summary>The reference's 64×64 for large generators; a smaller generator is segmented at its own size.</summary>

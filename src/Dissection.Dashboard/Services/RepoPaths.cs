@@ -20,6 +20,19 @@ public sealed class RepoPaths
     public IReadOnlyList<string> DataFolders { get; }
     public IReadOnlyList<string> ModelFolders { get; }
 
+    /// <summary>Where the dashboard writes what users make (saved uploads, generated samples): the first data folder,
+    /// so the path rules that cover reading cover these too.</summary>
+    public string WritableDataFolder => DataFolders.Count > 0 ? DataFolders[0] : Resolve("data");
+
+    /// <summary>A folder under WritableDataFolder as runs store it: relative to the root when inside it (as the CLI
+    /// stores data/...), absolute otherwise.</summary>
+    public string UnderWritableData(params string[] parts)
+    {
+        var full = Path.Combine([WritableDataFolder, .. parts]);
+        var relative = Path.GetRelativePath(Root, full);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
+    }
+
     /// <summary>An absolute path as is; a relative one against the repository root.</summary>
     public string Resolve(string path) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(Root, path));

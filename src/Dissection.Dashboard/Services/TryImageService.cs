@@ -103,7 +103,7 @@ public sealed partial class TryImageService(StoreAccess store, RepoPaths paths, 
     }
 
     /// <summary>Where saved uploads live: an allowed data folder, so the dashboard's path rules cover them.</summary>
-    public string UploadsFolder => Path.Combine(paths.DataFolders.Count > 0 ? paths.DataFolders[0] : paths.Resolve("data"), "uploads");
+    public string UploadsFolder => Path.Combine(paths.WritableDataFolder, "uploads");
 
     /// <summary>Runs the image through the run's model at the layer and builds the whole view.</summary>
     /// <exception cref="BadImageException">the image cannot be used (the reason says why).</exception>

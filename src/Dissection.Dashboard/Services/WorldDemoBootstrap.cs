@@ -133,8 +133,9 @@ public sealed class WorldDemoBootstrap(StoreAccess store, JobQueue jobs, RepoPat
             log.LogWarning("No GAN demo: {Generator} or {Segmenter} is missing", Generator, Segmenter);
             return null;
         }
-        var parameters = new DissectGeneratorParameters($"{Core.Models.GeneratorSpec.Arch}:{Generator}", $"z:1:{GanSamples}",
-            $"{SegmenterSpec.World}:{Segmenter}", GanLayers, new DissectionSettings());
+        var model = $"{Core.Models.GeneratorSpec.Arch}:{Generator}";
+        var parameters = new DissectGeneratorParameters(model, $"z:1:{GanSamples}", $"{SegmenterSpec.World}:{Segmenter}", GanLayers,
+            new DissectionSettings(), Samples: paths.UnderWritableData("gan", Core.Gan.GanSamples.FolderName(model, 1, GanSamples)));
         var id = store.Write(s => DissectGeneratorJob.CreateRun(s, parameters, GanRunName));
         jobs.Executor.Enqueue(new JobRequest(JobKind.DissectGenerator, GanRunName, parameters, RunId: id));
         log.LogInformation("Queued the demo GAN dissection run {Run}", id);

@@ -118,7 +118,7 @@ public sealed partial class StartJobDialog
             ContextSamples: _contextSamples),
         JobKind.DissectGenerator => new DissectGeneratorParameters($"{Core.Models.GeneratorSpec.Arch}:{_generator}", $"z:{_seed}:{_count}",
             $"{SegmenterSpec.World}:{_segmenter}", (_layerList ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-            new DissectionSettings()),
+            new DissectionSettings(), Samples: Paths.UnderWritableData("gan", Core.Gan.GanSamples.FolderName($"{Core.Models.GeneratorSpec.Arch}:{_generator}", _seed, _count))),
         JobKind.Label => new LabelParameters(_images ?? "", $"{SegmenterSpec.World}:{_segmenter}", _output ?? "", SkipBadImages: _skipBad),
         _ => throw new JobParameterException("kind", $"{Kind} jobs are not started from this form."),
     };
