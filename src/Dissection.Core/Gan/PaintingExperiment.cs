@@ -86,7 +86,8 @@ public static class PaintingExperiment
         }
         var rate = MeanInterval.Of(outcomes);
         return new PaintSuccess(layer, concept.Name, units.ToList(), z.Count, gains.Count, (int)outcomes.Sum(),
-            gains.Count == 0 ? double.NaN : gains.Average(), minGain, usedSide * usedSide, rate.Low, rate.High);
+            gains.Count == 0 ? double.NaN : gains.Average(), minGain, usedSide * usedSide,
+            Math.Max(0, rate.Low), Math.Min(1, rate.High));   // a rate's interval stays within [0, 1]
     }
 
     /// <summary>The top-left cell of the side×side block with the most ground cells (first in row-major order on
