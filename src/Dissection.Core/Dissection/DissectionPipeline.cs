@@ -37,33 +37,56 @@ internal static class DissectionPipeline
     public static IReadOnlyList<LayerResult> Run(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
         IProgress<DissectionProgress>? progress, CancellationToken cancel, string? cacheRoot, double floorFactor = 4)
     {
-        Validate(s, layers);
-        NativeHeap.ReturnLargeBlocks();
-        if (!(floorFactor > 0)) throw new ArgumentOutOfRangeException(nameof(floorFactor));
         var clock = Stopwatch.StartNew();
         using var noGrad = no_grad();
-        using var cache = new ActivationCache(cacheRoot);
-        var processed = new List<DatasetImage>();
-        var batches = new List<int>();   // rows per pass-1 batch; cache passes replay the same chunks
-        var skipped = new List<string>();
-        var tallies = new Dictionary<string, LayerTally>(StringComparer.Ordinal);
+        using var state = new State(cacheRoot);
+        RunPass1(inputs, layers, s, progress, cancel, state, floorFactor);
+        if (state.Processed.Count == 0) throw NoImageLoaded(inputs.Images.Count, state.Skipped);
 
-        Pass1(inputs, layers, s, progress, cancel, cache, processed, batches, skipped, tallies, floorFactor);
-        if (processed.Count == 0)
-            throw new InvalidDataException($"none of the {inputs.Images.Count} selected images could be loaded" +
-                                           (skipped.Count > 0 ? $" (first: {skipped[0]})" : ""));
-        cache.Complete(processed.Count);
-
-        FindThresholds(s, progress, cancel, cache, processed, batches, tallies, layers);
-        Pass2(inputs, progress, cancel, cache, processed, batches, tallies, layers, s);
+        FindThresholds(s, progress, cancel, state.Cache, state.Processed, state.Batches, state.Tallies, layers);
+        Pass2(inputs, progress, cancel, state.Cache, state.Processed, state.Batches, state.Tallies, layers, s);
 
         return layers.Select(l =>
         {
-            var t = tallies[l];
-            return new LayerResult(l, [t.Units, t.Height, t.Width], t.Results(processed, inputs.Concepts, inputs.Categories, s.TopConcepts),
-                processed.Count, clock.Elapsed) { SkippedImages = skipped.ToList() };
+            var t = state.Tallies[l];
+            return new LayerResult(l, [t.Units, t.Height, t.Width], t.Results(state.Processed, inputs.Concepts, inputs.Categories, s.TopConcepts),
+                state.Processed.Count, clock.Elapsed) { SkippedImages = state.Skipped.ToList() };
         }).ToList();
     }
+
+    internal static InvalidDataException NoImageLoaded(int selected, IReadOnlyList<string> skipped) =>
+        new($"none of the {selected} selected images could be loaded" + (skipped.Count > 0 ? $" (first: {skipped[0]})" : ""));
+
+    /// <summary>What the passes keep between them for one set of images (the whole dataset, or one shard of it).</summary>
+    internal sealed class State(string? cacheRoot) : IDisposable
+    {
+        public ActivationCache Cache { get; } = new(cacheRoot);
+        public List<DatasetImage> Processed { get; } = [];
+        /// <summary>Rows per pass-1 batch; cache passes replay the same chunks.</summary>
+        public List<int> Batches { get; } = [];
+        public List<string> Skipped { get; } = [];
+        /// <summary>Per layer; absent when no image of the set loaded.</summary>
+        public Dictionary<string, LayerTally> Tallies { get; } = new(StringComparer.Ordinal);
+        public void Dispose() => Cache.Dispose();
+    }
+
+    /// <summary>Pass 1 over the inputs' images into <paramref name="state"/>: ranges, top-k, threshold counts, the cache.</summary>
+    internal static void RunPass1(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
+        IProgress<DissectionProgress>? progress, CancellationToken cancel, State state, double floorFactor = 4)
+    {
+        Validate(s, layers);
+        NativeHeap.ReturnLargeBlocks();
+        if (!(floorFactor > 0)) throw new ArgumentOutOfRangeException(nameof(floorFactor));
+        Pass1(inputs, layers, s, progress, cancel, state.Cache, state.Processed, state.Batches, state.Skipped, state.Tallies, floorFactor);
+        state.Cache.Complete(state.Processed.Count);
+    }
+
+    /// <summary>Pass 2 over the state's cache: thresholds (t.Counts resolved, t.Thresholds), ranges and top-k must be
+    /// the whole dataset's (a shard gets them from the coordinator).</summary>
+    internal static void RunPass2(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
+        IProgress<DissectionProgress>? progress, CancellationToken cancel, State state) =>
+        Pass2(inputs, progress, cancel, state.Cache, state.Processed, state.Batches, state.Tallies,
+            layers.Where(state.Tallies.ContainsKey).ToList(), s);
 
     private static void Validate(DissectionSettings s, IReadOnlyList<string> layers)
     {
@@ -295,47 +318,51 @@ internal static class DissectionPipeline
         IReadOnlyList<string> layers)
     {
         var raw = s.Rules.ThresholdOver == ThresholdValues.Raw;
-        // No value lies below min(0, raw min) after upsampling (PNAS) or below the raw min (raw maps, CVPR17).
-        int[] Lowest(LayerTally t) => t.RawMin.Select(m => Fp16.KeyOf(raw ? m : Math.Min(0, m))).ToArray();
-        var open = layers.Where(l => tallies[l].Counts!.Resolve(s.Quantile, Total(tallies[l]), Lowest(tallies[l]))).ToList();
+        var open = layers.Where(l => tallies[l].Counts!.Resolve(s.Quantile, Total(tallies[l]), Lowest(tallies[l], raw))).ToList();
         for (var pass = 1; open.Count > 0; pass++)
         {
             var phase = new PhaseClock($"thresholds: pass {pass}", (long)processed.Count * open.Count, progress);
             phase.Report(0);
             long done = 0;
             foreach (var layer in open)
-            {
-                var t = tallies[layer];
-                foreach (var (first, bits, maxes) in cache.Read(layer, batches, t.Buffers[0]))
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    var rows = processed.GetRange((int)first, maxes.Length / t.Units);
-                    var maps = new Maps(bits, maxes, rows.Count, t.Units, t.Height, t.Width);
-                    Parallel.For(0, t.Units, Scratch.Rent, (u, _, scratch) =>
-                    {
-                        if (t.Counts!.IsResolved(u)) return scratch;
-                        var lowCut = t.Counts.LowCut(u);
-                        for (var i = 0; i < rows.Count; i++)
-                        {
-                            var map = maps.Map(i, u);
-                            var max = maps.Max[i * t.Units + u];
-                            if ((raw ? max : Math.Max(0, max)) < lowCut) continue;
-                            var (height, width) = SegSize(rows[i], t);
-                            CountMap(t.Counts, u, map, raw, t.UpsamplerTo(height, width), scratch);
-                        }
-                        return scratch;
-                    }, Scratch.Return);
-                    done += rows.Count;
-                    phase.Report(done);
-                }
-            }
-            open = open.Where(l => tallies[l].Counts!.Resolve(s.Quantile, Total(tallies[l]), Lowest(tallies[l]))).ToList();
+                CountWindow(tallies[layer], layer, raw, cache, processed, batches, cancel, rows => phase.Report(done += rows));
+            open = open.Where(l => tallies[l].Counts!.Resolve(s.Quantile, Total(tallies[l]), Lowest(tallies[l], raw))).ToList();
         }
         foreach (var t in tallies.Values)
             t.Thresholds = Enumerable.Range(0, t.Units).Select(u => Fp16.Value(t.Counts!.ThresholdKey(u))).ToArray();
     }
 
-    private static long[] Total(LayerTally t) => Enumerable.Repeat(t.Values, t.Units).ToArray();
+    /// <summary>Per unit, a key no value lies below: min(0, raw min) after upsampling (PNAS), the raw min (CVPR17).</summary>
+    internal static int[] Lowest(LayerTally t, bool raw) => t.RawMin.Select(m => Fp16.KeyOf(raw ? m : Math.Min(0, m))).ToArray();
+
+    /// <summary>One pass over a layer's cache counting every unresolved unit's values into its window (t.Counts).</summary>
+    internal static void CountWindow(LayerTally t, string layer, bool raw, ActivationCache cache, List<DatasetImage> processed,
+        List<int> batches, CancellationToken cancel, Action<int>? done = null)
+    {
+        foreach (var (first, bits, maxes) in cache.Read(layer, batches, t.Buffers[0]))
+        {
+            cancel.ThrowIfCancellationRequested();
+            var rows = processed.GetRange((int)first, maxes.Length / t.Units);
+            var maps = new Maps(bits, maxes, rows.Count, t.Units, t.Height, t.Width);
+            Parallel.For(0, t.Units, Scratch.Rent, (u, _, scratch) =>
+            {
+                if (t.Counts!.IsResolved(u)) return scratch;
+                var lowCut = t.Counts.LowCut(u);
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    var map = maps.Map(i, u);
+                    var max = maps.Max[i * t.Units + u];
+                    if ((raw ? max : Math.Max(0, max)) < lowCut) continue;
+                    var (height, width) = SegSize(rows[i], t);
+                    CountMap(t.Counts, u, map, raw, t.UpsamplerTo(height, width), scratch);
+                }
+                return scratch;
+            }, Scratch.Return);
+            done?.Invoke(rows.Count);
+        }
+    }
+
+    internal static long[] Total(LayerTally t) => Enumerable.Repeat(t.Values, t.Units).ToArray();
 
     // ---------------------------------------------------------------------------------------------------------------
     private static void Pass2(DissectionInputs inputs, IProgress<DissectionProgress>? progress, CancellationToken cancel,
