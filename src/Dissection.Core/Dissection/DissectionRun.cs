@@ -39,7 +39,7 @@ public static class DissectionRun
     }
 
     /// <summary>One shard of the dissection that <see cref="Execute"/> runs at once: the images of
-    /// <paramref name="range"/> among the selected ones. The shard owns the probe on the model, not the model.</summary>
+    /// <paramref name="range"/> among the selected ones. The shard holds a probe on the model during its pass 1 only.</summary>
     public static DissectionShard OpenShard(LoadedModel model, ConceptDataset dataset, IReadOnlyList<string> layers,
         DissectionSettings settings, ShardRange range, string? cacheRoot = null)
     {
@@ -47,8 +47,11 @@ public static class DissectionRun
         if (range.First < 0 || range.Count < 1 || range.First + range.Count > selected.Count)
             throw new ArgumentException($"shard {range.First}..{range.First + range.Count} lies outside the {selected.Count} selected images");
         var images = selected.Skip(range.First).Take(range.Count).ToList();
-        var probe = model.Instrumented.Retain(layers, asHalf: true);
-        return new DissectionShard(cancel => Inputs(model, dataset, images, probe, settings, cancel), layers, settings, cacheRoot, probe);
+        return new DissectionShard(cancel =>
+        {
+            var probe = model.Instrumented.Retain(layers, asHalf: true);
+            return (Inputs(model, dataset, images, probe, settings, cancel), probe);
+        }, layers, settings, cacheRoot);
     }
 
     private static DissectionInputs Inputs(LoadedModel model, ConceptDataset dataset, IReadOnlyList<DatasetImage> images,

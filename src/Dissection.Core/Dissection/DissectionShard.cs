@@ -38,18 +38,19 @@ public sealed record ShardRange(int First, int Count)
 
 public sealed class DissectionShard : IDisposable
 {
-    private readonly Func<CancellationToken, DissectionInputs> _inputs;
+    private readonly Func<CancellationToken, (DissectionInputs Inputs, IDisposable? Probe)> _inputs;
     private readonly IReadOnlyList<string> _layers;
     private readonly DissectionSettings _settings;
     private readonly string? _cacheRoot;
-    private readonly IDisposable? _owned;
     private DissectionPipeline.State? _state;
     private DissectionInputs? _current;
 
-    internal DissectionShard(Func<CancellationToken, DissectionInputs> inputs, IReadOnlyList<string> layers, DissectionSettings settings,
-        string? cacheRoot, IDisposable? owned)
+    /// <param name="inputs">The shard's inputs, and what their forward pass holds on the model (a probe's hooks),
+    /// released when pass 1 ends: workers of several shards may share one model.</param>
+    internal DissectionShard(Func<CancellationToken, (DissectionInputs Inputs, IDisposable? Probe)> inputs, IReadOnlyList<string> layers,
+        DissectionSettings settings, string? cacheRoot)
     {
-        (_inputs, _layers, _settings, _cacheRoot, _owned) = (inputs, layers, settings, cacheRoot, owned);
+        (_inputs, _layers, _settings, _cacheRoot) = (inputs, layers, settings, cacheRoot);
     }
 
     private bool Raw => _settings.Rules.ThresholdOver == ThresholdValues.Raw;
@@ -147,7 +148,8 @@ public sealed class DissectionShard : IDisposable
     {
         _state?.Dispose();
         _state = null;
-        _current = _inputs(cancel);
+        var (inputs, probe) = _inputs(cancel);
+        _current = inputs;
         var state = new DissectionPipeline.State(_cacheRoot);
         try
         {
@@ -159,6 +161,7 @@ public sealed class DissectionShard : IDisposable
             state.Dispose();
             throw;
         }
+        finally { probe?.Dispose(); }
         _state = state;
     }
 
@@ -191,6 +194,5 @@ public sealed class DissectionShard : IDisposable
     {
         _state?.Dispose();
         _state = null;
-        _owned?.Dispose();
     }
 }

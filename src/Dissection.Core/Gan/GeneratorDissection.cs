@@ -46,7 +46,7 @@ public static class GeneratorDissection
         if (range.First < 0 || range.Count < 1 || range.First + range.Count > selected.Count)
             throw new ArgumentException($"shard {range.First}..{range.First + range.Count} lies outside the {selected.Count} samples");
         var images = selected.Skip(range.First).Take(range.Count).ToList();
-        return new DissectionShard(_ => Inputs(generator, samples, z, images, layers), layers, Untrimmed(settings, samples), cacheRoot, null);
+        return new DissectionShard(_ => (Inputs(generator, samples, z, images, layers), null), layers, Untrimmed(settings, samples), cacheRoot);
     }
 
     private static IReadOnlyList<DatasetImage> Check(ProgressiveGenerator generator, ConceptDataset samples, ZDataset z,

@@ -1,0 +1,81 @@
+// Orleans' TestingHost with 3 in-process silos: a dissection, an ablation and a generator dissection submitted to the
+// coordinator grain equal the single-process runs exactly; stopping or killing a silo that runs shards mid-job still
+// gives exactly equal results (its shards move to live silos; nothing is counted twice); a silo of another engine
+// version is refused at join; a model that does not load fails the job with that silo's message.
+using Dissection.Core.Tests.Sharding;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Dissection.Cluster.Tests;
+
+public sealed class TestingHostTests(TestingHostTests.Cluster c) : IClassFixture<TestingHostTests.Cluster>
+{
+    public sealed class Cluster : IAsyncLifetime
+    {
+        public TestWorld World { get; } = new();
+        public TestCluster Host { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            var builder = new TestClusterBuilder(3);
+            builder.AddSiloBuilderConfigurator<SiloConfig>();
+            Host = builder.Build();
+            await Host.DeployAsync();
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Host.StopAllSilosAsync();
+            await Host.DisposeAsync();
+            World.Dispose();
+        }
+    }
+
+    public sealed class SiloConfig : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.Services.AddSingleton(TestWorld.Loaders);
+            silo.AddMemoryGrainStorage(ClusterHosting.Storage);
+            ClusterHosting.ConfigureCommon(silo, new ClusterSettings { FastFailureDetection = true, Threads = 1 });
+        }
+    }
+
+    private IJobCoordinatorGrain Job(string name) => c.Host.Client.GetGrain<IJobCoordinatorGrain>(name + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Dissection_on_three_silos_equals_the_single_process_run()
+    {
+        var job = Job("dissect");
+        var json = await job.Run(c.World.DissectOrder(shards: 5));
+        ExactResults.Equal(c.World.SingleDissection(), Json.Layers(json));
+        var progress = await job.Progress();
+        Assert.Equal("done", progress.Status);
+        Assert.All(progress.Shards, s => Assert.Equal("done", s.State));
+        Assert.True(progress.Silos.Count >= 2, $"shards ran on {progress.Silos.Count} silo(s); expected them spread");
+        Assert.True(progress.Silos.Sum(s => s.Images) >= 2 * 30, "every image went through pass 1 and pass 2 on some silo");
+    }
+
+    [Fact]
+    public async Task Ablation_on_three_silos_equals_the_single_process_run()
+    {
+        var json = await Job("ablate").Run(c.World.AblateOrder(shards: 3));
+        ExactResults.Equal(c.World.SingleAblation(), Json.Ablation(json));
+    }
+
+    [Fact]
+    public async Task Generator_dissection_on_three_silos_equals_the_single_process_run()
+    {
+        var json = await Job("gan").Run(c.World.GanOrder(shards: 3));
+        ExactResults.Equal(c.World.SingleGeneratorDissection(), Json.Layers(json));
+    }
+
+    [Fact]
+    public async Task A_model_that_cannot_load_fails_the_job_with_the_silos_message()
+    {
+        var order = c.World.DissectOrder(shards: 2) with { Model = "resnet18:/nowhere/missing.pth" };
+        var e = await Assert.ThrowsAsync<ShardFailedException>(() => Job("bad").Run(order));
+        Assert.Contains("silo ", e.Message);
+        Assert.Contains("missing.pth", e.Message);
+    }
+}
