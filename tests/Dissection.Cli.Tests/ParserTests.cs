@@ -21,7 +21,7 @@ public sealed class ParserTests
         string[] verbs =
         [
             "ablate", "attack", "bench", "bench-ablation", "bench-gan", "bench-share", "export", "gan-context", "gan-quality", "gan-removal", "generate",
-            "label", "layers", "run", "summary", "world", "train classifier", "train gan", "train head", "train segmenter",
+            "label", "layers", "run", "silo", "summary", "world", "train classifier", "train gan", "train head", "train segmenter",
             "users add", "users list", "users remove",
         ];
         foreach (var verb in verbs)
