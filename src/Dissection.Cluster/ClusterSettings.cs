@@ -3,6 +3,7 @@
 // deployments: every silo and client names the same Redis); unset: localhost clustering for development, one
 // machine, the primary silo on PrimarySiloPort.
 using System.Reflection;
+using Microsoft.Extensions.Configuration;
 
 namespace Dissection.Cluster;
 
@@ -26,6 +27,14 @@ public sealed record ClusterSettings
     public bool FastFailureDetection { get; init; }
     /// <summary>What this process claims at join; silos of another engine version are refused (EngineVersionGate).</summary>
     public string EngineVersion { get; init; } = CurrentEngineVersion;
+
+    /// <summary>The "Cluster" section of a configuration (appsettings.json, Cluster__Redis=... in the environment), or
+    /// null when there is none: then nothing changes, every job runs in its process.</summary>
+    public static ClusterSettings? From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Cluster");
+        return section.Exists() ? section.Get<ClusterSettings>() ?? new ClusterSettings() : null;
+    }
 
     /// <summary>Core's informational version (its build) with its shard wire version.</summary>
     public static string CurrentEngineVersion { get; } =

@@ -79,7 +79,7 @@ internal sealed class JobCoordinatorGrain(
 
     private async Task<string> Dissect(string job, WorkOrder order, CancellationToken cancel)
     {
-        var settings = order.DissectionSettings;
+        var settings = order.ReadDissectionSettings();
         var dataset = models.Dataset(order.Dataset);
         var scope = order.Kind == WorkKind.DissectGenerator ? GeneratorDissection.ShardScope(dataset, settings) : DissectionRun.ShardScope(dataset, settings);
         var ranges = ShardRange.Split(scope.Images.Count, settings.BatchSize, Math.Max(1, order.Shards));
@@ -91,7 +91,7 @@ internal sealed class JobCoordinatorGrain(
 
     private async Task<string> Ablate(string job, WorkOrder order, CancellationToken cancel)
     {
-        var settings = order.AblationSettings;
+        var settings = order.ReadAblationSettings();
         var shards = new Shards(this, job, order, []);
         // AblationRunner is synchronous (ShardedUnitSets blocks on its calls): off the grain's scheduler.
         var result = await Task.Run(async () =>

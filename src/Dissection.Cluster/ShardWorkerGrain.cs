@@ -22,7 +22,7 @@ internal sealed class ShardWorkerGrain(SiloModels models) : Grain, IShardWorkerG
 
     public Task<ShardReply> Ablate(WorkOrder order, byte[] request) => models.RunAsync(() =>
     {
-        var settings = order.AblationSettings;
+        var settings = order.ReadAblationSettings();
         var ranking = AblationShard.WantsRanking(request);
         var model = models.Classifier(order);
         var dataset = models.Dataset(order.Dataset);
@@ -37,7 +37,7 @@ internal sealed class ShardWorkerGrain(SiloModels models) : Grain, IShardWorkerG
         if (_shard is not null && _range == (first, count)) return _shard;
         _shard?.Dispose();
         var range = new ShardRange(first, count);
-        var settings = order.DissectionSettings;
+        var settings = order.ReadDissectionSettings();
         _shard = order.Kind switch
         {
             WorkKind.Dissect => DissectionRun.OpenShard(models.Classifier(order), models.Dataset(order.Dataset), order.Layers, settings, range),

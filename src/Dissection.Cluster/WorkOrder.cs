@@ -42,8 +42,10 @@ public sealed record WorkOrder(
     public static WorkOrder Ablation(string model, string dataset, string layer, AblationSettings settings, int shards, int? inputSize = null) =>
         new(WorkKind.Ablate, model, dataset, [layer], JsonSerializer.Serialize(settings, Json), InputSize: inputSize, Shards: shards);
 
-    public DissectionSettings DissectionSettings => JsonSerializer.Deserialize<DissectionSettings>(Settings, Json)!;
-    public AblationSettings AblationSettings => JsonSerializer.Deserialize<AblationSettings>(Settings, Json)!;
+    // Methods, not properties: grain storage serializes a state's properties (the order is part of CoordinatorState).
+    // Methods, not properties: Redis grain storage serializes every property of the persisted CoordinatorState.
+    public DissectionSettings ReadDissectionSettings() => JsonSerializer.Deserialize<DissectionSettings>(Settings, Json)!;
+    public AblationSettings ReadAblationSettings() => JsonSerializer.Deserialize<AblationSettings>(Settings, Json)!;
 }
 
 /// <summary>A worker's answer: the shard's bytes (Core's wire format), the silo that computed it and how long it took.</summary>

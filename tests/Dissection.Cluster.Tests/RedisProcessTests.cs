@@ -130,6 +130,51 @@ public sealed class RedisProcessTests(RedisProcessTests.Deployment d) : IClassFi
     }
 
     [Fact]
+    public void Dissect_run_with_Cluster_settings_runs_on_the_cluster_and_stores_the_single_process_results()
+    {
+        while (d.Silos.Count(s => !s.Process.HasExited) < 3) d.StartSilo();
+        using var tmp = new TempDir();
+        var (code, output, error) = Cli(tmp.Path, new() { ["Cluster__Redis"] = d.Redis, ["Cluster__ClusterId"] = d.ClusterId },
+            "run", "--model", d.Model, "--dataset", d.World, "--layers", Layer, "--input-size", $"{InputSize}", "--batch", "4", "--topk", "3",
+            "--db", tmp.File("results.db"), "--cache", tmp.File("cache"));
+        Assert.True(code == 0, error);
+        Assert.Contains("connected (Redis clustering)", error);
+        Assert.Contains("shards done", error);   // the cluster's progress on the console
+        using var store = Dissection.Core.Storage.ResultsStore.Open(tmp.File("results.db"));
+        var stored = store.Layers.GetLayers(long.Parse(output.Trim().Split('\n')[^1]), includeUnits: true).Single();
+        var single = d.Single.Single();
+        Assert.Equal(single.Units.Select(u => (u.Threshold, u.Label?.Concept, u.Label?.Iou)), stored.Units.Select(u => (u.Threshold, u.Label?.Concept, u.Label?.Iou)));
+    }
+
+    [Fact]
+    public void Dissect_run_with_an_unreachable_cluster_fails_clearly_and_records_nothing()
+    {
+        using var tmp = new TempDir();
+        var (code, _, error) = Cli(tmp.Path, new() { ["Cluster__GatewayPort"] = "1", ["Cluster__ClusterId"] = "nobody", ["Cluster__ConnectTimeout"] = "00:00:03" },
+            "run", "--model", d.Model, "--dataset", d.World, "--layers", Layer, "--db", tmp.File("results.db"), "--cache", tmp.File("cache"));
+        Assert.Equal(2, code);
+        Assert.Contains("cannot be reached", error);
+        Assert.DoesNotContain("   at ", error);   // no stack trace
+        if (File.Exists(tmp.File("results.db")))
+        {
+            using var store = Dissection.Core.Storage.ResultsStore.Open(tmp.File("results.db"));
+            Assert.Empty(store.Runs.ListRuns());
+        }
+    }
+
+    private static (int Code, string Out, string Err) Cli(string folder, Dictionary<string, string> env, params string[] args)
+    {
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "dissect"), args)
+            { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(entireProcessTree: true); throw new TimeoutException("dissect ran past 5 minutes"); }
+        return (p.ExitCode, output, err.Result);
+    }
+
+    [Fact]
     public async Task A_cluster_that_cannot_be_reached_gives_a_clear_error_and_queues_nothing()
     {
         var settings = new ClusterSettings { GatewayPort = 1, ClusterId = "nobody-" + Guid.NewGuid().ToString("N")[..6], ConnectTimeout = TimeSpan.FromSeconds(3) };
