@@ -51,8 +51,9 @@ internal sealed class JobCoordinatorGrain(
         catch (Exception e)
         {
             s.Status = "failed";
-            s.Error = e.Message;
-            throw new ShardFailedException(e.Message);
+            // A worker's failure names its silo already; the coordinator's own (the dataset it opens) names this one.
+            s.Error = e is ShardFailedException ? e.Message : $"silo {models.Silo}: {e.Message}";
+            throw new ShardFailedException(s.Error);
         }
         finally
         {

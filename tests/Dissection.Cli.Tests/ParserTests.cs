@@ -20,7 +20,7 @@ public sealed class ParserTests
         var root = DissectCli.Root();
         string[] verbs =
         [
-            "ablate", "attack", "bench", "bench-ablation", "bench-gan", "bench-share", "export", "gan-context", "gan-quality", "gan-removal", "generate",
+            "ablate", "attack", "bench", "bench-ablation", "bench-cluster", "bench-gan", "bench-share", "export", "gan-context", "gan-quality", "gan-removal", "generate",
             "label", "layers", "run", "silo", "summary", "world", "train classifier", "train gan", "train head", "train segmenter",
             "users add", "users list", "users remove",
         ];

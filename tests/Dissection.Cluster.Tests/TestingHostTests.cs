@@ -77,5 +77,29 @@ public sealed class TestingHostTests(TestingHostTests.Cluster c) : IClassFixture
         var e = await Assert.ThrowsAsync<ShardFailedException>(() => Job("bad").Run(order));
         Assert.Contains("silo ", e.Message);
         Assert.Contains("missing.pth", e.Message);
+        Assert.DoesNotContain("   at ", e.Message);
+    }
+
+    [Fact]
+    public async Task A_dataset_that_cannot_be_read_fails_the_job_with_the_silos_message()
+    {
+        var order = c.World.DissectOrder(shards: 2) with { Dataset = "/nowhere/broden" };
+        var job = Job("nodata");
+        var e = await Assert.ThrowsAsync<ShardFailedException>(() => job.Run(order));
+        Assert.StartsWith("silo ", e.Message);
+        Assert.Contains("/nowhere/broden", e.Message);
+        var progress = await job.Progress();
+        Assert.Equal(("failed", e.Message), (progress.Status, progress.Error));
+    }
+
+    [Fact]
+    public async Task A_silo_of_another_engine_version_is_refused_at_join()
+    {
+        // The three silos joined with this build's version (their start-up would have failed otherwise).
+        var gate = c.Host.Client.GetGrain<IEngineVersionGrain>(0);
+        Assert.Null(await gate.Join("127.0.0.1:1@1", ClusterSettings.CurrentEngineVersion));
+        var refusal = await gate.Join("127.0.0.1:2@2", "0.0.0+other; 00000000-0000-0000-0000-000000000000");
+        Assert.NotNull(refusal);
+        Assert.Contains("deploy the same build to every silo", refusal);
     }
 }
