@@ -3,33 +3,16 @@
 // pass 1 before pass 2, and the results still equal the single-process run exactly. The model pauses before each
 // batch (TestWorld.RegisterSlow) so that the job outlasts failure detection.
 using Dissection.Core.Tests.Sharding;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace Dissection.Cluster.Tests;
 
-public sealed class SiloLossTests(SiloLossTests.Cluster c) : IClassFixture<SiloLossTests.Cluster>
+public sealed class SiloLossTests(SiloLossTests.SlowSilos c) : IClassFixture<SiloLossTests.SlowSilos>
 {
-    public sealed class Cluster : IAsyncLifetime
+    /// <summary>Three silos whose "cluster-test-slow" model pauses 400 ms before each batch.</summary>
+    public sealed class SlowSilos : ThreeSilos
     {
-        public TestWorld World { get; } = new();
-        public TestCluster Host { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            TestWorld.RegisterSlow(TimeSpan.FromMilliseconds(400));
-            var builder = new TestClusterBuilder(3);
-            builder.AddSiloBuilderConfigurator<TestingHostTests.SiloConfig>();
-            Host = builder.Build();
-            await Host.DeployAsync();
-        }
-
-        public async Task DisposeAsync()
-        {
-            await Host.StopAllSilosAsync();
-            await Host.DisposeAsync();
-            World.Dispose();
-        }
+        public SlowSilos() => TestWorld.RegisterSlow(TimeSpan.FromMilliseconds(400));
     }
 
     [Theory]

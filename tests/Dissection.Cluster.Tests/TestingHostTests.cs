@@ -3,44 +3,11 @@
 // gives exactly equal results (its shards move to live silos; nothing is counted twice); a silo of another engine
 // version is refused at join; a model that does not load fails the job with that silo's message.
 using Dissection.Core.Tests.Sharding;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 
 namespace Dissection.Cluster.Tests;
 
-public sealed class TestingHostTests(TestingHostTests.Cluster c) : IClassFixture<TestingHostTests.Cluster>
+public sealed class TestingHostTests(ThreeSilos c) : IClassFixture<ThreeSilos>
 {
-    public sealed class Cluster : IAsyncLifetime
-    {
-        public TestWorld World { get; } = new();
-        public TestCluster Host { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            var builder = new TestClusterBuilder(3);
-            builder.AddSiloBuilderConfigurator<SiloConfig>();
-            Host = builder.Build();
-            await Host.DeployAsync();
-        }
-
-        public async Task DisposeAsync()
-        {
-            await Host.StopAllSilosAsync();
-            await Host.DisposeAsync();
-            World.Dispose();
-        }
-    }
-
-    public sealed class SiloConfig : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder silo)
-        {
-            silo.Services.AddSingleton(TestWorld.Loaders);
-            silo.AddMemoryGrainStorage(ClusterHosting.Storage);
-            ClusterHosting.ConfigureCommon(silo, new ClusterSettings { FastFailureDetection = true, Threads = 1 });
-        }
-    }
-
     private IJobCoordinatorGrain Job(string name) => c.Host.Client.GetGrain<IJobCoordinatorGrain>(name + Guid.NewGuid().ToString("N"));
 
     [Fact]

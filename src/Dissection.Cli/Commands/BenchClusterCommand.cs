@@ -3,7 +3,8 @@
 //   2. 2 silo processes with 1 thread each against 1 process with 2 threads;
 //   3. the coordinator's merge cost per shard: bytes the shards send and milliseconds merging, from the same passes
 //      run in this process (ShardedDissection's Traffic), for several shard counts.
-// Every condition dissects the same images once before it is timed (models load once per silo, the JIT warms up).
+// Every condition dissects the same images once before it is timed (models load once per silo, the JIT warms up), and
+// the timed rounds interleave the conditions.
 using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
@@ -43,7 +44,8 @@ public sealed class BenchClusterCommand : Verb
         var inputSize = parse.GetValue(_inputSize);
         var rounds = parse.GetValue(_rounds);
         var shards = parse.GetValue(_shards);
-        var settings = new DissectionSettings { Limit = parse.GetValue(_limit), BatchSize = 16 };
+        // Batches of 8, so that 8 shards of 64 images are whole batches.
+        var settings = new DissectionSettings { Limit = parse.GetValue(_limit), BatchSize = 8 };
         var model = StoredRunModel.Spec(spec, Directory.GetCurrentDirectory()).ToString();
         var order = WorkOrder.Dissection(model, dataset, [layer], settings, shards, inputSize);
         var images = DissectionRun.SelectImages(ConceptDataset.Open(dataset).Images, settings).Count;
@@ -53,48 +55,60 @@ public sealed class BenchClusterCommand : Verb
         torch.set_num_threads(2);
         using var loaded = ModelRegistry.Load(ModelSpec.Parse(model), new ModelOptions("cpu", inputSize));
         var data = ConceptDataset.Open(dataset);
-        double InProcess() => Time(() => DissectionRun.Execute(loaded, data, [layer], settings, cancel: cancel));
-        var local2 = Repeat(rounds, InProcess);
 
-        // 1. One silo in this process, 2 threads, the client beside it.
+        // 1. One silo in this process (2 threads, as the in-process runs), the client beside it; 2. two silo processes
+        // with 1 thread each. Both clusters stay up, and the rounds interleave the three conditions, so that a change
+        // of the machine's load hits them alike.
         var oneSilo = new ClusterSettings { ClusterId = "bench1-" + Guid.NewGuid().ToString("N")[..6], SiloPort = FreePort(), GatewayPort = FreePort(), Threads = 2 };
         oneSilo = oneSilo with { PrimarySiloPort = oneSilo.SiloPort };
-        double[] cluster1;
-        using (var silo = SiloHost.Build(oneSilo))
-        {
-            silo.StartAsync(cancel).GetAwaiter().GetResult();
-            cluster1 = OnCluster(oneSilo, order, rounds, cancel);
-            silo.StopAsync().GetAwaiter().GetResult();
-        }
-        torch.set_num_threads(2);
-
-        // 2. Two silo processes with 1 thread each.
         var twoSilos = new ClusterSettings { ClusterId = "bench2-" + Guid.NewGuid().ToString("N")[..6], SiloPort = FreePort(), GatewayPort = FreePort() };
         twoSilos = twoSilos with { PrimarySiloPort = twoSilos.SiloPort };
         var processes = new List<Process>();
-        double[] cluster2;
-        try
+        var (local2, cluster1, cluster2) = (new List<double>(), new List<double>(), new List<double>());
+        using (var silo = SiloHost.Build(oneSilo))
         {
-            processes.Add(StartSilo(twoSilos, twoSilos.SiloPort, twoSilos.GatewayPort));
-            processes.Add(StartSilo(twoSilos, FreePort(), FreePort()));
-            cluster2 = OnCluster(twoSilos, order, rounds, cancel);
+            silo.StartAsync(cancel).GetAwaiter().GetResult();
+            try
+            {
+                processes.Add(StartSilo(twoSilos, twoSilos.SiloPort, twoSilos.GatewayPort));
+                processes.Add(StartSilo(twoSilos, FreePort(), FreePort()));
+                using var one = Connect(oneSilo, cancel);
+                using var two = Connect(twoSilos, cancel);
+                var runs = 0;
+                double InProcess() => Time(() => DissectionRun.Execute(loaded, data, [layer], settings, cancel: cancel));
+                double OnCluster(DisposableConnection c) =>
+                    Time(() => c.Value.DissectAsync($"bench-{Guid.NewGuid():N}-{runs++}", order, cancel: cancel).GetAwaiter().GetResult());
+                for (var round = 0; round <= rounds; round++)   // round 0 warms every condition up, untimed
+                {
+                    var (a, b, c) = (InProcess(), OnCluster(one), OnCluster(two));
+                    if (round == 0) continue;
+                    local2.Add(a);
+                    cluster1.Add(b);
+                    cluster2.Add(c);
+                    Console.Error.WriteLine($"round {round}: in-process {a:F2} s, 1 silo {b:F2} s, 2 silos {c:F2} s");
+                }
+            }
+            finally
+            {
+                foreach (var p in processes) { try { p.Kill(); p.WaitForExit(10_000); } catch (InvalidOperationException) { } p.Dispose(); }
+                silo.StopAsync().GetAwaiter().GetResult();
+            }
         }
-        finally
-        {
-            foreach (var p in processes) { try { p.Kill(); p.WaitForExit(10_000); } catch (InvalidOperationException) { } p.Dispose(); }
-        }
+        torch.set_num_threads(2);
 
         var (l, c1, c2) = (Percentiles.Median(local2), Percentiles.Median(cluster1), Percentiles.Median(cluster2));
-        Console.WriteLine($"{"condition",-34} {"median s",9} {"runs",30}");
-        Console.WriteLine($"{"in-process, 2 threads",-34} {l,9:F2} {string.Join(" ", local2.Select(x => x.ToString("F2"))),30}");
-        Console.WriteLine($"{"1-silo cluster, 2 threads",-34} {c1,9:F2} {string.Join(" ", cluster1.Select(x => x.ToString("F2"))),30}");
-        Console.WriteLine($"{"2 silo processes x 1 thread",-34} {c2,9:F2} {string.Join(" ", cluster2.Select(x => x.ToString("F2"))),30}");
+        Console.WriteLine($"{"condition",-30} {"median s",9}  runs");
+        Console.WriteLine($"{"in-process, 2 threads",-30} {l,9:F2}  {string.Join(" ", local2.Select(x => x.ToString("F2")))}");
+        Console.WriteLine($"{"1-silo cluster, 2 threads",-30} {c1,9:F2}  {string.Join(" ", cluster1.Select(x => x.ToString("F2")))}");
+        Console.WriteLine($"{"2 silo processes x 1 thread",-30} {c2,9:F2}  {string.Join(" ", cluster2.Select(x => x.ToString("F2")))}");
+        Console.WriteLine($"per round: 1 silo / in-process {string.Join(" ", cluster1.Zip(local2, (b, a) => (b / a).ToString("F3")))}; " +
+                          $"2 silos / in-process {string.Join(" ", cluster2.Zip(local2, (b, a) => (b / a).ToString("F3")))}");
         Console.WriteLine($"1-silo cluster / in-process: {c1 / l:F3}x (overhead {100 * (c1 / l - 1):F1} %, target <= 10 %)");
         Console.WriteLine($"2 silos x 1 thread / 1 process x 2 threads: {c2 / l:F3}x");
 
         // 3. Merge cost per shard, on the same passes in this process.
         Console.WriteLine($"{"shards",6} {"pass-1 KB/shard",16} {"pass-2 KB/shard",16} {"window passes",14} {"merge ms/shard",15}");
-        foreach (var n in new[] { 2, 4, 8 })
+        foreach (var n in new[] { 2, 4, 8 }.Where(n => n <= (images + settings.BatchSize - 1) / settings.BatchSize))
         {
             var ranges = ShardRange.Split(images, settings.BatchSize, n);
             var traffic = Repeat(rounds, () =>
@@ -110,12 +124,8 @@ public sealed class BenchClusterCommand : Verb
         return 0;
     }
 
-    private static double[] OnCluster(ClusterSettings settings, WorkOrder order, int rounds, CancellationToken cancel)
-    {
-        using var connection = new DisposableConnection(ClusterConnection.ConnectAsync(settings with { ConnectTimeout = TimeSpan.FromSeconds(60) }, cancel).GetAwaiter().GetResult());
-        var runs = 0;
-        return Repeat(rounds, () => Time(() => connection.Value.DissectAsync($"bench-{Guid.NewGuid():N}-{runs++}", order, cancel: cancel).GetAwaiter().GetResult()));
-    }
+    private static DisposableConnection Connect(ClusterSettings settings, CancellationToken cancel) =>
+        new(ClusterConnection.ConnectAsync(settings with { ConnectTimeout = TimeSpan.FromSeconds(60) }, cancel).GetAwaiter().GetResult());
 
     /// <summary>One untimed warm-up, then the timed rounds.</summary>
     private static T[] Repeat<T>(int rounds, Func<T> run)
