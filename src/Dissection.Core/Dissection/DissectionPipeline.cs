@@ -71,13 +71,17 @@ internal static class DissectionPipeline
     }
 
     /// <summary>Pass 1 over the inputs' images into <paramref name="state"/>: ranges, top-k, threshold counts, the cache.</summary>
+    /// <param name="rankScale">A shard's floors sit as low as if its values were this many times as many (the dataset's
+    /// values over the shard's): T is the whole dataset's top-q level, and at most q·N of ALL values lie above it, so a
+    /// floor at the shard's own top-q·N level never lies above T and the merge needs no window pass (ShardedDissection).</param>
     internal static void RunPass1(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
-        IProgress<DissectionProgress>? progress, CancellationToken cancel, State state, double floorFactor = 4)
+        IProgress<DissectionProgress>? progress, CancellationToken cancel, State state, double floorFactor = 4, double rankScale = 1)
     {
+        if (!(rankScale >= 1)) throw new ArgumentOutOfRangeException(nameof(rankScale));
         Validate(s, layers);
         NativeHeap.ReturnLargeBlocks();
         if (!(floorFactor > 0)) throw new ArgumentOutOfRangeException(nameof(floorFactor));
-        Pass1(inputs, layers, s, progress, cancel, state.Cache, state.Processed, state.Batches, state.Skipped, state.Tallies, floorFactor);
+        Pass1(inputs, layers, s, progress, cancel, state.Cache, state.Processed, state.Batches, state.Skipped, state.Tallies, floorFactor, rankScale);
         state.Cache.Complete(state.Processed.Count);
     }
 
@@ -107,7 +111,8 @@ internal static class DissectionPipeline
     // ---------------------------------------------------------------------------------------------------------------
     private static void Pass1(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
         IProgress<DissectionProgress>? progress, CancellationToken cancel, ActivationCache cache,
-        List<DatasetImage> processed, List<int> batchRows, List<string> skipped, Dictionary<string, LayerTally> tallies, double floorFactor)
+        List<DatasetImage> processed, List<int> batchRows, List<string> skipped, Dictionary<string, LayerTally> tallies, double floorFactor,
+        double rankScale)
     {
         var batches = inputs.Images.Chunk(s.BatchSize).ToList();
         var phase = new PhaseClock("pass 1: model", inputs.Images.Count, progress);
@@ -135,7 +140,7 @@ internal static class DissectionPipeline
                         foreach (var layer in layers)
                         {
                             if (!acts.TryGetValue(layer, out var act)) throw new InvalidOperationException($"the probe returned no activations for layer {layer}");
-                            ObservePass1(layer, act, batch.Images, s, cache, tallies, floorFactor);
+                            ObservePass1(layer, act, batch.Images, s, cache, tallies, floorFactor, rankScale);
                         }
                     }
                     finally { foreach (var t in acts.Values) t.Dispose(); }
@@ -191,7 +196,7 @@ internal static class DissectionPipeline
     }
 
     private static void ObservePass1(string layer, Tensor act, IReadOnlyList<DatasetImage> images, DissectionSettings s,
-        ActivationCache cache, Dictionary<string, LayerTally> tallies, double floorFactor)
+        ActivationCache cache, Dictionary<string, LayerTally> tallies, double floorFactor, double rankScale)
     {
         if (!tallies.TryGetValue(layer, out var t))
             tallies[layer] = t = new LayerTally(layer, (int)act.shape[1], (int)act.shape[^2], (int)act.shape[^1], s.TopK, s.Rules);
@@ -202,7 +207,7 @@ internal static class DissectionPipeline
         cache.Append(layer, maps.Bits, maps.All.Length, [maps.Units, maps.H, maps.W], maps.Max);
         var raw = s.Rules.ThresholdOver == ThresholdValues.Raw;
         var sizes = images.Select(i => SegSize(i, t)).ToArray();
-        t.Counts ??= new ThresholdCounts(Floors(maps, s.Quantile * floorFactor));
+        t.Counts ??= new ThresholdCounts(Floors(maps, s.Quantile * floorFactor * rankScale));
 
         var batchValues = raw ? (long)images.Count * maps.Size : sizes.Sum(z => (long)z.H * z.W);
         Parallel.For(0, maps.Units, Scratch.Rent, (u, _, scratch) =>
@@ -223,7 +228,7 @@ internal static class DissectionPipeline
             }
             t.RawMin[u] = unitMin;
             t.RawMax[u] = unitMax;
-            t.Counts.RaiseFloor(u, (long)Math.Floor(RaiseFactor * s.Quantile * (t.Values + batchValues)));
+            t.Counts.RaiseFloor(u, (long)Math.Floor(RaiseFactor * s.Quantile * rankScale * (t.Values + batchValues)));
             return scratch;
         }, Scratch.Return);
         t.TopK.Add(maps.Max, images.Select(i => i.Index).ToList());

@@ -41,7 +41,13 @@ public static class DissectionRun
     /// <summary>One shard of the dissection that <see cref="Execute"/> runs at once: the images of
     /// <paramref name="range"/> among the selected ones. The shard holds a probe on the model during its pass 1 only.</summary>
     public static DissectionShard OpenShard(LoadedModel model, ConceptDataset dataset, IReadOnlyList<string> layers,
-        DissectionSettings settings, ShardRange range, string? cacheRoot = null)
+        DissectionSettings settings, ShardRange range, string? cacheRoot = null) =>
+        OpenShard(model, dataset, layers, settings, range, cacheRoot, share: null);
+
+    /// <param name="share">Overrides the shard's share of the images that sets its floors (tests: 1 sets them as high as
+    /// a lone process would, so that the coordinator's window passes run).</param>
+    internal static DissectionShard OpenShard(LoadedModel model, ConceptDataset dataset, IReadOnlyList<string> layers,
+        DissectionSettings settings, ShardRange range, string? cacheRoot, double? share)
     {
         var selected = SelectImages(dataset.Images, settings);
         if (range.First < 0 || range.Count < 1 || range.First + range.Count > selected.Count)
@@ -51,7 +57,7 @@ public static class DissectionRun
         {
             var probe = model.Instrumented.Retain(layers, asHalf: true);
             return (Inputs(model, dataset, images, probe, settings, cancel), probe);
-        }, layers, settings, cacheRoot);
+        }, layers, settings, cacheRoot, share ?? (double)range.Count / selected.Count);
     }
 
     private static DissectionInputs Inputs(LoadedModel model, ConceptDataset dataset, IReadOnlyList<DatasetImage> images,

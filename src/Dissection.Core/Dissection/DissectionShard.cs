@@ -47,11 +47,14 @@ public sealed class DissectionShard : IDisposable
 
     /// <param name="inputs">The shard's inputs, and what their forward pass holds on the model (a probe's hooks),
     /// released when pass 1 ends: workers of several shards may share one model.</param>
+    /// <param name="share">The shard's images over all the selected images (its floors sit lower by that factor).</param>
     internal DissectionShard(Func<CancellationToken, (DissectionInputs Inputs, IDisposable? Probe)> inputs, IReadOnlyList<string> layers,
-        DissectionSettings settings, string? cacheRoot)
+        DissectionSettings settings, string? cacheRoot, double share)
     {
-        (_inputs, _layers, _settings, _cacheRoot) = (inputs, layers, settings, cacheRoot);
+        (_inputs, _layers, _settings, _cacheRoot, _share) = (inputs, layers, settings, cacheRoot, share);
     }
+
+    private readonly double _share;
 
     private bool Raw => _settings.Rules.ThresholdOver == ThresholdValues.Raw;
 
@@ -154,7 +157,7 @@ public sealed class DissectionShard : IDisposable
         try
         {
             using var noGrad = no_grad();
-            DissectionPipeline.RunPass1(_current, _layers, _settings, progress, cancel, state);
+            DissectionPipeline.RunPass1(_current, _layers, _settings, progress, cancel, state, rankScale: 1 / _share);
         }
         catch
         {

@@ -46,7 +46,8 @@ public static class GeneratorDissection
         if (range.First < 0 || range.Count < 1 || range.First + range.Count > selected.Count)
             throw new ArgumentException($"shard {range.First}..{range.First + range.Count} lies outside the {selected.Count} samples");
         var images = selected.Skip(range.First).Take(range.Count).ToList();
-        return new DissectionShard(_ => (Inputs(generator, samples, z, images, layers), null), layers, Untrimmed(settings, samples), cacheRoot);
+        return new DissectionShard(_ => (Inputs(generator, samples, z, images, layers), null), layers, Untrimmed(settings, samples), cacheRoot,
+            (double)range.Count / selected.Count);
     }
 
     private static IReadOnlyList<DatasetImage> Check(ProgressiveGenerator generator, ConceptDataset samples, ZDataset z,

@@ -56,6 +56,29 @@ public sealed class ShardedDissectionTests(ShardedDissectionTests.World w) : ICl
     }
 
     [Fact]
+    public async Task Shards_whose_floors_lie_above_the_threshold_count_windows_and_still_equal_the_single_process_run()
+    {
+        // Floors set as a lone process sets them (share 1): the merged floor lies above some units' T, so the
+        // coordinator opens windows below it and every shard counts them from its cache (or, lost, after its pass 1 again).
+        var ranges = ShardRange.Split(w.Dataset.Images.Count, w.Settings.BatchSize, 4);
+        using var local = new LocalShards(ranges, r => DissectionRun.OpenShard(w.Model, w.Dataset, w.Layers, w.Settings, r, w.Cache, share: 1), 5,
+            loseWorkers: true);
+        var (layers, traffic) = await ShardedDissection.RunAsync(DissectionRun.ShardScope(w.Dataset, w.Settings), w.Layers, local);
+        Assert.True(traffic.WindowPasses > 0, "the high floors should have put a threshold under the merged floor");
+        ExactResults.Equal(w.Single, layers);
+    }
+
+    [Fact]
+    public async Task Floors_scaled_to_the_shards_share_need_no_window_pass()
+    {
+        var ranges = ShardRange.Split(w.Dataset.Images.Count, w.Settings.BatchSize, 4);
+        using var local = new LocalShards(ranges, r => DissectionRun.OpenShard(w.Model, w.Dataset, w.Layers, w.Settings, r, w.Cache), 6);
+        var (layers, traffic) = await ShardedDissection.RunAsync(DissectionRun.ShardScope(w.Dataset, w.Settings), w.Layers, local);
+        Assert.Equal(0, traffic.WindowPasses);
+        ExactResults.Equal(w.Single, layers);
+    }
+
+    [Fact]
     public void Ranges_are_whole_batches_in_order_and_cover_every_image()
     {
         var ranges = ShardRange.Split(30, 4, 3);
