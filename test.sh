@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. On a fresh Debian 12 machine with only the .NET 10 SDK it first installs what
-# the tests need: Debian's chromium, which the end-to-end tests drive through Playwright.
+# the tests need: Debian's chromium, which the end-to-end tests drive through Playwright, and Debian's redis-server,
+# which the cluster tests start on a loopback port for Orleans' Redis clustering.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v strace >/dev/null 2>&1; then
-  echo "test.sh: installing Debian's chromium (end-to-end tests) and strace (file-access log)"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v strace >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
+  echo "test.sh: installing Debian's chromium (end-to-end tests), strace (file-access log) and redis-server (cluster tests)"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium strace >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium strace redis-server >/dev/null
 fi
 
 dotnet build Dissection.Dashboard.sln -nologo -v:q -clp:ErrorsOnly

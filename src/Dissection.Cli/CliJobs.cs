@@ -13,7 +13,8 @@ internal static class CliJobs
     public const string RequestedBy = "cli";
 
     /// <param name="onResult">Sees each result the job publishes (the verb prints it).</param>
-    public static JobExecutor Executor(string database, string cacheFolder, Action<object>? onResult = null)
+    /// <param name="cluster">Where dissections run when Cluster settings are present (ClusterSubmit); null: here.</param>
+    public static JobExecutor Executor(string database, string cacheFolder, Action<object>? onResult = null, IJobCluster? cluster = null)
     {
         var console = new ConsoleProgress();
         Directory.CreateDirectory(cacheFolder);
@@ -24,6 +25,7 @@ internal static class CliJobs
             CacheFolder = Path.GetFullPath(cacheFolder),
             OnProgress = (p, rate) => console.Report(new DissectionProgress(p.Phase, p.Done, p.Total, rate)),
             OnResult = onResult is null ? null : (_, result) => onResult(result),
+            Cluster = cluster,
         });
     }
 

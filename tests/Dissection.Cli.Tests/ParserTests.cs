@@ -20,8 +20,8 @@ public sealed class ParserTests
         var root = DissectCli.Root();
         string[] verbs =
         [
-            "ablate", "attack", "bench", "bench-ablation", "bench-gan", "bench-share", "export", "gan-context", "gan-paint", "gan-quality", "gan-removal", "generate",
-            "label", "layers", "run", "summary", "world", "train classifier", "train gan", "train head", "train segmenter",
+            "ablate", "attack", "bench", "bench-ablation", "bench-cluster", "bench-gan", "bench-share", "export", "gan-context", "gan-paint", "gan-quality", "gan-removal", "generate",
+            "label", "layers", "run", "silo", "summary", "world", "train classifier", "train gan", "train head", "train segmenter",
             "users add", "users list", "users remove",
         ];
         foreach (var verb in verbs)

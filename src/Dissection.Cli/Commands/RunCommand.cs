@@ -1,6 +1,7 @@
 // `dissect run`: dissects layers of a model on a concept dataset and stores the result as a new run in the results
 // database, through the job executor (the same job kinds the dashboard queues). Progress goes to stderr and to the
-// store; the last line on stdout is the new run id. `--resume RUN` continues an interrupted run.
+// store; the last line on stdout is the new run id. `--resume RUN` continues an interrupted run. With Cluster settings
+// in the environment (ClusterSubmit) a classifier dissection runs on the cluster, its results equal to a local run's.
 using System.CommandLine;
 using Dissection.Core.Jobs;
 using Dissection.Core.Jobs.Kinds;
@@ -47,7 +48,10 @@ public sealed class RunCommand : Verb
     private static int Execute(string db, string cache, JobKind kind, object parameters, string? name, CancellationToken cancel)
     {
         torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
-        using var executor = CliJobs.Executor(db, cache);
+        // Cluster settings (Cluster__Redis=..., Cluster__GatewayPort=...): classifier dissections run on the cluster.
+        // Connected before the run is recorded, so an unreachable cluster leaves nothing queued.
+        using var cluster = kind == JobKind.DissectClassifier ? ClusterSubmit.Connect(cancel) : null;
+        using var executor = CliJobs.Executor(db, cache, cluster: cluster?.Jobs);
         try { executor.Validate(kind, parameters); }
         catch (JobParameterException e) { throw CliJobs.AsUsage(e); }
         RunInfo run;

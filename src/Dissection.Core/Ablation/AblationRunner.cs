@@ -29,8 +29,8 @@ public static class AblationRunner
 
     /// <param name="rankOn">Images whose single-unit ablations order the units (null: the session's own); every number
     /// in the result is measured on the session's images.</param>
-    public static AblationResult Run(AblationSession session, AblationSettings settings,
-        IProgress<DissectionProgress>? progress = null, CancellationToken cancel = default, AblationSession? rankOn = null)
+    public static AblationResult Run(IUnitSetEvaluator session, AblationSettings settings,
+        IProgress<DissectionProgress>? progress = null, CancellationToken cancel = default, IUnitSetEvaluator? rankOn = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(settings);
@@ -89,7 +89,7 @@ public static class AblationRunner
 
     /// <summary>Per size, the per-class balanced-accuracy drop of removing N random units, averaged over the draws (the
     /// same draws for every class, from settings.RandomSeed).</summary>
-    private static IReadOnlyList<RandomRemoval> RandomRemovals(AblationSession session, ClassMetrics baseline, AblationSettings settings,
+    private static IReadOnlyList<RandomRemoval> RandomRemovals(IUnitSetEvaluator session, ClassMetrics baseline, AblationSettings settings,
         IProgress<DissectionProgress>? progress, CancellationToken cancel)
     {
         var sizes = RandomSizes.Where(n => n < session.UnitCount).ToArray();
@@ -116,7 +116,7 @@ public static class AblationRunner
         return result;
     }
 
-    private static List<GroupCurve> GroupCurves(AblationSession session, ClassMetrics baseline,
+    private static List<GroupCurve> GroupCurves(IUnitSetEvaluator session, ClassMetrics baseline,
         IReadOnlyDictionary<int, IReadOnlyList<UnitDrop>> rankings, IProgress<DissectionProgress>? progress, CancellationToken cancel)
     {
         var sizes = ClassImportanceRanking.GroupSizes(session.UnitCount);

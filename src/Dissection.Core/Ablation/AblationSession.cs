@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace Dissection.Core.Ablation;
 
-public sealed class AblationSession : IDisposable
+public sealed class AblationSession : IUnitSetEvaluator, IDisposable
 {
     private readonly LoadedModel _model;
     private readonly ConceptDataset _dataset;
@@ -51,6 +51,27 @@ public sealed class AblationSession : IDisposable
     /// <summary>Images measured (after the split, limit and label filters, minus images that failed to decode).</summary>
     public int Images => _images.Count - _failedImages;
     public string Note => string.Join("; ", _notes.Where(n => n.Length > 0));
+
+    /// <summary>Unit sets measured together in one tail pass, the same for every batch (from a full batch's bytes):
+    /// a set's numbers depend on which sets share its stack (the tail's batch size changes the float rounding), so
+    /// every stack holds sets [jK, (j+1)K) of the list, and shards of sets cut at multiples of it (ShardedUnitSets).</summary>
+    public int StackSize => _stackSize ??= MeasureStackSize();
+    private int? _stackSize;
+
+    private int MeasureStackSize()
+    {
+        for (var i = 0; i < _images.Count; i++)
+        {
+            var (prepared, _, _) = Load(i, 1);
+            if (prepared is null) continue;
+            using (prepared)
+            {
+                var bytesPerCopy = Math.Max(1L, prepared.numel() * prepared.element_size() * _settings.BatchSize);
+                return (int)Math.Clamp(_settings.StackBytes / bytesPerCopy, 1, 256);
+            }
+        }
+        return 1;
+    }
 
     /// <summary>
     /// Prepares a session: selects the images, matches scene labels to model classes by name (label-free when the
@@ -195,8 +216,7 @@ public sealed class AblationSession : IDisposable
         var baseRef = baseProbs.gather(-1, referenceIndex.unsqueeze(-1)).squeeze(-1).cpu().data<float>().ToArray();
         tallies[0].Add(preds0, reference, baseConf, baseRef);
 
-        var bytesPerCopy = Math.Max(1L, prepared.numel() * prepared.element_size());
-        var k = (int)Math.Clamp(_settings.StackBytes / bytesPerCopy, 1, 256);
+        var k = StackSize;
         var sets = tallies.Length - 1;
         for (var start = 0; start < sets; start += k)
         {

@@ -37,33 +37,60 @@ internal static class DissectionPipeline
     public static IReadOnlyList<LayerResult> Run(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
         IProgress<DissectionProgress>? progress, CancellationToken cancel, string? cacheRoot, double floorFactor = 4)
     {
-        Validate(s, layers);
-        NativeHeap.ReturnLargeBlocks();
-        if (!(floorFactor > 0)) throw new ArgumentOutOfRangeException(nameof(floorFactor));
         var clock = Stopwatch.StartNew();
         using var noGrad = no_grad();
-        using var cache = new ActivationCache(cacheRoot);
-        var processed = new List<DatasetImage>();
-        var batches = new List<int>();   // rows per pass-1 batch; cache passes replay the same chunks
-        var skipped = new List<string>();
-        var tallies = new Dictionary<string, LayerTally>(StringComparer.Ordinal);
+        using var state = new State(cacheRoot);
+        RunPass1(inputs, layers, s, progress, cancel, state, floorFactor);
+        if (state.Processed.Count == 0) throw NoImageLoaded(inputs.Images.Count, state.Skipped);
 
-        Pass1(inputs, layers, s, progress, cancel, cache, processed, batches, skipped, tallies, floorFactor);
-        if (processed.Count == 0)
-            throw new InvalidDataException($"none of the {inputs.Images.Count} selected images could be loaded" +
-                                           (skipped.Count > 0 ? $" (first: {skipped[0]})" : ""));
-        cache.Complete(processed.Count);
-
-        FindThresholds(s, progress, cancel, cache, processed, batches, tallies, layers);
-        Pass2(inputs, progress, cancel, cache, processed, batches, tallies, layers, s);
+        FindThresholds(s, progress, cancel, state.Cache, state.Processed, state.Batches, state.Tallies, layers);
+        Pass2(inputs, progress, cancel, state.Cache, state.Processed, state.Batches, state.Tallies, layers, s);
 
         return layers.Select(l =>
         {
-            var t = tallies[l];
-            return new LayerResult(l, [t.Units, t.Height, t.Width], t.Results(processed, inputs.Concepts, inputs.Categories, s.TopConcepts),
-                processed.Count, clock.Elapsed) { SkippedImages = skipped.ToList() };
+            var t = state.Tallies[l];
+            return new LayerResult(l, [t.Units, t.Height, t.Width], t.Results(state.Processed, inputs.Concepts, inputs.Categories, s.TopConcepts),
+                state.Processed.Count, clock.Elapsed) { SkippedImages = state.Skipped.ToList() };
         }).ToList();
     }
+
+    internal static InvalidDataException NoImageLoaded(int selected, IReadOnlyList<string> skipped) =>
+        new($"none of the {selected} selected images could be loaded" + (skipped.Count > 0 ? $" (first: {skipped[0]})" : ""));
+
+    /// <summary>What the passes keep between them for one set of images (the whole dataset, or one shard of it).</summary>
+    internal sealed class State(string? cacheRoot) : IDisposable
+    {
+        public ActivationCache Cache { get; } = new(cacheRoot);
+        public List<DatasetImage> Processed { get; } = [];
+        /// <summary>Rows per pass-1 batch; cache passes replay the same chunks.</summary>
+        public List<int> Batches { get; } = [];
+        public List<string> Skipped { get; } = [];
+        /// <summary>Per layer; absent when no image of the set loaded.</summary>
+        public Dictionary<string, LayerTally> Tallies { get; } = new(StringComparer.Ordinal);
+        public void Dispose() => Cache.Dispose();
+    }
+
+    /// <summary>Pass 1 over the inputs' images into <paramref name="state"/>: ranges, top-k, threshold counts, the cache.</summary>
+    /// <param name="rankScale">A shard's floors sit as low as if its values were this many times as many (the dataset's
+    /// values over the shard's): T is the whole dataset's top-q level, and at most q·N of ALL values lie above it, so a
+    /// floor at the shard's own top-q·N level never lies above T and the merge needs no window pass (ShardedDissection).</param>
+    internal static void RunPass1(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
+        IProgress<DissectionProgress>? progress, CancellationToken cancel, State state, double floorFactor = 4, double rankScale = 1)
+    {
+        if (!(rankScale >= 1)) throw new ArgumentOutOfRangeException(nameof(rankScale));
+        Validate(s, layers);
+        NativeHeap.ReturnLargeBlocks();
+        if (!(floorFactor > 0)) throw new ArgumentOutOfRangeException(nameof(floorFactor));
+        Pass1(inputs, layers, s, progress, cancel, state.Cache, state.Processed, state.Batches, state.Skipped, state.Tallies, floorFactor, rankScale);
+        state.Cache.Complete(state.Processed.Count);
+    }
+
+    /// <summary>Pass 2 over the state's cache: thresholds (t.Counts resolved, t.Thresholds), ranges and top-k must be
+    /// the whole dataset's (a shard gets them from the coordinator).</summary>
+    internal static void RunPass2(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
+        IProgress<DissectionProgress>? progress, CancellationToken cancel, State state) =>
+        Pass2(inputs, progress, cancel, state.Cache, state.Processed, state.Batches, state.Tallies,
+            layers.Where(state.Tallies.ContainsKey).ToList(), s);
 
     private static void Validate(DissectionSettings s, IReadOnlyList<string> layers)
     {
@@ -84,7 +111,8 @@ internal static class DissectionPipeline
     // ---------------------------------------------------------------------------------------------------------------
     private static void Pass1(DissectionInputs inputs, IReadOnlyList<string> layers, DissectionSettings s,
         IProgress<DissectionProgress>? progress, CancellationToken cancel, ActivationCache cache,
-        List<DatasetImage> processed, List<int> batchRows, List<string> skipped, Dictionary<string, LayerTally> tallies, double floorFactor)
+        List<DatasetImage> processed, List<int> batchRows, List<string> skipped, Dictionary<string, LayerTally> tallies, double floorFactor,
+        double rankScale)
     {
         var batches = inputs.Images.Chunk(s.BatchSize).ToList();
         var phase = new PhaseClock("pass 1: model", inputs.Images.Count, progress);
@@ -112,7 +140,7 @@ internal static class DissectionPipeline
                         foreach (var layer in layers)
                         {
                             if (!acts.TryGetValue(layer, out var act)) throw new InvalidOperationException($"the probe returned no activations for layer {layer}");
-                            ObservePass1(layer, act, batch.Images, s, cache, tallies, floorFactor);
+                            ObservePass1(layer, act, batch.Images, s, cache, tallies, floorFactor, rankScale);
                         }
                     }
                     finally { foreach (var t in acts.Values) t.Dispose(); }
@@ -168,7 +196,7 @@ internal static class DissectionPipeline
     }
 
     private static void ObservePass1(string layer, Tensor act, IReadOnlyList<DatasetImage> images, DissectionSettings s,
-        ActivationCache cache, Dictionary<string, LayerTally> tallies, double floorFactor)
+        ActivationCache cache, Dictionary<string, LayerTally> tallies, double floorFactor, double rankScale)
     {
         if (!tallies.TryGetValue(layer, out var t))
             tallies[layer] = t = new LayerTally(layer, (int)act.shape[1], (int)act.shape[^2], (int)act.shape[^1], s.TopK, s.Rules);
@@ -179,7 +207,7 @@ internal static class DissectionPipeline
         cache.Append(layer, maps.Bits, maps.All.Length, [maps.Units, maps.H, maps.W], maps.Max);
         var raw = s.Rules.ThresholdOver == ThresholdValues.Raw;
         var sizes = images.Select(i => SegSize(i, t)).ToArray();
-        t.Counts ??= new ThresholdCounts(Floors(maps, s.Quantile * floorFactor));
+        t.Counts ??= new ThresholdCounts(Floors(maps, s.Quantile * floorFactor * rankScale));
 
         var batchValues = raw ? (long)images.Count * maps.Size : sizes.Sum(z => (long)z.H * z.W);
         Parallel.For(0, maps.Units, Scratch.Rent, (u, _, scratch) =>
@@ -200,7 +228,7 @@ internal static class DissectionPipeline
             }
             t.RawMin[u] = unitMin;
             t.RawMax[u] = unitMax;
-            t.Counts.RaiseFloor(u, (long)Math.Floor(RaiseFactor * s.Quantile * (t.Values + batchValues)));
+            t.Counts.RaiseFloor(u, (long)Math.Floor(RaiseFactor * s.Quantile * rankScale * (t.Values + batchValues)));
             return scratch;
         }, Scratch.Return);
         t.TopK.Add(maps.Max, images.Select(i => i.Index).ToList());
@@ -295,47 +323,51 @@ internal static class DissectionPipeline
         IReadOnlyList<string> layers)
     {
         var raw = s.Rules.ThresholdOver == ThresholdValues.Raw;
-        // No value lies below min(0, raw min) after upsampling (PNAS) or below the raw min (raw maps, CVPR17).
-        int[] Lowest(LayerTally t) => t.RawMin.Select(m => Fp16.KeyOf(raw ? m : Math.Min(0, m))).ToArray();
-        var open = layers.Where(l => tallies[l].Counts!.Resolve(s.Quantile, Total(tallies[l]), Lowest(tallies[l]))).ToList();
+        var open = layers.Where(l => tallies[l].Counts!.Resolve(s.Quantile, Total(tallies[l]), Lowest(tallies[l], raw))).ToList();
         for (var pass = 1; open.Count > 0; pass++)
         {
             var phase = new PhaseClock($"thresholds: pass {pass}", (long)processed.Count * open.Count, progress);
             phase.Report(0);
             long done = 0;
             foreach (var layer in open)
-            {
-                var t = tallies[layer];
-                foreach (var (first, bits, maxes) in cache.Read(layer, batches, t.Buffers[0]))
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    var rows = processed.GetRange((int)first, maxes.Length / t.Units);
-                    var maps = new Maps(bits, maxes, rows.Count, t.Units, t.Height, t.Width);
-                    Parallel.For(0, t.Units, Scratch.Rent, (u, _, scratch) =>
-                    {
-                        if (t.Counts!.IsResolved(u)) return scratch;
-                        var lowCut = t.Counts.LowCut(u);
-                        for (var i = 0; i < rows.Count; i++)
-                        {
-                            var map = maps.Map(i, u);
-                            var max = maps.Max[i * t.Units + u];
-                            if ((raw ? max : Math.Max(0, max)) < lowCut) continue;
-                            var (height, width) = SegSize(rows[i], t);
-                            CountMap(t.Counts, u, map, raw, t.UpsamplerTo(height, width), scratch);
-                        }
-                        return scratch;
-                    }, Scratch.Return);
-                    done += rows.Count;
-                    phase.Report(done);
-                }
-            }
-            open = open.Where(l => tallies[l].Counts!.Resolve(s.Quantile, Total(tallies[l]), Lowest(tallies[l]))).ToList();
+                CountWindow(tallies[layer], layer, raw, cache, processed, batches, cancel, rows => phase.Report(done += rows));
+            open = open.Where(l => tallies[l].Counts!.Resolve(s.Quantile, Total(tallies[l]), Lowest(tallies[l], raw))).ToList();
         }
         foreach (var t in tallies.Values)
             t.Thresholds = Enumerable.Range(0, t.Units).Select(u => Fp16.Value(t.Counts!.ThresholdKey(u))).ToArray();
     }
 
-    private static long[] Total(LayerTally t) => Enumerable.Repeat(t.Values, t.Units).ToArray();
+    /// <summary>Per unit, a key no value lies below: min(0, raw min) after upsampling (PNAS), the raw min (CVPR17).</summary>
+    internal static int[] Lowest(LayerTally t, bool raw) => t.RawMin.Select(m => Fp16.KeyOf(raw ? m : Math.Min(0, m))).ToArray();
+
+    /// <summary>One pass over a layer's cache counting every unresolved unit's values into its window (t.Counts).</summary>
+    internal static void CountWindow(LayerTally t, string layer, bool raw, ActivationCache cache, List<DatasetImage> processed,
+        List<int> batches, CancellationToken cancel, Action<int>? done = null)
+    {
+        foreach (var (first, bits, maxes) in cache.Read(layer, batches, t.Buffers[0]))
+        {
+            cancel.ThrowIfCancellationRequested();
+            var rows = processed.GetRange((int)first, maxes.Length / t.Units);
+            var maps = new Maps(bits, maxes, rows.Count, t.Units, t.Height, t.Width);
+            Parallel.For(0, t.Units, Scratch.Rent, (u, _, scratch) =>
+            {
+                if (t.Counts!.IsResolved(u)) return scratch;
+                var lowCut = t.Counts.LowCut(u);
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    var map = maps.Map(i, u);
+                    var max = maps.Max[i * t.Units + u];
+                    if ((raw ? max : Math.Max(0, max)) < lowCut) continue;
+                    var (height, width) = SegSize(rows[i], t);
+                    CountMap(t.Counts, u, map, raw, t.UpsamplerTo(height, width), scratch);
+                }
+                return scratch;
+            }, Scratch.Return);
+            done?.Invoke(rows.Count);
+        }
+    }
+
+    internal static long[] Total(LayerTally t) => Enumerable.Repeat(t.Values, t.Units).ToArray();
 
     // ---------------------------------------------------------------------------------------------------------------
     private static void Pass2(DissectionInputs inputs, IProgress<DissectionProgress>? progress, CancellationToken cancel,

@@ -25,8 +25,46 @@ public static class DissectionRun
         if (images.Count == 0)
             throw new ArgumentException(settings.Split is null ? "the dataset has no images" : $"the dataset has no images in split '{settings.Split}'");
         using var probe = model.Instrumented.Retain(layers, asHalf: true);
+        return DissectionPipeline.Run(Inputs(model, dataset, images, probe, settings, cancel), layers, settings, progress, cancel, cacheRoot);
+    }
+
+    /// <summary>What a coordinator of a sharded dissection of the dataset needs (ShardedDissection.RunAsync).</summary>
+    public static DissectionScope ShardScope(ConceptDataset dataset, DissectionSettings settings)
+    {
+        var images = SelectImages(dataset.Images, settings);
+        if (images.Count == 0)
+            throw new ArgumentException(settings.Split is null ? "the dataset has no images" : $"the dataset has no images in split '{settings.Split}'");
         var (concepts, categories) = ConceptsFor(dataset, settings.Rules);
-        var inputs = new DissectionInputs(
+        return new DissectionScope(images, concepts, categories, dataset.HasLabels, settings);
+    }
+
+    /// <summary>One shard of the dissection that <see cref="Execute"/> runs at once: the images of
+    /// <paramref name="range"/> among the selected ones. The shard holds a probe on the model during its pass 1 only.</summary>
+    public static DissectionShard OpenShard(LoadedModel model, ConceptDataset dataset, IReadOnlyList<string> layers,
+        DissectionSettings settings, ShardRange range, string? cacheRoot = null) =>
+        OpenShard(model, dataset, layers, settings, range, cacheRoot, share: null);
+
+    /// <param name="share">Overrides the shard's share of the images that sets its floors (tests: 1 sets them as high as
+    /// a lone process would, so that the coordinator's window passes run).</param>
+    internal static DissectionShard OpenShard(LoadedModel model, ConceptDataset dataset, IReadOnlyList<string> layers,
+        DissectionSettings settings, ShardRange range, string? cacheRoot, double? share)
+    {
+        var selected = SelectImages(dataset.Images, settings);
+        if (range.First < 0 || range.Count < 1 || range.First + range.Count > selected.Count)
+            throw new ArgumentException($"shard {range.First}..{range.First + range.Count} lies outside the {selected.Count} selected images");
+        var images = selected.Skip(range.First).Take(range.Count).ToList();
+        return new DissectionShard(cancel =>
+        {
+            var probe = model.Instrumented.Retain(layers, asHalf: true);
+            return (Inputs(model, dataset, images, probe, settings, cancel), probe);
+        }, layers, settings, cacheRoot, share ?? (double)range.Count / selected.Count);
+    }
+
+    private static DissectionInputs Inputs(LoadedModel model, ConceptDataset dataset, IReadOnlyList<DatasetImage> images,
+        Instrumentation.RetainedLayers probe, DissectionSettings settings, CancellationToken cancel)
+    {
+        var (concepts, categories) = ConceptsFor(dataset, settings.Rules);
+        return new DissectionInputs(
             images,
             batch => LoadBatch(dataset, batch, model.Preprocessing.InputSize, settings.OnBadImage, cancel),
             pixels =>
@@ -49,7 +87,6 @@ public static class DissectionRun
             dataset.HasLabels ? dataset.LoadLabels : null,
             concepts,
             categories);
-        return DissectionPipeline.Run(inputs, layers, settings, progress, cancel, cacheRoot);
     }
 
     /// <summary>The dataset's concepts with the primary categories the rules ask for, and the category order that

@@ -17,7 +17,7 @@ internal sealed class LayerTally(string layer, int units, int height, int width,
     public float[] RawMin { get; } = Filled(units, float.PositiveInfinity);
     public float[] RawMax { get; } = Filled(units, float.NegativeInfinity);
     public long Values { get; set; }
-    public TopKTally TopK { get; } = new(units, topK);
+    public TopKTally TopK { get; set; } = new(units, topK);
     /// <summary>Created from the first batch, which sets each unit's floor.</summary>
     public ThresholdCounts? Counts { get; set; }
     /// <summary>Per unit, T as an fp16 value, once known.</summary>

@@ -24,13 +24,51 @@ public static class GeneratorDissection
         IReadOnlyList<string> layers, DissectionSettings settings, IProgress<DissectionProgress>? progress = null,
         CancellationToken cancel = default, string? cacheRoot = null)
     {
+        var images = Check(generator, samples, z, layers, settings);
+        return DissectionPipeline.Run(Inputs(generator, samples, z, images, layers), layers, Untrimmed(settings, samples), progress, cancel, cacheRoot);
+    }
+
+    /// <summary>What a coordinator of a sharded generator dissection needs (ShardedDissection.RunAsync); the settings
+    /// are the ones <see cref="Execute"/> runs with.</summary>
+    public static DissectionScope ShardScope(ConceptDataset samples, DissectionSettings settings)
+    {
+        var images = DissectionRun.SelectImages(samples.Images, settings with { Split = null });
+        if (images.Count == 0) throw new ArgumentException("the z dataset has no samples");
+        return new DissectionScope(images, samples.Concepts, samples.Categories, samples.HasLabels, Untrimmed(settings, samples));
+    }
+
+    /// <summary>One shard of latents of the dissection <see cref="Execute"/> runs at once: the worker makes the latents
+    /// of its range itself (z:SEED:COUNT is deterministic per index) and reads their labels from the samples folder.</summary>
+    public static DissectionShard OpenShard(ProgressiveGenerator generator, ConceptDataset samples, ZDataset z,
+        IReadOnlyList<string> layers, DissectionSettings settings, ShardRange range, string? cacheRoot = null)
+    {
+        var selected = Check(generator, samples, z, layers, settings);
+        if (range.First < 0 || range.Count < 1 || range.First + range.Count > selected.Count)
+            throw new ArgumentException($"shard {range.First}..{range.First + range.Count} lies outside the {selected.Count} samples");
+        var images = selected.Skip(range.First).Take(range.Count).ToList();
+        return new DissectionShard(_ => (Inputs(generator, samples, z, images, layers), null), layers, Untrimmed(settings, samples), cacheRoot,
+            (double)range.Count / selected.Count);
+    }
+
+    private static IReadOnlyList<DatasetImage> Check(ProgressiveGenerator generator, ConceptDataset samples, ZDataset z,
+        IReadOnlyList<string> layers, DissectionSettings settings)
+    {
         foreach (var layer in layers) generator.IndexOfBlock(layer);
-        var instrumented = InstrumentedModel.Of(generator);
         if (samples.Images.Count != z.Count)
             throw new ArgumentException($"{samples.Root} has {samples.Images.Count} samples, the z dataset {z.Count}; regenerate the samples");
         var images = DissectionRun.SelectImages(samples.Images, settings with { Split = null });
         if (images.Count == 0) throw new ArgumentException("the z dataset has no samples");
-        var inputs = new DissectionInputs(
+        return images;
+    }
+
+    private static DissectionSettings Untrimmed(DissectionSettings settings, ConceptDataset samples) =>
+        settings with { Split = null, TopConcepts = Math.Max(settings.TopConcepts, samples.Concepts.Count) };
+
+    private static DissectionInputs Inputs(ProgressiveGenerator generator, ConceptDataset samples, ZDataset z,
+        IReadOnlyList<DatasetImage> images, IReadOnlyList<string> layers)
+    {
+        var instrumented = InstrumentedModel.Of(generator);
+        return new DissectionInputs(
             images,
             batch => new LoadedBatch(batch, Latents(z, batch), []),
             latents =>
@@ -42,8 +80,6 @@ public static class GeneratorDissection
             samples.LoadLabels,
             samples.Concepts,
             samples.Categories);
-        var untrimmed = settings with { Split = null, TopConcepts = Math.Max(settings.TopConcepts, samples.Concepts.Count) };
-        return DissectionPipeline.Run(inputs, layers, untrimmed, progress, cancel, cacheRoot);
     }
 
     /// <summary>The latents of a batch of sample images: image i is latent i.</summary>

@@ -18,9 +18,10 @@ public sealed class JobContext
 
     private readonly string _database;
 
-    internal JobContext(JobRecord job, string database, string root, string cacheFolder, CancellationToken cancel,
+    internal JobContext(JobRecord job, string database, string root, string cacheFolder, IJobCluster? cluster, CancellationToken cancel,
         Action<JobProgress, double> report, Action<long> attachRun, Action<object> publish)
     {
+        Cluster = cluster;
         _publish = publish;
         _database = database;
         Job = job;
@@ -34,6 +35,8 @@ public sealed class JobContext
 
     public JobRecord Job { get; }
     public CancellationToken Cancel { get; }
+    /// <summary>The cluster dissections run on, when one is configured (JobExecutorOptions.Cluster).</summary>
+    public IJobCluster? Cluster { get; }
     /// <summary>The folder relative paths in parameters and stored runs are resolved against.</summary>
     public string Root { get; }
     /// <summary>Where scratch files (activation caches) go; cleaned of dead processes' leftovers on start.</summary>

@@ -37,6 +37,8 @@ public sealed record JobExecutorOptions
     public Action<JobRecord, object>? OnResult { get; init; }
     /// <summary>A job interrupted this many times is not resumed on its own again (it may be what kills the process).</summary>
     public int MaxAttempts { get; init; } = 3;
+    /// <summary>Where dissections run when a cluster is configured (Dissection.Cluster); null: in this process.</summary>
+    public IJobCluster? Cluster { get; init; }
     /// <summary>Light kinds (the dashboard's report: it reads the store and draws thumbnails, no forward passes) that
     /// may take one extra slot while the Concurrency slots are busy, so a report is not stuck behind an hour of
     /// dissections. They still take a normal slot, oldest first, when one is free.</summary>
@@ -251,7 +253,7 @@ public sealed class JobExecutor : IDisposable
             var runId = job.RunId;
             if (runId is { } r0) TryRun(s => s.Runs.SetStatus(r0, RunStatus.Running, null));
             var throttle = new Throttle(Options.ProgressInterval);
-            var context = new JobContext(job, _database, Options.Root, Options.CacheFolder, active.Token,
+            var context = new JobContext(job, _database, Options.Root, Options.CacheFolder, Options.Cluster, active.Token,
                 (p, rate) =>
                 {
                     active.Progress = p;

@@ -59,5 +59,15 @@ internal sealed class HistogramTally
         for (var i = 0; i < _counts.Length; i++) _counts[i] += other._counts[i];
     }
 
+    /// <summary>Every unit's counts, (units x bins) row-major: what a shard sends (ShardedDissection).</summary>
+    public long[] AllCounts => _counts.ToArray();
+
+    /// <summary>Adds the counts of another tally with the same range (<see cref="AllCounts"/> of a shard).</summary>
+    public void AddCounts(long[] counts)
+    {
+        if (counts.Length != _counts.Length) throw new ArgumentException($"expected {_counts.Length} histogram counts, got {counts.Length}");
+        for (var i = 0; i < counts.Length; i++) _counts[i] += counts[i];
+    }
+
     public long[] Counts(int unit) => _counts.AsSpan(unit * Bins, Bins).ToArray();
 }

@@ -161,6 +161,30 @@ internal sealed class IouTally
         }
     }
 
+    /// <summary>Every count, per half: what a shard sends (ShardedDissection). Integers held exactly in doubles, so
+    /// adding shards' counts in any order gives the same sums.</summary>
+    public double[][] Snapshot() =>
+        [.. _intersections.Select(a => a.ToArray()), .. _labelPixels.Select(a => a.ToArray()), .. _maskPixels.Select(a => a.ToArray()), _pixels.ToArray()];
+
+    /// <summary>Adds a shard's <see cref="Snapshot"/>.</summary>
+    public void AddSnapshot(double[][] counts)
+    {
+        if (counts.Length != 7) throw new ArgumentException("an IoU snapshot has 7 arrays");
+        for (var h = 0; h < 2; h++)
+        {
+            AddChecked(_intersections[h], counts[h]);
+            AddChecked(_labelPixels[h], counts[2 + h]);
+            AddChecked(_maskPixels[h], counts[4 + h]);
+        }
+        AddChecked(_pixels, counts[6]);
+    }
+
+    private static void AddChecked(double[] to, double[] from)
+    {
+        if (to.Length != from.Length) throw new ArgumentException($"IoU counts differ in length ({to.Length} vs {from.Length})");
+        Add(to, from);
+    }
+
     private static void Add(double[] to, double[] from) { for (var i = 0; i < to.Length; i++) to[i] += from[i]; }
 
     /// <summary>The unit's IoU with the concept over the whole dataset.</summary>

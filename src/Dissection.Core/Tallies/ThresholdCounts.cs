@@ -101,6 +101,63 @@ internal sealed class ThresholdCounts
         Array.Resize(ref w.Counts, Math.Min(full, Math.Max(index + 1, Math.Max(256, w.Counts.Length * 2))));
     }
 
+    // ---- Shards (Dissection/DissectionShard, ShardedDissection): each shard counts its own images in its own
+    // window; the coordinator merges them at the highest floor and resolves; a window below it is counted by every
+    // shard again with the coordinator's windows (Windows, FromWindows), and the counts of equal windows add.
+
+    /// <summary>A unit's window as the coordinator hands it to the shards (Threshold >= 0: resolved, nothing to count).</summary>
+    internal readonly record struct WindowState(int Lo, int Hi, int Shift, int Threshold);
+
+    public WindowState[] Windows() => _units.Select(w => new WindowState(w.Lo, w.Hi, w.Shift, w.Threshold)).ToArray();
+
+    /// <summary>Empty counts in the given windows (a shard's window pass).</summary>
+    public static ThresholdCounts FromWindows(WindowState[] windows)
+    {
+        var units = windows.Select(w => new Window(w.Lo, w.Hi, w.Shift, 0) { Threshold = w.Threshold }).ToArray();
+        return new ThresholdCounts(units);
+    }
+
+    private ThresholdCounts(Window[] units) => _units = units;
+
+    /// <summary>A unit's window: its lowest key, its counts (index = (key - Lo) >> Shift) and the values below it.</summary>
+    public (int Lo, long[] Counts, long Below) Snapshot(int unit) => (_units[unit].Lo, _units[unit].Counts.ToArray(), _units[unit].Below);
+
+    /// <summary>Merges pass-1 snapshots of disjoint image sets (each a window [Lo, top) of single keys): the merged window
+    /// starts at the highest floor; each shard's counts under it move to the below count. Exact: Resolve opens a window
+    /// below the merged floor when T lies there, and the shards count it (FromWindows).</summary>
+    public static ThresholdCounts Merge(IReadOnlyList<(int Lo, long[] Counts, long Below)[]> shards)
+    {
+        if (shards.Count == 0) throw new ArgumentException("no shards to merge");
+        var units = shards[0].Length;
+        var merged = new Window[units];
+        for (var u = 0; u < units; u++)
+        {
+            var lo = shards.Max(s => s[u].Lo);
+            var counts = new long[Math.Max(0, shards.Max(s => s[u].Lo + s[u].Counts.Length) - lo)];
+            long below = 0;
+            foreach (var shard in shards)
+            {
+                var (from, c, b) = shard[u];
+                below += b;
+                for (var i = 0; i < c.Length; i++)
+                    if (from + i >= lo) counts[from + i - lo] += c[i];
+                    else below += c[i];
+            }
+            merged[u] = new Window(lo, Fp16.Keys, 0, 0) { Counts = counts, Below = below };
+        }
+        return new ThresholdCounts(merged);
+    }
+
+    /// <summary>Adds a shard's counts of the same window (its <see cref="Snapshot"/> after a window pass).</summary>
+    public void AddCounts(int unit, long[] counts, long below)
+    {
+        var w = _units[unit];
+        if (w.Threshold >= 0) return;
+        if (counts.Length > w.Counts.Length) Array.Resize(ref w.Counts, counts.Length);
+        for (var i = 0; i < counts.Length; i++) w.Counts[i] += counts[i];
+        w.Below += below;
+    }
+
     /// <summary>After a pass: finds T for every unit whose window holds it. A unit whose T lies below its window gets a
     /// new window under it, from <paramref name="lowestKey"/> (a key no value is below). Returns whether another pass
     /// is needed. <paramref name="total"/> is N per unit.</summary>

@@ -34,6 +34,9 @@ internal sealed class TopKTally
             foreach (var (s, i) in other._best[u]) Offer(u, s, i);
     }
 
+    /// <summary>Adds entries already scored (another tally's <see cref="Top"/>, sent by a shard).</summary>
+    public void Add(int unit, float score, int image) => Offer(unit, score, image);
+
     /// <summary>Best first.</summary>
     public IReadOnlyList<(float Score, int Image)> Top(int unit) => _best[unit];
 

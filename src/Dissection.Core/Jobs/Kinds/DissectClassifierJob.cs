@@ -1,6 +1,7 @@
 // Job kind DissectClassifier: dissects layers of a classifier on a concept dataset into a run. Resumable: the layers
 // the run already stored are kept and only the missing ones are dissected (each layer is saved in one transaction),
-// so a run killed while saving continues from the layers it had.
+// so a run killed while saving continues from the layers it had. With a cluster configured (IJobCluster) the passes
+// run there and the layers come back equal, bit for bit.
 using Dissection.Core.Datasets;
 using Dissection.Core.Dissection;
 using Dissection.Core.Models;
@@ -50,12 +51,20 @@ public sealed class DissectClassifierJob : JobHandler<DissectClassifierParameter
         var run = store.Runs.GetRun(runId) ?? throw new InvalidOperationException($"Run {runId} was deleted.");
         DissectionJobs.DissectMissingLayers(context, store, run, p.Layers, missing =>
         {
+            Action<LayerResult> save = layer => store.Layers.SaveLayer(runId, layer);
+            if (context.Cluster is { } cluster)
+            {
+                context.Report("submitting to the cluster", 0, 0);
+                var request = new ClusterDissection($"job-{context.Job.Id}-{Guid.NewGuid():N}", StoredRunModel.Spec(run.Model, context.Root).ToString(),
+                    p.Options, StoredRunModel.DatasetFolder(run, context.Root), missing, p.Settings);
+                return (cluster.Dissect(request, context.DissectionProgress(), context.Cancel), save);
+            }
             context.Report("loading the model", 0, 0);
             using var model = StoredRunModel.Load(run, context.Root, p.Options);
             context.Report("opening the dataset", 0, 0);
             var dataset = StoredRunModel.OpenDataset(run, context.Root);
             var results = DissectionRun.Execute(model, dataset, missing, p.Settings, context.DissectionProgress(), context.Cancel, context.CacheFolder);
-            return (results, (Action<LayerResult>)(layer => store.Layers.SaveLayer(runId, layer)));
+            return (results, save);
         });
     }
 }
