@@ -109,6 +109,8 @@ public static class PhotoInversion
             var targetFeatures = featureLoss is null ? null : Detached(featureLoss.Features(target));
             Tensor Loss(Tensor output)
             {
+                // Pictures saturate at the range's ends (GeneratedImages clamps): pushing a clipped pixel back in gains nothing.
+                output = output.clamp(-1, 1);
                 var loss = nn.functional.mse_loss(output, target);
                 if (targetFeatures is not null && settings.FeatureWeight > 0)
                     loss = loss + settings.FeatureWeight * nn.functional.mse_loss(featureLoss!.Features(output), targetFeatures);
@@ -137,7 +139,9 @@ public static class PhotoInversion
                         v.mul_(b2).addcmul_(g, g, value: 1 - b2);
                         var mHat = m / (1 - Math.Pow(b1, t));
                         var vHat = v / (1 - Math.Pow(b2, t));
-                        f.sub_(mHat / (vHat.sqrt() + 1e-8) * settings.LearningRate);
+                        // The rate falls linearly to a tenth: Adam's steps at a fixed rate leave the fit jittering.
+                        var rate = settings.LearningRate * (1 - 0.9 * (t - 1) / settings.Steps);
+                        f.sub_(mHat / (vHat.sqrt() + 1e-8) * rate);
                     }
                     if (t % 10 == 0 || t == settings.Steps) progress?.Report(new InversionProgress("refining", t, settings.Steps));
                 }
