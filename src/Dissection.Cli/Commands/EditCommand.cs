@@ -25,7 +25,6 @@ public sealed class EditCommand : Verb
     {
         using var inverter = _photo.Load(parse);
         var photo = PhotoPixels.Load(parse.GetValue(_image)!, inverter.Generator.Resolution);
-        if (photo.Note is { } note) Console.Error.WriteLine(note);
         var shape = inverter.Encoder.Shape;
         var strokes = StrokeFile.Read(parse.GetValue(_strokes)!, shape.Layer, shape.Side, shape.Channels, shape.Resolution);
         var featuresFile = parse.GetValue(_features);
@@ -41,6 +40,7 @@ public sealed class EditCommand : Verb
             var result = inverted.Edit(strokes);
             File.WriteAllBytes(parse.GetValue(_out)!, PhotoPixels.Png(result.Rgb, photo.Size));
             if (parse.GetValue(_raw) is { } raw) File.WriteAllBytes(raw, PhotoPixels.Png(inverted.Render(strokes), photo.Size));
+            if (photo.Note is { } note) Console.WriteLine(note);
             Console.WriteLine($"{strokes.Count} strokes: {result.ChangedPixels} of {photo.Size * photo.Size} pixels changed " +
                               $"(reconstruction PSNR {inverted.Psnr:F2} dB); written to {parse.GetValue(_out)}");
         }
