@@ -148,6 +148,52 @@ public sealed class PhotoInversionTests
     }
 
     [Fact]
+    public async Task A_cancelled_inversion_saves_nothing_and_a_saved_one_replays_exactly_in_a_new_session()
+    {
+        using var dir = new TempDir();
+        using var shared = new SharedGenerator("fixture", GanFixture.Generator());
+        var cut = await shared.CutAsync(Layer);
+        using var encoder = new LatentEncoder(EncoderShape.For(shared.Layout, Layer, width: 16));
+        var (truth, photo) = Samples(shared.Generator, cut, 1)[0];
+        using var _ = truth;
+        var features = PhotoPaintSession.FeaturesPath(dir.File("upload-1.png"));
+        var mask = new bool[16];
+        mask[5] = true;
+        var stroke = new PaintStroke(null, [0, 1, 2, 3], PaintMode.Erase, [], 4, mask);
+
+        using (var session = new PhotoPaintSession(shared, encoder, null))
+        {
+            using var cancel = new CancellationTokenSource();
+            var progress = new SyncProgress<InversionProgress>(p => { if (p.Step >= 20) cancel.Cancel(); });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                session.OpenAsync("upload-1", photo, features, new InversionSettings(Steps: 100), progress, cancel.Token));
+            Assert.Empty(Directory.GetFiles(dir.Path));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => session.RenderAsync([stroke]));
+        }
+        byte[] first;
+        using (var session = new PhotoPaintSession(shared, encoder, null))
+        {
+            var opened = await session.OpenAsync("upload-1", photo, features, new InversionSettings(Steps: 100));
+            Assert.True(File.Exists(features));
+            Assert.Equal(opened.Photo, opened.Edited);
+            var edited = await session.RenderAsync([stroke]);
+            Assert.True(edited.ChangedPixels > 0);
+            first = edited.Edited;
+        }
+        using (var fresh = new PhotoPaintSession(shared, encoder, null))
+        {
+            // Other settings would optimise differently: the saved features must be what is used.
+            await fresh.OpenAsync("upload-1", photo, features, new InversionSettings(Steps: 3));
+            Assert.Equal(first, (await fresh.RenderAsync([stroke])).Edited);
+        }
+    }
+
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    [Fact]
     public void A_photo_of_another_aspect_is_centre_cropped_and_resized_and_says_so()
     {
         using var image = new Image<Rgb24>(30, 10);
