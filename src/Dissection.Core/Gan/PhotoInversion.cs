@@ -100,6 +100,8 @@ public static class PhotoInversion
         Tensor? features = null;
         try
         {
+            // Made before the dispose scope opens: a module built inside one would lose its weights when it closes.
+            if (settings.AdaptSteps > 0) adapted = AdaptedCopy(generator, cut.Layer);
             using var scope = NewDisposeScope();
             var target = photo.ToTensor();
             Tensor guess;
@@ -151,7 +153,7 @@ public static class PhotoInversion
             var renderCut = cut;
             if (settings.AdaptSteps > 0)
             {
-                adapted = AdaptedCopy(generator, cut.Layer, out var trainable);
+                var trainable = adapted!.parameters().Where(p => p.requires_grad).ToList();
                 renderCut = InstrumentedModel.Of(adapted).Cut(cut.Layer);
                 var opt = optim.Adam(trainable, settings.AdaptLearningRate);
                 var fixedFeatures = f.detach();
@@ -225,12 +227,11 @@ public static class PhotoInversion
     }
 
     /// <summary>A private copy of the generator whose blocks after the layer are trainable (the rest frozen).</summary>
-    private static ProgressiveGenerator AdaptedCopy(ProgressiveGenerator generator, string layer, out List<TorchSharp.Modules.Parameter> trainable)
+    private static ProgressiveGenerator AdaptedCopy(ProgressiveGenerator generator, string layer)
     {
         var copy = new ProgressiveGenerator(generator.Layout);
         var after = generator.IndexOfBlock(layer);
         var names = generator.Layout.BlockNames;
-        trainable = [];
         using (no_grad())
         {
             var source = generator.state_dict();
@@ -239,7 +240,6 @@ public static class PhotoInversion
                 p.copy_(source[name]);
                 var block = name[..name.IndexOf('.')];
                 p.requires_grad = names.ToList().IndexOf(block) > after;
-                if (p.requires_grad) trainable.Add(p);
             }
             foreach (var (name, b) in copy.named_buffers()) b.copy_(source[name]);
         }

@@ -148,6 +148,24 @@ public sealed class PhotoInversionTests
     }
 
     [Fact]
+    public void Adapting_the_later_layers_fits_closer_edits_on_its_own_copy_and_leaves_the_shared_generator_alone()
+    {
+        using var g = GanFixture.Generator();
+        var cut = InstrumentedModel.Of(g).Cut(Layer);
+        var before = g.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        using var encoder = new LatentEncoder(EncoderShape.For(g.Layout, Layer, width: 16));
+        var (truth, photo) = Samples(g, cut, 1)[0];
+        using var _ = truth;
+        using var inverted = PhotoInversion.Invert(g, cut, encoder, null, photo, new InversionSettings(Steps: 30, AdaptSteps: 30));
+        Assert.Equal(["encoder", "refined", "adapted"], inverted.PsnrPerStep.Select(p => p.Step));
+        Assert.True(inverted.PsnrPerStep[2].Psnr >= inverted.PsnrPerStep[1].Psnr, string.Join(", ", inverted.PsnrPerStep));
+        var mask = new bool[16];
+        mask[0] = true;
+        Assert.True(inverted.Edit([new PaintStroke(null, [0, 1, 2], PaintMode.Erase, [], 4, mask)]).ChangedPixels >= 0);
+        foreach (var (name, t) in g.state_dict()) Assert.True(t.equal(before[name]).all().item<bool>(), $"{name} of the shared generator changed");
+    }
+
+    [Fact]
     public async Task A_cancelled_inversion_saves_nothing_and_a_saved_one_replays_exactly_in_a_new_session()
     {
         using var dir = new TempDir();
