@@ -74,13 +74,13 @@ public static class InversionBenchmark
                 if (cells is null) continue;
                 var stroke = new PaintStroke(concept.Name, eraseUnits, PaintMode.Erase, [], side, cells);
                 var composite = inverted.Edit([stroke]);
+                var region = PhotoComposite.PaintedPixels([stroke], size);
                 var afterLabels = Labels(segmenter, composite.Rgb, size, plane);
                 int before = 0, after = 0, outside = 0, identical = 0;
                 double outsideSum = 0;
                 for (var p = 0; p < photoLabels.Length; p++)
                 {
-                    var inRegion = cells[p / size * side / size * side + p % size * side / size];
-                    if (inRegion)
+                    if (region[p])
                     {
                         if (photoLabels[p] == concept.Number) before++;
                         if (afterLabels[p] == concept.Number) after++;

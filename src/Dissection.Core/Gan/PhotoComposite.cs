@@ -1,6 +1,8 @@
 // Compositing an edit of an inverted photo back into the photo (Bau et al. 2019): the generator's edited picture is
-// used only where the edit changed the generator's own reconstruction; every other pixel is copied from the photo's
-// bytes, so outside the changed region the result is bit-identical to the user's photo. Plain byte arithmetic.
+// used only where the edit changed the generator's own reconstruction, within the painted region (grown by a few
+// pixels); every other pixel is copied from the photo's bytes, so there the result is bit-identical to the user's
+// photo. Without the region limit an edit's reach through the later convolutions (about two cells of the paint layer)
+// repainted a wide band around every stroke with the reconstruction. Plain byte arithmetic.
 namespace Dissection.Core.Gan;
 
 /// <param name="Rgb">The composite, interleaved 8-bit RGB.</param>
@@ -20,27 +22,53 @@ public static class PhotoComposite
     /// <param name="photo">The photo's pixels (S×S×3).</param>
     /// <param name="reconstruction">The generator's unedited reconstruction of the photo, same layout.</param>
     /// <param name="edited">The generator's edited picture, same layout.</param>
-    public static CompositedPhoto Compose(byte[] photo, byte[] reconstruction, byte[] edited, int size)
+    /// <param name="region">Per pixel: the painted region (PaintedPixels); null = anywhere.</param>
+    public static CompositedPhoto Compose(byte[] photo, byte[] reconstruction, byte[] edited, int size, bool[]? region = null)
     {
         var n = size * size;
         if (photo.Length != n * 3 || reconstruction.Length != n * 3 || edited.Length != n * 3)
             throw new ArgumentException($"pictures must be {size}x{size} RGB ({n * 3} bytes)");
+        if (region is not null && region.Length != n) throw new ArgumentException($"the region must have {n} pixels");
         var moved = new bool[n];
         for (var p = 0; p < n; p++)
             for (var c = 0; c < 3; c++)
                 if (Math.Abs(edited[p * 3 + c] - reconstruction[p * 3 + c]) > ChangeLevel) { moved[p] = true; break; }
-        var changed = new bool[n];
-        for (var y = 0; y < size; y++)
-            for (var x = 0; x < size; x++)
-            {
-                if (!moved[y * size + x]) continue;
-                for (var dy = Math.Max(0, y - Grow); dy <= Math.Min(size - 1, y + Grow); dy++)
-                    for (var dx = Math.Max(0, x - Grow); dx <= Math.Min(size - 1, x + Grow); dx++)
-                        changed[dy * size + dx] = true;
-            }
+        var changed = Grown(moved, size);
+        if (region is not null)
+        {
+            var near = Grown(region, size);
+            for (var p = 0; p < n; p++) changed[p] &= near[p];
+        }
         var result = (byte[])photo.Clone();
         for (var p = 0; p < n; p++)
             if (changed[p]) Array.Copy(edited, p * 3, result, p * 3, 3);
         return new CompositedPhoto(result, changed);
+    }
+
+    /// <summary>The pixels of an S×S picture under the strokes' cells (a cell of a side-s layer covers pixels
+    /// floor(i·S/s) up to floor((i+1)·S/s)).</summary>
+    public static bool[] PaintedPixels(IEnumerable<PaintStroke> strokes, int size)
+    {
+        var pixels = new bool[size * size];
+        foreach (var s in strokes)
+            for (var y = 0; y < size; y++)
+                for (var x = 0; x < size; x++)
+                    pixels[y * size + x] |= s.Mask[y * s.Side / size * s.Side + x * s.Side / size];
+        return pixels;
+    }
+
+    /// <summary>The mask grown by Grow pixels in every direction (a square).</summary>
+    private static bool[] Grown(bool[] mask, int size)
+    {
+        var grown = new bool[mask.Length];
+        for (var y = 0; y < size; y++)
+            for (var x = 0; x < size; x++)
+            {
+                if (!mask[y * size + x]) continue;
+                for (var dy = Math.Max(0, y - Grow); dy <= Math.Min(size - 1, y + Grow); dy++)
+                    for (var dx = Math.Max(0, x - Grow); dx <= Math.Min(size - 1, x + Grow); dx++)
+                        grown[dy * size + dx] = true;
+            }
+        return grown;
     }
 }

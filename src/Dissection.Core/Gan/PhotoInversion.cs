@@ -70,10 +70,11 @@ public sealed class InvertedPhoto : IDisposable
         return PhotoPixels.BytesOf(output[0]);
     }
 
-    /// <summary>The strokes applied and the result composited into the photo (outside the changed region, the photo's
-    /// own bytes).</summary>
+    /// <summary>The strokes applied and the result composited into the photo (outside the changed part of the painted
+    /// region, the photo's own bytes).</summary>
     public CompositedPhoto Edit(IReadOnlyList<PaintStroke> strokes) =>
-        PhotoComposite.Compose(Photo.Rgb, Reconstruction, strokes.Count == 0 ? Reconstruction : Render(strokes), Photo.Size);
+        PhotoComposite.Compose(Photo.Rgb, Reconstruction, strokes.Count == 0 ? Reconstruction : Render(strokes), Photo.Size,
+            PhotoComposite.PaintedPixels(strokes, Photo.Size));
 
     public void Dispose()
     {

@@ -121,6 +121,28 @@ public sealed class PhotoInversionTests
     }
 
     [Fact]
+    public void Compositing_keeps_the_photo_beyond_the_painted_region_even_where_the_edit_reached()
+    {
+        const int size = 16;
+        var photo = Enumerable.Range(0, size * size * 3).Select(i => (byte)(i * 7)).ToArray();
+        var recon = new byte[size * size * 3];
+        var edited = Enumerable.Repeat((byte)200, size * size * 3).ToArray();   // the edit changed every pixel
+        // One painted cell of a 4×4 layer: pixels 4..7 in both directions.
+        var mask = new bool[16];
+        mask[1 * 4 + 1] = true;
+        var region = PhotoComposite.PaintedPixels([new PaintStroke(null, [0], PaintMode.Erase, [], 4, mask)], size);
+        Assert.Equal(16, region.Count(r => r));
+        var result = PhotoComposite.Compose(photo, recon, edited, size, region);
+        for (var p = 0; p < size * size; p++)
+        {
+            int y = p / size, x = p % size;
+            var near = y is >= 4 - PhotoComposite.Grow and < 8 + PhotoComposite.Grow && x is >= 4 - PhotoComposite.Grow and < 8 + PhotoComposite.Grow;
+            Assert.Equal(near, result.Changed[p]);
+            for (var c = 0; c < 3; c++) Assert.Equal((near ? edited : photo)[p * 3 + c], result.Rgb[p * 3 + c]);
+        }
+    }
+
+    [Fact]
     public void An_erase_stroke_on_an_inverted_photo_changes_only_pixels_near_its_cells()
     {
         using var g = GanFixture.Generator();
