@@ -136,7 +136,7 @@ public sealed class PhotoInversionTests
         for (var p = 0; p < size * size; p++)
         {
             int y = p / size, x = p % size;
-            var near = y is >= 4 - PhotoComposite.Grow and < 8 + PhotoComposite.Grow && x is >= 4 - PhotoComposite.Grow and < 8 + PhotoComposite.Grow;
+            var near = y is >= 4 and < 8 && x is >= 4 and < 8;
             Assert.Equal(near, result.Changed[p]);
             for (var c = 0; c < 3; c++) Assert.Equal((near ? edited : photo)[p * 3 + c], result.Rgb[p * 3 + c]);
         }
