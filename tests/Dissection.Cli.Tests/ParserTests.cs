@@ -20,8 +20,9 @@ public sealed class ParserTests
         var root = DissectCli.Root();
         string[] verbs =
         [
-            "ablate", "attack", "bench", "bench-ablation", "bench-cluster", "bench-gan", "bench-share", "export", "gan-context", "gan-paint", "gan-quality", "gan-removal", "generate",
-            "label", "layers", "run", "silo", "summary", "world", "train classifier", "train gan", "train head", "train segmenter",
+            "ablate", "attack", "bench", "bench-ablation", "bench-cluster", "bench-gan", "bench-invert", "bench-share", "edit", "export",
+            "gan-context", "gan-paint", "gan-quality", "gan-removal", "generate", "invert", "label", "layers", "run", "silo", "summary",
+            "world", "train classifier", "train encoder", "train gan", "train head", "train segmenter",
             "users add", "users list", "users remove",
         ];
         foreach (var verb in verbs)

@@ -36,15 +36,17 @@ public sealed class LayerCut
     /// <summary>The steps the tail runs, in order (for messages and tests).</summary>
     public IReadOnlyList<string> TailSteps => _tail.Select(s => s.Name).ToList();
 
-    /// <summary>Input batch -> the layer's unit outputs (B, U, ...); no gradients.</summary>
-    public Tensor Head(Tensor input) => Run(_head, input);
+    /// <summary>Input batch -> the layer's unit outputs (B, U, ...); no gradients unless asked for (photo inversion
+    /// optimises through the head of a feature network).</summary>
+    public Tensor Head(Tensor input, bool gradients = false) => Run(_head, input, gradients);
 
-    /// <summary>Unit outputs (B, U, ...) -> model output; no gradients. Never modifies its input in place.</summary>
-    public Tensor Tail(Tensor units) => Run(_tail, units);
+    /// <summary>Unit outputs (B, U, ...) -> model output; no gradients unless asked for (photo inversion optimises the
+    /// units, and adapts the tail's weights, through it). Never modifies its input in place.</summary>
+    public Tensor Tail(Tensor units, bool gradients = false) => Run(_tail, units, gradients);
 
-    private static Tensor Run(IReadOnlyList<ModelStep> steps, Tensor x)
+    private static Tensor Run(IReadOnlyList<ModelStep> steps, Tensor x, bool gradients = false)
     {
-        using var noGrad = no_grad();
+        using var noGrad = gradients ? enable_grad() : no_grad();
         using var scope = NewDisposeScope();
         var y = x;
         foreach (var s in steps) y = s.Apply(y);

@@ -219,7 +219,7 @@ public static class GanTraining
 
     private static double Smooth(double avg, double value, int n) => n == 0 ? value : 0.95 * avg + 0.05 * value;
 
-    private static ulong Mix(long seed, long index)
+    internal static ulong Mix(long seed, long index)
     {
         var x = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)index + 0x2545F4914F6CDD1DUL);
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
