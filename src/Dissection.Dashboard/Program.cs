@@ -50,6 +50,8 @@ builder.Services.AddSingleton<GanPlaygroundService>();
 // Per circuit: each browser's strokes and cached features are its own.
 builder.Services.AddScoped<GanPlaygroundSession>();
 builder.Services.AddScoped<BrowserSession>();
+builder.Services.AddSingleton(sp => new DashboardCluster(Dissection.Cluster.ClusterSettings.From(builder.Configuration),
+    sp.GetRequiredService<ILogger<DashboardCluster>>()));
 builder.Services.AddSingleton<JobQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
 builder.Services.AddSingleton<IDemoBootstrap, WorldDemoBootstrap>();

@@ -1,7 +1,8 @@
 // Real processes: Debian's redis-server on a free loopback port, three `dissect silo --redis` processes, and this test
 // as the client (Redis clustering). A dissection of the shipped world-vgg on a small world equals the single-process
 // run exactly, also when one silo is killed with SIGKILL (kill -9) mid-dissection; a client whose Redis lists no live
-// silo gets the clear unreachable error and nothing is queued.
+// silo gets the clear unreachable error and nothing is queued. The dashboard started with Cluster settings runs its
+// dissections there, storing what a local run stores, and refuses a run clearly when the cluster cannot be reached.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -160,6 +161,49 @@ public sealed class RedisProcessTests(RedisProcessTests.Deployment d) : IClassFi
             using var store = Dissection.Core.Storage.ResultsStore.Open(tmp.File("results.db"));
             Assert.Empty(store.Runs.ListRuns());
         }
+    }
+
+    [Fact]
+    public async Task The_dashboard_with_Cluster_settings_dissects_on_the_cluster_and_stores_what_a_local_run_stores()
+    {
+        while (d.Silos.Count(s => !s.Process.HasExited) < 3) d.StartSilo();
+        using var tmp = new TempDir();
+        // The reference: the same job kind and settings, run in one process by the CLI without Cluster settings.
+        var (code, output, error) = Cli(tmp.Path, new(), "run", "--model", d.Model, "--dataset", d.World, "--layers", Layer,
+            "--batch", "4", "--topk", "3", "--db", tmp.File("local.db"), "--cache", tmp.File("cache"));
+        Assert.True(code == 0, error);
+        var local = StoredUnits(tmp.File("local.db"), long.Parse(output.Trim().Split('\n')[^1]));
+
+        await using var app = await DashboardApp.StartAsync(tmp.Path, Path.GetDirectoryName(d.World)!, Path.GetDirectoryName(d.Model["world-vgg:".Length..])!,
+            "--Cluster:Redis", d.Redis, "--Cluster:ClusterId", d.ClusterId, "--Cluster:ConnectTimeout", "00:00:20");
+        var run = await app.StartRunAsync(new { name = "on the cluster", arch = "world-vgg", checkpoint = d.Model["world-vgg:".Length..],
+            dataset = d.World, layers = new[] { Layer }, settings = new { batchSize = 4, topK = 3 } });
+        Assert.True(run.Id is not null, run.Body);
+        await app.WaitUntilDoneAsync(run.Id!.Value, TimeSpan.FromMinutes(5));
+        Assert.Contains("Connected to cluster", app.Log);
+        Assert.Equal(local, StoredUnits(tmp.File("results.db"), run.Id.Value));
+    }
+
+    [Fact]
+    public async Task The_dashboard_with_an_unreachable_cluster_refuses_a_run_clearly_and_records_nothing()
+    {
+        using var tmp = new TempDir();
+        await using var app = await DashboardApp.StartAsync(tmp.Path, Path.GetDirectoryName(d.World)!, Path.GetDirectoryName(d.Model["world-vgg:".Length..])!,
+            "--Cluster:GatewayPort", "1", "--Cluster:ClusterId", "nobody", "--Cluster:ConnectTimeout", "00:00:03");
+        var run = await app.StartRunAsync(new { name = "nowhere", arch = "world-vgg", checkpoint = d.Model["world-vgg:".Length..],
+            dataset = d.World, layers = new[] { Layer }, settings = new { topK = 3 } });
+        Assert.Null(run.Id);
+        Assert.Equal(400, run.Status);
+        Assert.Contains("cannot be reached", run.Body);
+        Assert.DoesNotContain("   at ", run.Body);   // no stack trace
+        using var store = Dissection.Core.Storage.ResultsStore.Open(tmp.File("results.db"));
+        Assert.Empty(store.Runs.ListRuns());
+    }
+
+    private static List<(float, int?, double?)> StoredUnits(string db, long run)
+    {
+        using var store = Dissection.Core.Storage.ResultsStore.Open(db);
+        return store.Layers.GetLayers(run, includeUnits: true).Single().Units.Select(u => (u.Threshold, u.Label?.Concept, (double?)u.Label?.Iou)).ToList();
     }
 
     private static (int Code, string Out, string Err) Cli(string folder, Dictionary<string, string> env, params string[] args)

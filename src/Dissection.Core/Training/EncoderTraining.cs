@@ -144,18 +144,12 @@ public static class EncoderTraining
 
     private static void SaveState(string dir, EncoderTrainingOptions o, int step, LatentEncoder encoder, TorchSharp.Modules.Adam opt, string hash)
     {
-        // Written into a fresh folder and swapped in, so a kill mid-save leaves the previous checkpoint intact.
-        var tmp = dir + ".tmp";
-        if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
-        Directory.CreateDirectory(tmp);
-        encoder.save(Path.Combine(tmp, "encoder.dat"));
-        opt.save_state_dict(Path.Combine(tmp, "opt.dat"));
-        File.WriteAllText(Path.Combine(tmp, "state.json"), JsonSerializer.Serialize(new StateFile(step, o.Seed, o.Layer, o.Width, o.BatchSize, hash)));
-        var old = dir + ".old";
-        if (Directory.Exists(old)) Directory.Delete(old, true);
-        if (Directory.Exists(dir)) Directory.Move(dir, old);
-        Directory.Move(tmp, dir);
-        if (Directory.Exists(old)) Directory.Delete(old, true);
+        StateFolder.Write(dir, tmp =>
+        {
+            encoder.save(Path.Combine(tmp, "encoder.dat"));
+            opt.save_state_dict(Path.Combine(tmp, "opt.dat"));
+            File.WriteAllText(Path.Combine(tmp, "state.json"), JsonSerializer.Serialize(new StateFile(step, o.Seed, o.Layer, o.Width, o.BatchSize, hash)));
+        });
     }
 
     private static double Smooth(double avg, double value, int n) => n == 0 ? value : 0.95 * avg + 0.05 * value;

@@ -167,22 +167,16 @@ public static class GanTraining
     private static void SaveState(string dir, GanTrainingOptions o, int iteration, GrowingGenerator g, GrowingGenerator gEma,
         GanDiscriminator d, TorchSharp.Modules.Adam optG, TorchSharp.Modules.Adam optD)
     {
-        // Written into a fresh folder and swapped in, so a crash mid-save leaves the previous checkpoint intact.
-        var tmp = dir + ".tmp";
-        if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
-        Directory.CreateDirectory(tmp);
-        g.save(Path.Combine(tmp, "g.dat"));
-        gEma.save(Path.Combine(tmp, "g_ema.dat"));
-        d.save(Path.Combine(tmp, "d.dat"));
-        optG.save_state_dict(Path.Combine(tmp, "opt_g.dat"));
-        optD.save_state_dict(Path.Combine(tmp, "opt_d.dat"));
-        File.WriteAllText(Path.Combine(tmp, "state.json"), JsonSerializer.Serialize(
-            new StateFile(iteration, o.Seed, o.Resolution, o.ZDim, o.GWidths, o.DWidths, o.BatchSize, o.GrowStage)));
-        var old = dir + ".old";
-        if (Directory.Exists(old)) Directory.Delete(old, true);
-        if (Directory.Exists(dir)) Directory.Move(dir, old);
-        Directory.Move(tmp, dir);
-        if (Directory.Exists(old)) Directory.Delete(old, true);
+        StateFolder.Write(dir, tmp =>
+        {
+            g.save(Path.Combine(tmp, "g.dat"));
+            gEma.save(Path.Combine(tmp, "g_ema.dat"));
+            d.save(Path.Combine(tmp, "d.dat"));
+            optG.save_state_dict(Path.Combine(tmp, "opt_g.dat"));
+            optD.save_state_dict(Path.Combine(tmp, "opt_d.dat"));
+            File.WriteAllText(Path.Combine(tmp, "state.json"), JsonSerializer.Serialize(
+                new StateFile(iteration, o.Seed, o.Resolution, o.ZDim, o.GWidths, o.DWidths, o.BatchSize, o.GrowStage)));
+        });
     }
 
     private static int LoadState(string dir, GanTrainingOptions o, GrowingGenerator g, GrowingGenerator gEma,

@@ -19,11 +19,13 @@ public sealed class JobQueue : BackgroundService
     private readonly StoreAccess _store;
     private readonly PathPolicy _policy;
     private readonly ILogger<JobQueue> _log;
+    private readonly DashboardCluster _cluster;
 
     public JobQueue(StoreAccess store, PathPolicy policy, RepoPaths paths, IOptions<DashboardOptions> options, ReportJob report,
-        Dissection.Core.Work.InteractivePriority interactive, ILogger<JobQueue> log)
+        Dissection.Core.Work.InteractivePriority interactive, DashboardCluster cluster, ILogger<JobQueue> log)
     {
         _store = store;
+        _cluster = cluster;
         _policy = policy;
         _log = log;
         Directory.CreateDirectory(Path.GetDirectoryName(paths.Database)!);
@@ -36,6 +38,8 @@ public sealed class JobQueue : BackgroundService
             ExpressKinds = new HashSet<JobKind> { JobKind.Report },
             // Jobs give way at batch boundaries while someone paints, probes or attacks (bench-share measures it).
             Interactive = interactive,
+            // With Cluster settings, classifier dissections run on the cluster (their results equal a local run's).
+            Cluster = cluster.Configured ? cluster : null,
         });
     }
 
@@ -53,6 +57,7 @@ public sealed class JobQueue : BackgroundService
         var model = new ModelSpec(request.Arch.Trim(), checkpoint is null ? null : _policy.Display(checkpoint)).ToString();
         var parameters = new DissectClassifierParameters(model, _policy.Display(dataset), request.Layers, request.Settings);
         Executor.Validate(JobKind.DissectClassifier, parameters);
+        _cluster.EnsureConnected();   // a configured cluster that cannot be reached: refused before anything is recorded
         var name = string.IsNullOrWhiteSpace(request.Name) ? $"{request.Arch} on {Path.GetFileName(dataset)}" : request.Name.Trim();
         var id = _store.Write(s => DissectClassifierJob.CreateRun(s, parameters, name));
         EnqueueForRun(id, parameters, requestedBy);

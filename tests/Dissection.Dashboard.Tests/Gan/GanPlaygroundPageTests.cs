@@ -32,6 +32,7 @@ public class GanPlaygroundPageTests
         ctx.Services.AddSingleton<ReportJob>();
         ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new DashboardOptions()));
         ctx.Services.AddSingleton<Dissection.Core.Work.InteractivePriority>();
+        ctx.Services.AddSingleton(new DashboardCluster(null, Microsoft.Extensions.Logging.Abstractions.NullLogger<DashboardCluster>.Instance));
         ctx.Services.AddSingleton<JobQueue>();
         // Local mode's access services, as the app registers them (Security/SecurityServices).
         ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new Dissection.Dashboard.Security.AccessOptions()));
