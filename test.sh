@@ -22,14 +22,18 @@ for p in tests/*/*.csproj; do
     --results-directory "$results" "$@" 2>&1 | tee -a "$log" || status=1
 done
 
-# Quiet runs print only a failed test's name; its message and the top of its stack come from the trx files, so
-# that a CI log alone says why a test failed.
+# Quiet runs print only a failed test's name; its message, the top of its stack and the start of what it wrote to its
+# output come from the trx files, so that a CI log alone says why a test failed.
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
-  awk '/<UnitTestResult / && /outcome="Failed"/ { on = 1; match($0, /testName="[^"]*"/); print "\n[FAILED] " substr($0, RSTART + 10, RLENGTH - 11); n = 0 }
+  awk '/<\/UnitTestResult>/ { on = 0; inside = 0; out = 0; next }
+       /<UnitTestResult / && /outcome="Failed"/ { on = 1; match($0, /testName="[^"]*"/); print "\n[FAILED] " substr($0, RSTART + 10, RLENGTH - 11); n = 0 }
        on && n < 40 { if ($0 ~ /<Message>|<StackTrace>/ || inside) { inside = 1; gsub(/<[^>]*>/, ""); gsub(/&lt;/, "<"); gsub(/&gt;/, ">");
                         gsub(/&quot;/, "\""); gsub(/&apos;/, "\047"); gsub(/&#xD;/, ""); gsub(/&amp;/, "\\&"); if ($0 ~ /[^ \t]/) { print; n++ } } }
-       /<\/UnitTestResult>/ { on = 0; inside = 0 }' "$trx"
+       /<StdOut>/ && on { out = 1; m = 0 }
+       out && m < 150 { line = $0; gsub(/<[^>]*>/, "", line); gsub(/&lt;/, "<", line); gsub(/&gt;/, ">", line); gsub(/&amp;/, "\\&", line);
+                       if (line ~ /[^ \t]/) { print "  | " line; m++ } }
+       /<\/StdOut>/ { out = 0 }' "$trx"
 done
 rm -rf "$results"
 

@@ -65,7 +65,10 @@ builder.Services.AddOpenApi();
 
 // NotFoundStatus sets 404 on the prerendered response of a page that shows "not found".
 builder.Services.AddHttpContextAccessor();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// A chart's first plot loads Plotly (about 5 MB of script) through JS interop. On a busy 2-core machine with many
+// browser sessions that call can pass Blazor's default limit of one minute, which ends the whole circuit and leaves
+// the page dead (seen with 20 parallel sessions in CI). Three minutes keep a slow first chart a slow one.
+builder.Services.AddRazorComponents().AddInteractiveServerComponents(o => o.JSInteropDefaultCallTimeout = TimeSpan.FromMinutes(3));
 builder.Services.AddMudServices(c =>
 {
     c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
